@@ -1,0 +1,1 @@
+"""Pilar: social-welfare information system for an Indonesian Dinas Sosial."""

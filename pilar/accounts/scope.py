@@ -1,0 +1,65 @@
+"""Area scoping: which rows of people's data a user may see or change.
+
+Every model holding people's data has a queryset with `.restrict(user, action)`
+built on `area_q`. Out-of-scope rows are simply absent, so views answer 404
+for "missing" and "not yours" alike.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, PERSON_DATA_ROLES, Role
+
+Action = Literal["view", "change"]
+
+NOTHING = Q(pk__in=[])
+
+
+def area_q(user, village_path: str, action: Action = "view") -> Q:
+    """Q limiting rows whose kelurahan is at `village_path` (e.g. "household__village");
+    an empty path means the rows are villages themselves."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = user.role
+    allowed = EDITOR_ROLES if action == "change" else PERSON_DATA_ROLES
+    if role not in allowed:
+        return NOTHING
+
+    def path(suffix: str) -> str:
+        return f"{village_path}__{suffix}" if village_path else suffix
+
+    if role in CITY_ROLES:
+        return Q(**{path("district__regency_id"): settings.PILAR_REGION})
+    if role == Role.TKSK and user.district_id:
+        return Q(**{path("district_id"): user.district_id})
+    if role == Role.PSM and user.village_id:
+        return Q(**{(f"{village_path}_id" if village_path else "pk"): user.village_id})
+    return NOTHING
+
+
+def villages_for(user, action: Action = "view") -> QuerySet:
+    """The kelurahan `user` may see (or write into)."""
+    from pilar.regions.models import Village
+
+    return Village.objects.filter(area_q(user, "", action)).select_related("district")
+
+
+def village_allowed(user, village, action: Action = "change") -> bool:
+    """Whether `user` may place a record in `village` (checked before every write)."""
+    if village is None:
+        return False
+    village_id = getattr(village, "pk", village)
+    return villages_for(user, action).filter(pk=village_id).exists()
+
+
+class ScopedQuerySet(QuerySet):
+    """Base queryset for models holding people's data."""
+
+    village_path: str = "village"
+
+    def restrict(self, user, action: Action = "view"):
+        return self.filter(area_q(user, self.village_path, action))

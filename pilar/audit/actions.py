@@ -1,0 +1,37 @@
+"""Writes of the audit app."""
+
+from __future__ import annotations
+
+from pilar.audit.models import AccessAction, AccessLog
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(
+    *,
+    user,
+    action: AccessAction | str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    request=None,
+    extra: dict | None = None,
+) -> AccessLog:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason[:300],
+        path=(request.path[:300] if request is not None else ""),
+        ip_address=client_ip(request),
+        extra=extra or {},
+    )

@@ -1,0 +1,18 @@
+"""The `pilar` console script: every Django management command, plus Pilar's own
+(demo, seed, serve, token, ...). `pilar help` lists them."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilar.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pilar", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

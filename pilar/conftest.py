@@ -1,0 +1,118 @@
+"""Shared test personas (architecture.md): two PSM in different kelurahan, the TKSK of
+A's kecamatan, a Dinas Sosial operator, a leader, an admin and an API partner,
+plus small factories that build data through the actions."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pilar.accounts.choices import Role
+
+# Kota Tangerang: 36.71.01 Tangerang (kelurahan A and A2), 36.71.02 Jatiuwung (B).
+VILLAGE_A = "36.71.01.1001"
+VILLAGE_A2 = "36.71.01.1002"
+VILLAGE_B = "36.71.02.1001"
+DISTRICT_A = "36.71.01"
+
+_serial = itertools.count(1)
+
+
+def make_user(username: str, role: str, *, district=None, village=None, password="rahasia-123"):
+    from pilar.accounts.models import User
+
+    user = User(username=username, role=role, district_id=district, village_id=village)
+    if village and not district:
+        user.district_id = village[:8]
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def psm_a(db):
+    return make_user("psm-a", Role.PSM, village=VILLAGE_A)
+
+
+@pytest.fixture
+def psm_b(db):
+    return make_user("psm-b", Role.PSM, village=VILLAGE_B)
+
+
+@pytest.fixture
+def tksk_a(db):
+    return make_user("tksk-a", Role.TKSK, district=DISTRICT_A)
+
+
+@pytest.fixture
+def dinsos(db):
+    return make_user("dinsos", Role.DINSOS)
+
+
+@pytest.fixture
+def pimpinan(db):
+    return make_user("pimpinan", Role.PIMPINAN)
+
+
+@pytest.fixture
+def admin_user(db):
+    user = make_user("admin", Role.ADMIN)
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def mitra(db):
+    return make_user("mitra", Role.MITRA)
+
+
+def next_serial() -> int:
+    return next(_serial)
+
+
+def make_nik(sex: str = "L", birth: str = "1980-05-17", region: str = "367101") -> str:
+    """A valid NIK consistent with `sex` and `birth` (YYYY-MM-DD)."""
+    year, month, day = birth.split("-")
+    day_i = int(day) + (40 if sex == "P" else 0)
+    return f"{region}{day_i:02d}{month}{year[2:]}{next_serial() % 10000 or 1:04d}"
+
+
+def make_kk(region: str = "367101") -> str:
+    return f"{region}{next_serial():010d}"
+
+
+def make_household(user, village: str = VILLAGE_A, members: list[dict] | None = None, **data):
+    from pilar.registry.actions import create_household
+
+    values = {
+        "no_kk": make_kk(),
+        "address": "Jl. Melati No. 5",
+        "rt": "1",
+        "rw": "2",
+        "village": village,
+    }
+    values.update(data)
+    if members is None:
+        members = [
+            {
+                "nik": make_nik("L", "1975-03-12"),
+                "name": "Budi Santoso",
+                "sex": "L",
+                "birth_date": "1975-03-12",
+                "relation": "kepala",
+            }
+        ]
+    return create_household(acting_user=user, data=values, members=members)
+
+
+@pytest.fixture
+def household_a(dinsos):
+    return make_household(dinsos, VILLAGE_A)
+
+
+@pytest.fixture
+def household_b(dinsos):
+    return make_household(dinsos, VILLAGE_B, address="Jl. Kenanga No. 9")

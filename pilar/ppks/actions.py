@@ -1,0 +1,182 @@
+"""Writes of PPKS records: register, correct, end. Rules from domain.md."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from pilar.accounts.scope import village_allowed
+from pilar.core.dates import age_on, today
+from pilar.core.errors import ErrorCollector
+from pilar.ppks.choices import Level, RecordStatus
+from pilar.ppks.models import PpksRecord, PpksType
+from pilar.registry.actions import NotAllowed
+from pilar.registry.choices import Disability, LifeStatus
+from pilar.registry.models import Household, Person
+from pilar.registry.validation import parse_date
+
+
+def resolve_type(errors: ErrorCollector, value) -> PpksType | None:
+    if isinstance(value, PpksType):
+        return value
+    text = str(value or "").strip()
+    ppks_type = None
+    if text.isdigit():
+        ppks_type = PpksType.objects.filter(number=int(text), is_active=True).first()
+    elif text:
+        ppks_type = (
+            PpksType.objects.filter(is_active=True, name__iexact=text).first()
+            or PpksType.objects.filter(is_active=True, short_name__iexact=text).first()
+        )
+    if ppks_type is None:
+        errors.add("ppks_type", f"Jenis PPKS '{text}' tidak dikenal (isi nomor 1–26 atau nama).")
+    return ppks_type
+
+
+def check_person_rules(errors: ErrorCollector, ppks_type: PpksType, person: Person, on) -> None:
+    """Age, sex and life-status rules of a PPKS type for one person."""
+    if person.life_status != LifeStatus.ALIVE:
+        errors.add(
+            "person",
+            f"{person.name} berstatus {person.get_life_status_display().lower()}; "
+            "tidak dapat didaftarkan sebagai PPKS.",
+        )
+    if ppks_type.min_age is not None or ppks_type.max_age is not None:
+        if person.birth_date is None:
+            errors.add(
+                "ppks_type",
+                f"{ppks_type.name} hanya untuk {ppks_type.age_rule_label}; "
+                f"tanggal lahir {person.name} belum diisi.",
+            )
+        elif on is not None:
+            age = age_on(person.birth_date, on)
+            too_young = ppks_type.min_age is not None and age < ppks_type.min_age
+            too_old = ppks_type.max_age is not None and age > ppks_type.max_age
+            if too_young or too_old:
+                errors.add(
+                    "ppks_type",
+                    f"{ppks_type.name} hanya untuk {ppks_type.age_rule_label}; "
+                    f"usia {person.name} pada tanggal ditemukan adalah {age} tahun.",
+                )
+    if ppks_type.sex and person.sex != ppks_type.sex:
+        label = "perempuan" if ppks_type.sex == "P" else "laki-laki"
+        errors.add("ppks_type", f"{ppks_type.name} hanya untuk {label}.")
+    if person.birth_date and on is not None and on < person.birth_date:
+        errors.add("date_found", "Tanggal ditemukan tidak boleh sebelum tanggal lahir.")
+
+
+def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
+    errors = ErrorCollector()
+    ppks_type = resolve_type(errors, data.get("ppks_type", instance and instance.ppks_type))
+    person = data.get("person", instance.person if instance else None)
+    household = data.get("household", instance.household if instance else None)
+    date_found = parse_date(
+        errors, "date_found", data.get("date_found", instance and instance.date_found),
+        "Tanggal ditemukan",
+    )
+    if date_found is None and "date_found" not in errors:
+        date_found = today()
+    if date_found and date_found > today():
+        errors.add("date_found", "Tanggal ditemukan tidak boleh di masa depan.")
+
+    subtypes = data.get("disability_subtypes", instance.disability_subtypes if instance else [])
+    if isinstance(subtypes, str):
+        subtypes = [s.strip() for s in subtypes.replace(";", ",").split(",") if s.strip()]
+    subtypes = list(dict.fromkeys(subtypes or []))
+    for item in subtypes:
+        if item not in Disability.values:
+            errors.add("disability_subtypes", f"Jenis disabilitas '{item}' tidak dikenal.")
+
+    if ppks_type is not None:
+        if ppks_type.level == Level.PERSON:
+            if not isinstance(person, Person):
+                errors.add("person", f"{ppks_type.name} dicatat per individu: pilih individunya.")
+            else:
+                household = person.household
+                check_person_rules(errors, ppks_type, person, date_found)
+        else:
+            if person is not None:
+                errors.add(
+                    "person",
+                    f"{ppks_type.name} dicatat per {ppks_type.get_level_display().lower()}, "
+                    "bukan per individu.",
+                )
+            if not isinstance(household, Household):
+                errors.add("household", "Pilih keluarganya.")
+        if ppks_type.has_disability_subtypes and not subtypes:
+            errors.add("disability_subtypes", "Pilih minimal satu jenis disabilitas.")
+        if not ppks_type.has_disability_subtypes and subtypes:
+            errors.add("disability_subtypes", f"{ppks_type.name} tidak memakai jenis disabilitas.")
+
+    if isinstance(household, Household) and not village_allowed(user, household.village_id):
+        raise NotAllowed
+    if ppks_type is not None and "ppks_type" not in errors and isinstance(household, Household):
+        duplicates = PpksRecord.objects.filter(ppks_type=ppks_type, status=RecordStatus.ACTIVE)
+        if ppks_type.level == Level.PERSON and isinstance(person, Person):
+            duplicates = duplicates.filter(person=person)
+        else:
+            duplicates = duplicates.filter(household=household, person__isnull=True)
+        if instance is not None:
+            duplicates = duplicates.exclude(pk=instance.pk)
+        if duplicates.exists():
+            errors.add("ppks_type", f"Sudah tercatat sebagai {ppks_type.name} yang masih aktif.")
+    errors.raise_if_any()
+    return {
+        "ppks_type": ppks_type,
+        "person": person if ppks_type and ppks_type.level == Level.PERSON else None,
+        "household": household,
+        "date_found": date_found,
+        "disability_subtypes": subtypes,
+        "notes": str(data.get("notes", instance.notes if instance else "") or "").strip(),
+        "reporter_name": str(
+            data.get("reporter_name", instance.reporter_name if instance else "") or ""
+        ).strip()[:150],
+    }
+
+
+@transaction.atomic
+def create_ppks_record(*, acting_user, data: dict) -> PpksRecord:
+    """`data`: ppks_type (PpksType, number or name), person or household (objects the
+    caller fetched through scoped querysets), date_found, disability_subtypes, notes."""
+    values = _clean(data, user=acting_user)
+    return PpksRecord.objects.create(
+        reporter=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        reporter_name=values.pop("reporter_name")
+        or (acting_user.get_full_name() or acting_user.username if acting_user else ""),
+        **values,
+    )
+
+
+@transaction.atomic
+def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRecord:
+    if record.status != RecordStatus.ACTIVE:
+        errors = ErrorCollector()
+        errors.add("__all__", "Data PPKS yang sudah selesai tidak dapat diubah.")
+        errors.raise_if_any()
+    values = _clean(data, user=acting_user, instance=record)
+    for field, value in values.items():
+        setattr(record, field, value)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def end_ppks_record(record: PpksRecord, *, acting_user, ended_on=None, reason: str = "") -> PpksRecord:
+    """Close a PPKS record (handled, died, moved, wrong entry...) with a reason."""
+    if not village_allowed(acting_user, record.household.village_id):
+        raise NotAllowed
+    errors = ErrorCollector()
+    if record.status != RecordStatus.ACTIVE:
+        errors.add("__all__", "Data PPKS ini sudah selesai.")
+    date = parse_date(errors, "ended_on", ended_on, "Tanggal selesai") or today()
+    if date > today():
+        errors.add("ended_on", "Tanggal selesai tidak boleh di masa depan.")
+    if date < record.date_found:
+        errors.add("ended_on", "Tanggal selesai tidak boleh sebelum tanggal ditemukan.")
+    if not (reason or "").strip():
+        errors.add("end_reason", "Alasan selesai wajib diisi.")
+    errors.raise_if_any()
+    record.status = RecordStatus.ENDED
+    record.ended_on = date
+    record.end_reason = reason.strip()[:300]
+    record.save()
+    return record

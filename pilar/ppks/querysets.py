@@ -1,0 +1,5 @@
+from pilar.accounts.scope import ScopedQuerySet
+
+
+class PpksRecordQuerySet(ScopedQuerySet):
+    village_path = "household__village"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PsksConfig(AppConfig):
+    name = "pilar.psks"
+    label = "psks"

@@ -1,0 +1,186 @@
+"""Writes to the registry. Every page, API endpoint, seed and import goes through here.
+
+Each action validates everything first (InvalidInput, nothing written), then
+writes in one transaction; row history is captured by pghistory triggers with
+the request's user and URL as context.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from pilar.accounts.scope import village_allowed
+from pilar.core.dates import today
+from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.registry import choices
+from pilar.registry.models import Household, Membership, Person
+from pilar.registry.validation import clean_household, clean_person, parse_date
+
+
+class NotAllowed(Exception):
+    """The user may not write this record (views answer 404 or 403)."""
+
+
+def _check_can_write(user, household: Household) -> None:
+    if not village_allowed(user, household.village_id, "change"):
+        raise NotAllowed
+
+
+def _merge(instance, data: dict, fields: list[str]) -> dict:
+    """Current values overlaid with the submitted ones (partial updates)."""
+    merged = {f: getattr(instance, f) for f in fields}
+    if "village" in fields:
+        merged["village"] = instance.village
+    merged.update({k: v for k, v in data.items() if k in fields})
+    return merged
+
+
+@transaction.atomic
+def create_household(*, acting_user, data: dict, members: list[dict] | None = None) -> Household:
+    """Create a household, optionally with its members (all validated before any write)."""
+    values = clean_household(data, user=acting_user)
+    household = Household(**values)
+    cleaned_members = []
+    member_errors: dict[str, list[str]] = {}
+    member_codes: dict[str, str] = {}
+    for index, member in enumerate(members or []):
+        try:
+            cleaned_members.append(clean_person(member, household=None))
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                member_errors[f"members[{index}].{field}"] = messages
+            for field, code in exc.codes.items():
+                member_codes[f"members[{index}].{field}"] = code
+    heads = [m for m in cleaned_members if m["relation"] == choices.Relation.HEAD]
+    if len(heads) > 1:
+        member_errors.setdefault("members", []).append("Satu keluarga hanya boleh punya satu kepala keluarga.")
+    niks = [m["nik"] for m in cleaned_members if m["nik"]]
+    if len(niks) != len(set(niks)):
+        member_errors.setdefault("members", []).append("NIK yang sama muncul lebih dari sekali.")
+    if member_errors:
+        raise InvalidInput(member_errors, codes=member_codes)
+    household.save()
+    for member in cleaned_members:
+        _insert_person(household, member)
+    return household
+
+
+@transaction.atomic
+def update_household(household: Household, *, acting_user, data: dict) -> Household:
+    _check_can_write(acting_user, household)
+    values = clean_household(
+        _merge(household, data, _household_fields()), user=acting_user, instance=household
+    )
+    changed = False
+    for field, value in values.items():
+        if getattr(household, field) != value:
+            setattr(household, field, value)
+            changed = True
+    if changed:
+        household.save()
+    return household
+
+
+def _household_fields() -> list[str]:
+    from pilar.registry.validation import HOUSEHOLD_FIELDS
+
+    return HOUSEHOLD_FIELDS
+
+
+def _person_fields() -> list[str]:
+    from pilar.registry.validation import PERSON_FIELDS
+
+    return PERSON_FIELDS
+
+
+def _insert_person(household: Household, values: dict, start: datetime.date | None = None) -> Person:
+    person = Person.objects.create(household=household, **values)
+    Membership.objects.create(
+        person=person, household=household, relation=person.relation, start_date=start or today()
+    )
+    return person
+
+
+@transaction.atomic
+def create_person(*, acting_user, household: Household, data: dict) -> Person:
+    """Add a person to a household (a birth, a newcomer, a member not yet recorded)."""
+    _check_can_write(acting_user, household)
+    values = clean_person(data, household=household)
+    return _insert_person(household, values)
+
+
+@transaction.atomic
+def update_person(person: Person, *, acting_user, data: dict) -> Person:
+    """Correct a person's data or record a death / move away (life_status)."""
+    _check_can_write(acting_user, person.household)
+    values = clean_person(
+        _merge(person, data, _person_fields()), household=person.household, instance=person
+    )
+    changed = False
+    for field, value in values.items():
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    if changed:
+        person.save()
+        if person.relation != _current_membership(person).relation:
+            Membership.objects.filter(pk=_current_membership(person).pk).update(
+                relation=person.relation
+            )
+    return person
+
+
+def _current_membership(person: Person) -> Membership:
+    membership = person.memberships.filter(end_date__isnull=True).first()
+    if membership is None:  # data created before memberships existed; repair it
+        membership = Membership.objects.create(
+            person=person, household=person.household, relation=person.relation
+        )
+    return membership
+
+
+@transaction.atomic
+def move_person(
+    person: Person,
+    *,
+    acting_user,
+    to_household: Household,
+    relation: str,
+    moved_on: Any = None,
+    reason: str = "",
+) -> Person:
+    """Move a person to another household: the old membership is closed, a new one opened,
+    and the person's active PPKS records follow them."""
+    from pilar.ppks.models import PpksRecord
+
+    _check_can_write(acting_user, person.household)
+    _check_can_write(acting_user, to_household)
+    errors = ErrorCollector()
+    date = parse_date(errors, "moved_on", moved_on, "Tanggal pindah") or today()
+    if to_household.pk == person.household_id:
+        errors.add("to_household", "Individu sudah menjadi anggota keluarga ini.")
+    if relation not in choices.Relation.values:
+        errors.add("relation", "Hubungan dengan kepala keluarga tidak dikenal.")
+    if not reason.strip():
+        errors.add("reason", "Alasan pindah wajib diisi.")
+    errors.raise_if_any()
+    clean_person(
+        {**{f: getattr(person, f) for f in _person_fields()}, "relation": relation},
+        household=to_household,
+        instance=person,
+    )
+    current = _current_membership(person)
+    current.end_date = date
+    current.end_reason = reason.strip()[:200]
+    current.save()
+    Membership.objects.create(
+        person=person, household=to_household, relation=relation, start_date=date
+    )
+    person.household = to_household
+    person.relation = relation
+    person.save()
+    PpksRecord.objects.filter(person=person, status="aktif").update(household=to_household)
+    return person

@@ -1,0 +1,135 @@
+"""One filter definition per list, used by the page, the API and (later) exports,
+so what a user sees is what they download."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from pilar.registry.choices import LifeStatus
+from pilar.registry.models import Household, Person
+from pilar.registry.search import search_households, search_persons
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class HouseholdFilter:
+    q: str = ""
+    kecamatan: str = ""  # district code, e.g. 36.71.01
+    kelurahan: str = ""  # village code, e.g. 36.71.01.1001
+    ppks_type: int | None = None  # PPKS number 1-26: households with an active record
+    life_status: str = ""  # households with a member of this life status
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> HouseholdFilter:
+        from pilar.regions.deployment import normalize_code
+
+        life_status = str(params.get("life_status") or "")
+        return cls(
+            q=str(params.get("q") or params.get("search") or "").strip()[:100],
+            kecamatan=normalize_code(str(params.get("kecamatan") or ""))[:8],
+            kelurahan=normalize_code(str(params.get("kelurahan") or "")),
+            ppks_type=_int_or_none(params.get("ppks_type")),
+            life_status=life_status if life_status in LifeStatus.values else "",
+        )
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
+
+    def apply(self, qs: QuerySet[Household]) -> QuerySet[Household]:
+        from pilar.ppks.models import PpksRecord
+
+        if self.kecamatan:
+            qs = qs.filter(village__district_id=self.kecamatan)
+        if self.kelurahan:
+            qs = qs.filter(village_id=self.kelurahan)
+        if self.ppks_type:
+            qs = qs.filter(
+                Exists(
+                    PpksRecord.objects.filter(
+                        household_id=OuterRef("pk"),
+                        ppks_type__number=self.ppks_type,
+                        status="aktif",
+                    )
+                )
+            )
+        if self.life_status:
+            qs = qs.filter(
+                Exists(
+                    Person.objects.filter(
+                        household_id=OuterRef("pk"), life_status=self.life_status, is_active=True
+                    )
+                )
+            )
+        if self.q:
+            qs = search_households(qs, self.q)
+        return qs
+
+
+def households_for(user, flt: HouseholdFilter, action: str = "view") -> QuerySet[Household]:
+    """The household list a user sees: scoped, filtered, newest first."""
+    qs = Household.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
+    return flt.apply(qs).select_related("village__district").order_by("-id")
+
+
+@dataclass
+class PersonFilter:
+    q: str = ""
+    nik: str = ""
+    kecamatan: str = ""
+    kelurahan: str = ""
+    life_status: str = ""
+    ppks_type: int | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> PersonFilter:
+        from pilar.regions.deployment import normalize_code
+
+        life_status = str(params.get("life_status") or "")
+        return cls(
+            q=str(params.get("q") or params.get("search") or "").strip()[:100],
+            nik="".join(ch for ch in str(params.get("nik") or "") if ch.isdigit())[:16],
+            kecamatan=normalize_code(str(params.get("kecamatan") or ""))[:8],
+            kelurahan=normalize_code(str(params.get("kelurahan") or "")),
+            life_status=life_status if life_status in LifeStatus.values else "",
+            ppks_type=_int_or_none(params.get("ppks_type")),
+        )
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
+
+    def apply(self, qs: QuerySet[Person]) -> QuerySet[Person]:
+        from pilar.ppks.models import PpksRecord
+
+        if self.nik:
+            qs = qs.filter(nik=self.nik)
+        if self.kecamatan:
+            qs = qs.filter(household__village__district_id=self.kecamatan)
+        if self.kelurahan:
+            qs = qs.filter(household__village_id=self.kelurahan)
+        if self.life_status:
+            qs = qs.filter(life_status=self.life_status)
+        if self.ppks_type:
+            qs = qs.filter(
+                Exists(
+                    PpksRecord.objects.filter(
+                        person_id=OuterRef("pk"), ppks_type__number=self.ppks_type, status="aktif"
+                    )
+                )
+            )
+        if self.q:
+            return search_persons(qs, self.q)
+        return qs.order_by("-id")
+
+
+def persons_for(user, flt: PersonFilter, action: str = "view") -> QuerySet[Person]:
+    qs = Person.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
+    return flt.apply(qs).select_related("household__village__district")

@@ -1,0 +1,200 @@
+"""The registry: households (KK), the people in them and their membership history.
+
+Written only through pilar.registry.actions (pages, API, seeding, imports);
+every change is kept as row history by django-pghistory triggers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pghistory
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from pilar.core.dates import age_on, today
+from pilar.registry import choices
+from pilar.registry.identity import mask
+from pilar.registry.querysets import HouseholdQuerySet, MembershipQuerySet, PersonQuerySet
+
+def history_trackers() -> tuple:
+    """Fresh tracker instances per model (pghistory binds a tracker to its model)."""
+    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+
+
+@pghistory.track(*history_trackers())
+class Household(models.Model):
+    """A family as on its family card (KK): number, address and house.
+    A household without a KK (e.g. homeless people) records why it is missing."""
+
+    no_kk = models.CharField("No. KK", max_length=16, null=True, blank=True)
+    no_kk_missing_reason = models.CharField(
+        "alasan No. KK kosong", max_length=32, choices=choices.MissingIdReason.choices, blank=True
+    )
+    no_kk_missing_note = models.CharField("keterangan No. KK kosong", max_length=200, blank=True)
+    address = models.CharField("alamat", max_length=255)
+    rt = models.CharField("RT", max_length=3, blank=True)
+    rw = models.CharField("RW", max_length=3, blank=True)
+    village = models.ForeignKey(
+        "regions.Village", verbose_name="kelurahan", on_delete=models.PROTECT, related_name="+"
+    )
+    latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
+    house_ownership = models.CharField(
+        "status kepemilikan rumah", max_length=20, choices=choices.HouseOwnership.choices, blank=True
+    )
+    land_status = models.CharField(
+        "status lahan", max_length=20, choices=choices.LandStatus.choices, blank=True
+    )
+    # False when the household was dissolved or merged; kept for history.
+    is_active = models.BooleanField("aktif", default=True)
+    source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "keluarga"
+        verbose_name_plural = "keluarga"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["no_kk"],
+                condition=Q(no_kk__isnull=False, is_active=True),
+                name="household_unique_active_no_kk",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_kk__isnull=False) | ~Q(no_kk_missing_reason=""),
+                name="household_no_kk_or_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["village", "-id"]),
+            GinIndex(name="household_address_trgm", fields=["address"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"KK {self.masked_no_kk or '(tanpa KK)'} - {self.address}"
+
+    @property
+    def masked_no_kk(self) -> str:
+        return mask(self.no_kk)
+
+
+@pghistory.track(*history_trackers())
+class Person(models.Model):
+    """A person (block IV of the instrument). `household` and `relation` mirror the
+    current Membership so lists and scoping need no join through history.
+    A person without a NIK records why it is missing, never an invented number."""
+
+    nik = models.CharField("NIK", max_length=16, null=True, blank=True)
+    nik_missing_reason = models.CharField(
+        "alasan NIK kosong", max_length=32, choices=choices.MissingIdReason.choices, blank=True
+    )
+    nik_missing_note = models.CharField("keterangan NIK kosong", max_length=200, blank=True)
+    # Set when the user confirmed a NIK whose encoded sex/birth date disagrees.
+    nik_mismatch_reason = models.CharField("alasan beda data NIK", max_length=300, blank=True)
+    name = models.CharField("nama", max_length=150)
+    sex = models.CharField("jenis kelamin", max_length=1, choices=choices.Sex.choices)
+    birth_place = models.CharField("tempat lahir", max_length=100, blank=True)
+    birth_date = models.DateField("tanggal lahir", null=True, blank=True)
+    household = models.ForeignKey(
+        Household, verbose_name="keluarga", on_delete=models.PROTECT, related_name="members"
+    )
+    relation = models.CharField(
+        "hubungan dengan kepala keluarga", max_length=20, choices=choices.Relation.choices
+    )
+    marital_status = models.CharField(
+        "status perkawinan", max_length=20, choices=choices.MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        "pendidikan", max_length=20, choices=choices.Education.choices, blank=True
+    )
+    occupation = models.CharField("pekerjaan", max_length=100, blank=True)
+    disabilities = ArrayField(
+        models.CharField(max_length=16, choices=choices.Disability.choices),
+        verbose_name="disabilitas",
+        default=list,
+        blank=True,
+    )
+    chronic_illness = models.CharField("penyakit kronis", max_length=200, blank=True)
+    life_status = models.CharField(
+        "status kehidupan",
+        max_length=10,
+        choices=choices.LifeStatus.choices,
+        default=choices.LifeStatus.ALIVE,
+    )
+    life_status_date = models.DateField("tanggal status", null=True, blank=True)
+    # False when merged into another record or removed as erroneous.
+    is_active = models.BooleanField("aktif", default=True)
+    source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "individu"
+        verbose_name_plural = "individu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(nik__isnull=False, is_active=True),
+                name="person_unique_active_nik",
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__isnull=False) | ~Q(nik_missing_reason=""),
+                name="person_nik_or_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household"]),
+            GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_nik(self) -> str:
+        return mask(self.nik)
+
+    def age_on(self, on: datetime.date | None = None) -> int | None:
+        if not self.birth_date:
+            return None
+        return age_on(self.birth_date, on or today())
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on()
+
+
+@pghistory.track(*history_trackers())
+class Membership(models.Model):
+    """A person's stay in a household, from `start_date` to `end_date` (open = current).
+    A move closes one membership and opens another, so the trail is kept."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    relation = models.CharField(
+        "hubungan dengan kepala keluarga", max_length=20, choices=choices.Relation.choices
+    )
+    start_date = models.DateField("mulai", default=datetime.date.today)
+    end_date = models.DateField("selesai", null=True, blank=True)
+    end_reason = models.CharField("alasan selesai", max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "keanggotaan keluarga"
+        verbose_name_plural = "keanggotaan keluarga"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_current_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["household"])]

@@ -1,0 +1,13 @@
+from pilar.accounts.scope import ScopedQuerySet
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    village_path = "village"
+
+
+class PersonQuerySet(ScopedQuerySet):
+    village_path = "household__village"
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    village_path = "household__village"

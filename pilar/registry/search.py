@@ -1,0 +1,60 @@
+"""Search in the registry: by NIK, No. KK, (misspelt) name and address.
+
+Names use pg_trgm: `name %> q` (word similarity, "Rizky" finds "Muhammad Rizky")
+or `name % q` (whole-string similarity, "Muhamad Rizki" finds "Muhammad Rizky").
+Both are served by the GIN trigram indexes on person.name and household.address.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
+
+from pilar.registry.identity import clean_digits
+
+
+def id_number(q: str) -> str | None:
+    """The 16 digits when the query is a NIK or No. KK (spaces/dots allowed)."""
+    digits = clean_digits(q)
+    return digits if digits.isdigit() and len(digits) == 16 else None
+
+
+def person_name_q(q: str, field: str = "name") -> Q:
+    return Q(**{f"{field}__trigram_word_similar": q}) | Q(**{f"{field}__trigram_similar": q})
+
+
+def search_persons(qs: QuerySet, q: str) -> QuerySet:
+    """Persons matching `q`, best first for a name search."""
+    q = " ".join(q.split())
+    if not q:
+        return qs
+    number = id_number(q)
+    if number:
+        return qs.filter(nik=number)
+    return (
+        qs.filter(person_name_q(q))
+        .annotate(
+            relevance=Greatest(TrigramWordSimilarity(q, "name"), TrigramSimilarity("name", q))
+        )
+        .order_by("-relevance", "id")
+    )
+
+
+def search_households(qs: QuerySet, q: str) -> QuerySet:
+    """Households whose No. KK, a member's NIK, a member's name or the address match `q`."""
+    from pilar.registry.models import Person
+
+    q = " ".join(q.split())
+    if not q:
+        return qs
+    number = id_number(q)
+    if number:
+        member_ids = Person.objects.filter(nik=number).values("household_id")
+        return qs.filter(Q(no_kk=number) | Q(pk__in=member_ids))
+    member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
+    return qs.filter(
+        Q(pk__in=member_ids)
+        | Q(address__trigram_word_similar=q)
+        | Q(address__icontains=q)
+    )

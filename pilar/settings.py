@@ -1,0 +1,182 @@
+"""Django settings, all read from the environment (documented in .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import dj_database_url
+
+from pilar.conf import PROJECT_ROOT, env_bool, env_int, env_list, env_str, pilar_home
+
+BASE_DIR = PROJECT_ROOT
+PILAR_HOME = pilar_home()
+
+DEBUG = env_bool("PILAR_DEBUG", False)
+# A development key is generated into PILAR_HOME so `make demo` needs no set-up;
+# production sets PILAR_SECRET_KEY.
+SECRET_KEY = env_str("PILAR_SECRET_KEY")
+if not SECRET_KEY:
+    _key_file = PILAR_HOME / "secret_key"
+    if not _key_file.exists():
+        import secrets
+
+        PILAR_HOME.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(secrets.token_urlsafe(50))
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+
+ALLOWED_HOSTS = env_list("PILAR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("PILAR_CSRF_TRUSTED_ORIGINS", [])
+
+# The deployment's regency (Kemendagri code): its kecamatan and kelurahan are
+# the areas users and data belong to.
+PILAR_REGION = env_str("PILAR_REGION", "36.71")
+# Roles for which an admin may require TOTP; the policy itself is data (SecurityPolicy).
+PILAR_DEMO_PASSWORD = env_str("PILAR_DEMO_PASSWORD", "pilar-demo-2026")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "pilar.core",
+    "pilar.regions",
+    "pilar.accounts",
+    "pilar.audit",
+    "pilar.ppks",
+    "pilar.psks",
+    "pilar.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pilar.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pilar.audit.middleware.HistoryContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "pilar.urls"
+WSGI_APPLICATION = "pilar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "pilar" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pilar.core.context_processors.pilar",
+            ],
+        },
+    },
+]
+
+
+def _database_url() -> str:
+    url = env_str("DATABASE_URL")
+    if url:
+        return url
+    from pilar import embedded_db
+
+    pgdata = Path(env_str("PILAR_PGDATA", str(PILAR_HOME / "pgdata")))
+    uri = embedded_db.start(pgdata, throwaway=env_bool("PILAR_PGDATA_THROWAWAY"))
+    return embedded_db.ensure_database(uri, "pilar")
+
+
+def _database_config(url: str) -> dict:
+    parsed = urlparse(url)
+    socket_host = parse_qs(parsed.query).get("host", [None])[0]
+    if socket_host:  # unix-socket URL from the embedded server
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parsed.path.lstrip("/") or "postgres",
+            "USER": parsed.username or "postgres",
+            "PASSWORD": parsed.password or "",
+            "HOST": socket_host,
+            "CONN_MAX_AGE": 60,
+        }
+    config = dj_database_url.parse(url, conn_max_age=60)
+    config["ENGINE"] = "django.db.backends.postgresql"
+    return dict(config)
+
+
+DATABASES = {"default": _database_config(_database_url())}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# django-axes: lock a username+IP after repeated failures.
+AXES_FAILURE_LIMIT = env_int("PILAR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("PILAR_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Pilar"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+TIME_ZONE = env_str("PILAR_TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("PILAR_STATIC_ROOT", str(PILAR_HOME / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = PILAR_HOME / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("PILAR_SESSION_SECONDS", 8 * 3600)
+
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("PILAR_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,19 @@
+"""Settings for the test suite: a throw-away embedded PostgreSQL unless DATABASE_URL is set."""
+
+import os
+import tempfile
+
+if not os.environ.get("DATABASE_URL"):
+    os.environ.setdefault("PILAR_PGDATA", tempfile.mkdtemp(prefix="pilar-test-pg-"))
+    os.environ.setdefault("PILAR_PGDATA_THROWAWAY", "1")
+
+from pilar.settings import *  # noqa: E402,F403
+
+# Argon2 is deliberately slow; tests create many users. Production order is
+# asserted in accounts/tests/test_login.py.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
