@@ -61,7 +61,7 @@ class User(AbstractUser):
             raise ValidationError({"district": "TKSK wajib memiliki kecamatan."})
         if self.role == Role.PSM and not self.village_id:
             raise ValidationError({"village": "PSM wajib memiliki kelurahan."})
-        if self.role == Role.PSM and self.village_id:
+        if self.role == Role.PSM and self.village is not None:
             self.district_id = self.village.district_id
 
     @property
@@ -82,9 +82,9 @@ class User(AbstractUser):
 
     @property
     def area_label(self) -> str:
-        if self.role == Role.PSM and self.village_id:
+        if self.role == Role.PSM and self.village is not None:
             return f"Kelurahan {self.village.name}"
-        if self.role == Role.TKSK and self.district_id:
+        if self.role == Role.TKSK and self.district is not None:
             return f"Kecamatan {self.district.name}"
         if self.role in CITY_ROLES:
             from pilar.regions.deployment import regency
@@ -119,9 +119,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         key = "plr_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key)
-        )
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
         return token, key
 
 

@@ -70,7 +70,9 @@ def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
     person = data.get("person", instance.person if instance else None)
     household = data.get("household", instance.household if instance else None)
     date_found = parse_date(
-        errors, "date_found", data.get("date_found", instance and instance.date_found),
+        errors,
+        "date_found",
+        data.get("date_found", instance and instance.date_found),
         "Tanggal ditemukan",
     )
     if date_found is None and "date_found" not in errors:
@@ -160,7 +162,9 @@ def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRe
 
 
 @transaction.atomic
-def end_ppks_record(record: PpksRecord, *, acting_user, ended_on=None, reason: str = "") -> PpksRecord:
+def end_ppks_record(
+    record: PpksRecord, *, acting_user, ended_on=None, reason: str = ""
+) -> PpksRecord:
     """Close a PPKS record (handled, died, moved, wrong entry...) with a reason."""
     if not village_allowed(acting_user, record.household.village_id):
         raise NotAllowed

@@ -23,11 +23,14 @@ def load_regions(connection) -> dict[str, int]:
             cols = ", ".join(columns)
             cursor.execute(f"CREATE TEMP TABLE _load (LIKE {table}) ON COMMIT DROP")
             with (DATA_DIR / filename).open("rb") as fh:
-                with cursor.copy(f"COPY _load ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                with cursor.copy(
+                    f"COPY _load ({cols}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy:
                     while chunk := fh.read(1 << 16):
                         copy.write(chunk)
             cursor.execute(
-                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _load ON CONFLICT (code) DO NOTHING"
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _load "
+                "ON CONFLICT (code) DO NOTHING"
             )
             cursor.execute("DROP TABLE _load")
             cursor.execute(f"SELECT count(*) FROM {table}")

@@ -56,7 +56,9 @@ def create_household(*, acting_user, data: dict, members: list[dict] | None = No
                 member_codes[f"members[{index}].{field}"] = code
     heads = [m for m in cleaned_members if m["relation"] == choices.Relation.HEAD]
     if len(heads) > 1:
-        member_errors.setdefault("members", []).append("Satu keluarga hanya boleh punya satu kepala keluarga.")
+        member_errors.setdefault("members", []).append(
+            "Satu keluarga hanya boleh punya satu kepala keluarga."
+        )
     niks = [m["nik"] for m in cleaned_members if m["nik"]]
     if len(niks) != len(set(niks)):
         member_errors.setdefault("members", []).append("NIK yang sama muncul lebih dari sekali.")
@@ -96,7 +98,9 @@ def _person_fields() -> list[str]:
     return PERSON_FIELDS
 
 
-def _insert_person(household: Household, values: dict, start: datetime.date | None = None) -> Person:
+def _insert_person(
+    household: Household, values: dict, start: datetime.date | None = None
+) -> Person:
     person = Person.objects.create(household=household, **values)
     Membership.objects.create(
         person=person, household=household, relation=person.relation, start_date=start or today()

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from pilar.accounts.scope import Action
 from pilar.registry.choices import LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.search import search_households, search_persons
@@ -74,7 +75,7 @@ class HouseholdFilter:
         return qs
 
 
-def households_for(user, flt: HouseholdFilter, action: str = "view") -> QuerySet[Household]:
+def households_for(user, flt: HouseholdFilter, action: Action = "view") -> QuerySet[Household]:
     """The household list a user sees: scoped, filtered, newest first."""
     qs = Household.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
     return flt.apply(qs).select_related("village__district").order_by("-id")
@@ -130,6 +131,6 @@ class PersonFilter:
         return qs.order_by("-id")
 
 
-def persons_for(user, flt: PersonFilter, action: str = "view") -> QuerySet[Person]:
+def persons_for(user, flt: PersonFilter, action: Action = "view") -> QuerySet[Person]:
     qs = Person.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
     return flt.apply(qs).select_related("household__village__district")

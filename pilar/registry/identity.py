@@ -6,12 +6,19 @@ Messages are Indonesian because they are shown on the field that failed.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 
-from pilar.regions.models import Province, Regency
+from pilar.regions.models import Province
+
+
+@functools.cache
+def province_codes() -> frozenset[str]:
+    """Province codes never change at run time (loaded by migration); cached for imports."""
+    return frozenset(Province.objects.values_list("code", flat=True))
 
 
 class IdentityError(ValueError):
@@ -31,35 +38,28 @@ def validate_nik(raw: object) -> str:
         raise IdentityError(f"NIK harus 16 digit (tertulis {len(value)} digit).")
     if value[12:] == "0000":
         raise IdentityError("Nomor urut NIK (4 digit terakhir) tidak boleh 0000.")
-    if not Province.objects.filter(code=value[:2]).exists():
+    if value[:2] not in province_codes():
         raise IdentityError(f"Kode provinsi {value[:2]} pada NIK tidak dikenal.")
+    # Not stdnum's validate(): it also requires the regency of first issue to be in
+    # its table, but that regency may since have been split or renamed; only the
+    # province must be known (domain.md).
     try:
         stdnum_nik.get_birth_date(value)
     except StdnumError as exc:
         raise IdentityError("Tanggal lahir yang tersandi dalam NIK tidak valid.") from exc
-    try:
-        stdnum_nik.validate(value)
-    except StdnumError as exc:
-        # stdnum also checks the province+regency prefix against its own table;
-        # fall back to ours (newer regencies may be missing there).
-        regency = f"{value[:2]}.{value[2:4]}"
-        if not Regency.objects.filter(code=regency).exists():
-            raise IdentityError(f"Kode kabupaten/kota {regency} pada NIK tidak dikenal.") from exc
     return value
 
 
 def validate_no_kk(raw: object) -> str:
-    """Return the 16-digit No. KK or raise IdentityError (digits and region prefix only)."""
+    """Return the 16-digit No. KK or raise IdentityError (digits and province prefix only;
+    no birth-date rule)."""
     value = clean_digits(raw)
     if not value.isdigit():
         raise IdentityError("No. KK hanya boleh berisi angka.")
     if len(value) != 16:
         raise IdentityError(f"No. KK harus 16 digit (tertulis {len(value)} digit).")
-    if not Province.objects.filter(code=value[:2]).exists():
+    if value[:2] not in province_codes():
         raise IdentityError(f"Kode provinsi {value[:2]} pada No. KK tidak dikenal.")
-    regency = f"{value[:2]}.{value[2:4]}"
-    if not Regency.objects.filter(code=regency).exists():
-        raise IdentityError(f"Kode kabupaten/kota {regency} pada No. KK tidak dikenal.")
     return value
 
 

@@ -19,6 +19,7 @@ from pilar.registry import choices
 from pilar.registry.identity import mask
 from pilar.registry.querysets import HouseholdQuerySet, MembershipQuerySet, PersonQuerySet
 
+
 def history_trackers() -> tuple:
     """Fresh tracker instances per model (pghistory binds a tracker to its model)."""
     return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -43,7 +44,10 @@ class Household(models.Model):
     latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
     house_ownership = models.CharField(
-        "status kepemilikan rumah", max_length=20, choices=choices.HouseOwnership.choices, blank=True
+        "status kepemilikan rumah",
+        max_length=20,
+        choices=choices.HouseOwnership.choices,
+        blank=True,
     )
     land_status = models.CharField(
         "status lahan", max_length=20, choices=choices.LandStatus.choices, blank=True
@@ -198,3 +202,9 @@ class Membership(models.Model):
             )
         ]
         indexes = [models.Index(fields=["household"])]
+
+    def __str__(self) -> str:
+        until = f"{self.end_date:%d-%m-%Y}" if self.end_date else "sekarang"
+        return (
+            f"{self.person_id} di keluarga {self.household_id} ({self.start_date:%d-%m-%Y}–{until})"
+        )

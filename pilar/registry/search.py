@@ -54,7 +54,5 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(Q(no_kk=number) | Q(pk__in=member_ids))
     member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
     return qs.filter(
-        Q(pk__in=member_ids)
-        | Q(address__trigram_word_similar=q)
-        | Q(address__icontains=q)
+        Q(pk__in=member_ids) | Q(address__trigram_word_similar=q) | Q(address__icontains=q)
     )

@@ -136,8 +136,11 @@ def clean_household(data: dict, *, user, instance=None) -> dict:
             if clash.exists():
                 errors.add("no_kk", "No. KK ini sudah terdaftar di registri.")
     out["no_kk_missing_reason"] = _choice(
-        errors, "no_kk_missing_reason", data.get("no_kk_missing_reason"),
-        choices.MissingIdReason, "Alasan No. KK kosong",
+        errors,
+        "no_kk_missing_reason",
+        data.get("no_kk_missing_reason"),
+        choices.MissingIdReason,
+        "Alasan No. KK kosong",
     )
     out["no_kk_missing_note"] = _text(data.get("no_kk_missing_note"))[:200]
     if not no_kk and not out["no_kk_missing_reason"] and "no_kk_missing_reason" not in errors:
@@ -176,7 +179,10 @@ def clean_household(data: dict, *, user, instance=None) -> dict:
             out["longitude"] = lon_d.quantize(Decimal("0.000001"))
 
     out["house_ownership"] = _choice(
-        errors, "house_ownership", data.get("house_ownership"), choices.HouseOwnership,
+        errors,
+        "house_ownership",
+        data.get("house_ownership"),
+        choices.HouseOwnership,
         "Status kepemilikan rumah",
     )
     out["land_status"] = _choice(
@@ -197,9 +203,13 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     if not out["name"]:
         errors.add("name", "Nama wajib diisi.")
     elif not NAME_RE.match(out["name"]):
-        errors.add("name", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung.")
+        errors.add(
+            "name", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."
+        )
 
-    out["sex"] = _choice(errors, "sex", data.get("sex"), choices.Sex, "Jenis kelamin", required=True)
+    out["sex"] = _choice(
+        errors, "sex", data.get("sex"), choices.Sex, "Jenis kelamin", required=True
+    )
     out["birth_place"] = _text(data.get("birth_place"))[:100]
     out["birth_date"] = parse_date(errors, "birth_date", data.get("birth_date"), "Tanggal lahir")
     if out["birth_date"]:
@@ -221,9 +231,12 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
             if instance is not None:
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists():
-                errors.add("nik", "NIK ini sudah terdaftar di registri (satu NIK untuk satu orang).")
+                errors.add(
+                    "nik", "NIK ini sudah terdaftar di registri (satu NIK untuk satu orang)."
+                )
             problems = nik_mismatches(
-                out["nik"], out["sex"] or None,
+                out["nik"],
+                out["sex"] or None,
                 out["birth_date"] if "birth_date" not in errors else None,
             )
             if problems and not out["nik_mismatch_reason"]:
@@ -239,7 +252,10 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     else:
         out["nik_mismatch_reason"] = ""
     out["nik_missing_reason"] = _choice(
-        errors, "nik_missing_reason", data.get("nik_missing_reason"), choices.MissingIdReason,
+        errors,
+        "nik_missing_reason",
+        data.get("nik_missing_reason"),
+        choices.MissingIdReason,
         "Alasan NIK kosong",
     )
     out["nik_missing_note"] = _text(data.get("nik_missing_note"))[:200]
@@ -253,11 +269,18 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
         out["nik_missing_note"] = ""
 
     out["relation"] = _choice(
-        errors, "relation", data.get("relation"), choices.Relation,
-        "Hubungan dengan kepala keluarga", required=True,
+        errors,
+        "relation",
+        data.get("relation"),
+        choices.Relation,
+        "Hubungan dengan kepala keluarga",
+        required=True,
     )
     out["marital_status"] = _choice(
-        errors, "marital_status", data.get("marital_status"), choices.MaritalStatus,
+        errors,
+        "marital_status",
+        data.get("marital_status"),
+        choices.MaritalStatus,
         "Status perkawinan",
     )
     out["education"] = _choice(
@@ -274,8 +297,9 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
             out["disabilities"].append(value)
     out["chronic_illness"] = _text(data.get("chronic_illness"))[:200]
     out["life_status"] = (
-        _choice(errors, "life_status", data.get("life_status"), choices.LifeStatus,
-                "Status kehidupan")
+        _choice(
+            errors, "life_status", data.get("life_status"), choices.LifeStatus, "Status kehidupan"
+        )
         or choices.LifeStatus.ALIVE
     )
     out["life_status_date"] = parse_date(

@@ -45,21 +45,34 @@ def test_duplicate_active_nik_refused(dinsos, household_a, household_b):
         create_person(
             acting_user=dinsos,
             household=household_b,
-            data={"nik": nik, "name": "Orang Lain", "sex": "L", "birth_date": "1975-03-12",
-                  "relation": "famili_lain"},
+            data={
+                "nik": nik,
+                "name": "Orang Lain",
+                "sex": "L",
+                "birth_date": "1975-03-12",
+                "relation": "famili_lain",
+            },
         )
     assert "sudah terdaftar" in exc.value.errors["nik"][0]
 
 
 def test_missing_nik_needs_reason(dinsos, household_a):
     with pytest.raises(InvalidInput) as exc:
-        create_person(acting_user=dinsos, household=household_a,
-                      data={"name": "Tanpa NIK", "sex": "L", "relation": "anak"})
+        create_person(
+            acting_user=dinsos,
+            household=household_a,
+            data={"name": "Tanpa NIK", "sex": "L", "relation": "anak"},
+        )
     assert "nik_missing_reason" in exc.value.errors
     person = create_person(
-        acting_user=dinsos, household=household_a,
-        data={"name": "Tanpa NIK", "sex": "L", "relation": "anak",
-              "nik_missing_reason": "tidak_punya_dokumen"},
+        acting_user=dinsos,
+        household=household_a,
+        data={
+            "name": "Tanpa NIK",
+            "sex": "L",
+            "relation": "anak",
+            "nik_missing_reason": "tidak_punya_dokumen",
+        },
     )
     assert person.nik is None
 
@@ -80,8 +93,14 @@ def test_psm_cannot_edit_other_area(psm_b, household_a):
 
 def test_move_keeps_membership_trail(dinsos, household_a, household_b):
     person = household_a.members.get()
-    move_person(person, acting_user=dinsos, to_household=household_b, relation="famili_lain",
-                moved_on=datetime.date.today(), reason="Ikut saudara")
+    move_person(
+        person,
+        acting_user=dinsos,
+        to_household=household_b,
+        relation="famili_lain",
+        moved_on=datetime.date.today(),
+        reason="Ikut saudara",
+    )
     trail = list(Membership.objects.filter(person=person).order_by("id"))
     assert [m.household_id for m in trail] == [household_a.pk, household_b.pk]
     assert trail[0].end_date is not None and trail[0].end_reason == "Ikut saudara"
