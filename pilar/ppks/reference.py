@@ -11,7 +11,17 @@ PPKS_TYPES = [
     (3, "Anak yang Berhadapan dengan Hukum", "ABH", "individu", 12, 17, "", False, False),
     (4, "Anak Jalanan", "AJ", "individu", 5, 18, "", False, False),
     (5, "Anak dengan Kedisabilitasan", "ADK", "individu", None, 17, "", True, False),
-    (6, "Anak yang Menjadi Korban Tindak Kekerasan atau Diperlakukan Salah", "AKTK", "individu", None, 17, "", False, False),  # noqa: E501
+    (
+        6,
+        "Anak yang Menjadi Korban Tindak Kekerasan atau Diperlakukan Salah",
+        "AKTK",
+        "individu",
+        None,
+        17,
+        "",
+        False,
+        False,
+    ),  # noqa: E501
     (7, "Anak yang Memerlukan Perlindungan Khusus", "AMPK", "individu", None, 17, "", False, False),
     (8, "Lanjut Usia Terlantar", "LUT", "individu", 60, None, "", False, False),
     (9, "Penyandang Disabilitas", "PD", "individu", None, None, "", True, False),
@@ -20,7 +30,17 @@ PPKS_TYPES = [
     (12, "Pengemis", "PENG", "individu", None, None, "", False, False),
     (13, "Pemulung", "PEM", "individu", None, None, "", False, False),
     (14, "Kelompok Minoritas", "KM", "individu", None, None, "", False, False),
-    (15, "Bekas Warga Binaan Lembaga Pemasyarakatan", "BWBLP", "individu", None, None, "", False, False),  # noqa: E501
+    (
+        15,
+        "Bekas Warga Binaan Lembaga Pemasyarakatan",
+        "BWBLP",
+        "individu",
+        None,
+        None,
+        "",
+        False,
+        False,
+    ),  # noqa: E501
     (16, "Orang dengan HIV/AIDS", "ODHA", "individu", None, None, "", False, True),
     (17, "Korban Penyalahgunaan NAPZA", "NAPZA", "individu", None, None, "", False, True),
     (18, "Korban Trafficking", "KTR", "individu", None, None, "", False, False),
