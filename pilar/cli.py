@@ -9,6 +9,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilar.settings")
+    if sys.argv[1:2] == ["db"]:
+        # `pilar db status|stop` inspects the embedded server without starting it.
+        os.environ["PILAR_EMBEDDED_ATTACH_ONLY"] = "1"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["pilar", *sys.argv[1:]])

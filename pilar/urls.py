@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pilar.api import api
+
 admin.site.site_header = "Pilar · Administrasi"
 admin.site.site_title = "Pilar"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Each app adds its own include below (one line each).
+    path("api/v1/", api.urls),
+    path("akun/", include("pilar.accounts.urls")),
+    path("psks/", include("pilar.psks.urls")),
+    path("", include("pilar.core.urls")),
+    path("", include("pilar.registry.urls")),
+    path("ppks/", include("pilar.ppks.urls")),
+    path("audit/", include("pilar.audit.urls")),
 ]

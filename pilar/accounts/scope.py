@@ -32,10 +32,13 @@ def area_q(user, village_path: str, action: Action = "view") -> Q:
     def path(suffix: str) -> str:
         return f"{village_path}__{suffix}" if village_path else suffix
 
+    # Kemendagri codes are hierarchical (36.71.01.1001): a prefix on the kelurahan code
+    # scopes without joining village/district, so the planner estimates rows correctly
+    # (the join made it scan all households first; see benchmarks/RESULTS.md).
     if role in CITY_ROLES:
-        return Q(**{path("district__regency_id"): settings.PILAR_REGION})
+        return Q(**{path("code__startswith"): settings.PILAR_REGION + "."})
     if role == Role.TKSK and user.district_id:
-        return Q(**{path("district_id"): user.district_id})
+        return Q(**{path("code__startswith"): user.district_id + "."})
     if role == Role.PSM and user.village_id:
         return Q(**{(f"{village_path}_id" if village_path else "pk"): user.village_id})
     return NOTHING

@@ -98,7 +98,9 @@ def test_household_level_type_and_duplicates(dinsos, household_a):
 
 
 def test_end_record_needs_reason_and_psm_scope(dinsos, psm_b, household_a):
-    record = create_ppks_record(acting_user=dinsos, data={"ppks_type": 24, "household": household_a})
+    record = create_ppks_record(
+        acting_user=dinsos, data={"ppks_type": 24, "household": household_a}
+    )
     with pytest.raises(InvalidInput):
         end_ppks_record(record, acting_user=dinsos, reason="")
     with pytest.raises(NotAllowed):

@@ -1,0 +1,327 @@
+"""Readable change timelines built from django-pghistory row events.
+
+A household's timeline holds its own events, its memberships' events and its
+PPKS records' events; a person's timeline holds the person's events, their
+memberships and their PPKS records. For each update the previous event of the
+same row is the "before" picture, so every entry lists which field changed,
+from what to what, by whom and when.
+
+Queries are per event model plus one per referenced model (users, villages,
+households, persons, PPKS types), never per event, so a long history stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+
+from pilar.registry.identity import mask
+
+# Bookkeeping columns nobody needs to read in a timeline.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+# Identity numbers are shown masked even to users who may reveal them: the
+# timeline is not a logged reveal.
+MASKED_FIELDS = {"nik", "no_kk"}
+SYSTEM_USER = "sistem"
+EMPTY = "(kosong)"
+
+
+@dataclass
+class Change:
+    """One field that changed in one update."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    """One line of a timeline: an insert, update or delete of one row."""
+
+    when: datetime.datetime
+    kind: str  # "insert" | "update" | "delete"
+    title: str
+    username: str
+    url: str = ""
+    changes: list[Change] = field(default_factory=list)
+    sort_key: tuple = ()
+
+    @property
+    def icon(self) -> str:
+        return {"insert": "plus-circle", "update": "pencil", "delete": "trash"}.get(
+            self.kind, "clock"
+        )
+
+
+class _Lookups:
+    """Display names for foreign keys found in events, fetched once per model."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[Any, set] = defaultdict(set)
+        self.found: dict[Any, dict] = {}
+
+    def want(self, model: Any, pk: Any) -> None:
+        if pk is not None:
+            self.wanted[model].add(pk)
+
+    def load(self) -> None:
+        from pilar.ppks.models import PpksType
+        from pilar.regions.models import Village
+        from pilar.registry.models import Household, Person
+
+        for model, pks in self.wanted.items():
+            qs: Any = model._default_manager.filter(pk__in=pks)
+            if model is Household:
+                rows = {h.pk: f"KK {h.masked_no_kk or '(tanpa KK)'}" for h in qs}
+            elif model is Person:
+                rows = {p.pk: p.name for p in qs.only("id", "name")}
+            elif model is Village:
+                rows = {v.pk: f"Kel. {v.name}" for v in qs}
+            elif model is PpksType:
+                rows = {t.pk: t.name for t in qs}
+            elif model is get_user_model():
+                rows = {u.pk: u.username for u in qs.only("id", "username")}
+            else:  # pragma: no cover - every tracked FK is listed above
+                rows = {o.pk: str(o) for o in qs}
+            self.found[model] = rows
+
+    def name(self, model: Any, pk: Any) -> str:
+        if pk is None:
+            return EMPTY
+        return self.found.get(model, {}).get(pk, f"#{pk}")
+
+
+def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS and not f.name.startswith("pgh_")
+    ]
+
+
+def _display(f: models.Field, value: Any, lookups: _Lookups) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if f.is_relation:
+        return lookups.name(f.related_model, value)
+    if f.name in MASKED_FIELDS:
+        return mask(str(value))
+    base = getattr(f, "base_field", None)
+    if base is not None and base.choices:
+        labels = dict(base.flatchoices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _value(event: models.Model, f: models.Field) -> Any:
+    return getattr(event, f.attname)
+
+
+def _event_model(model: type[models.Model]) -> Any:
+    """The pghistory event model of a tracked model (set by @pghistory.track)."""
+    return getattr(model, "pgh_event_model")  # noqa: B009 - attribute unknown to type checkers
+
+
+def _events(model: type[models.Model], **filters) -> list:
+    return list(
+        _event_model(model)
+        .objects.filter(**filters)
+        .select_related("pgh_context")
+        .order_by("pgh_obj_id", "pgh_id")
+    )
+
+
+class _Source:
+    """Events of one tracked model plus how to title them."""
+
+    def __init__(self, model: type[models.Model], events: list, titler) -> None:
+        self.model = model
+        self.events = events
+        self.titler = titler
+        self.fields = _tracked_fields(model)
+
+
+def _build(sources: Iterable[_Source]) -> list[Entry]:
+    sources = list(sources)
+    lookups = _Lookups()
+    user_ids: set = set()
+    for src in sources:
+        for event in src.events:
+            for f in src.fields:
+                if f.is_relation:
+                    lookups.want(f.related_model, _value(event, f))
+            ctx = event.pgh_context
+            if ctx is not None and (ctx.metadata or {}).get("user") is not None:
+                user_ids.add(ctx.metadata["user"])
+    User = get_user_model()
+    for pk in user_ids:
+        lookups.want(User, pk)
+    lookups.load()
+
+    entries: list[Entry] = []
+    for order, src in enumerate(sources):
+        previous: dict[Any, Any] = {}
+        for event in src.events:
+            before = previous.get(event.pgh_obj_id)
+            changes: list[Change] = []
+            if event.pgh_label == "update" and before is not None:
+                for f in src.fields:
+                    old, new = _value(before, f), _value(event, f)
+                    if old != new and not (old in (None, "", []) and new in (None, "", [])):
+                        changes.append(
+                            Change(
+                                field=f.name,
+                                label=str(f.verbose_name),
+                                old=_display(f, old, lookups),
+                                new=_display(f, new, lookups),
+                            )
+                        )
+            previous[event.pgh_obj_id] = event
+            # An update that only touched skipped columns says nothing to a reader.
+            if event.pgh_label == "update" and before is not None and not changes:
+                continue
+            metadata = (event.pgh_context.metadata if event.pgh_context else None) or {}
+            user_id = metadata.get("user")
+            entries.append(
+                Entry(
+                    when=timezone.localtime(event.pgh_created_at),
+                    kind=event.pgh_label,
+                    title=src.titler(event, before, lookups),
+                    username=lookups.name(User, user_id) if user_id is not None else SYSTEM_USER,
+                    url=metadata.get("url") or "",
+                    changes=changes,
+                    sort_key=(event.pgh_created_at, order, event.pgh_id),
+                )
+            )
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries
+
+
+# Titles -------------------------------------------------------------------
+
+
+def _household_title(event, before, lookups) -> str:
+    return {
+        "insert": "Keluarga didaftarkan",
+        "update": "Data keluarga diubah",
+        "delete": "Keluarga dihapus",
+    }.get(event.pgh_label, event.pgh_label)
+
+
+def _person_title(event, before, lookups) -> str:
+    name = event.name
+    if event.pgh_label == "insert":
+        return f"Individu {name} didaftarkan"
+    if event.pgh_label == "delete":
+        return f"Individu {name} dihapus"
+    if before is not None and before.life_status != event.life_status:
+        return f"Status kehidupan {name} diubah"
+    return f"Data individu {name} diubah"
+
+
+def _membership_title(event, before, lookups) -> str:
+    from pilar.registry.models import Household, Person
+
+    person = lookups.name(Person, event.person_id)
+    household = lookups.name(Household, event.household_id)
+    relation = dict(_membership_relation_choices()).get(event.relation, event.relation)
+    if event.pgh_label == "insert":
+        return f"{person} masuk {household} sebagai {relation}"
+    if event.pgh_label == "delete":
+        return f"Keanggotaan {person} di {household} dihapus"
+    if event.end_date and (before is None or not before.end_date):
+        return f"{person} keluar dari {household}"
+    return f"Keanggotaan {person} di {household} diubah"
+
+
+def _membership_relation_choices():
+    from pilar.registry.choices import Relation
+
+    return Relation.choices
+
+
+def _ppks_title(event, before, lookups) -> str:
+    from pilar.ppks.models import PpksType
+    from pilar.registry.models import Person
+
+    type_name = lookups.name(PpksType, event.ppks_type_id)
+    who = f" ({lookups.name(Person, event.person_id)})" if event.person_id else ""
+    if event.pgh_label == "insert":
+        return f"PPKS {type_name}{who} dicatat"
+    if event.pgh_label == "delete":
+        return f"PPKS {type_name}{who} dihapus"
+    if event.status == "selesai" and (before is None or before.status != "selesai"):
+        return f"PPKS {type_name}{who} diselesaikan"
+    return f"PPKS {type_name}{who} diubah"
+
+
+# Public API ---------------------------------------------------------------
+
+
+def household_timeline(household) -> list[Entry]:
+    """Newest-first timeline of a household, its memberships and its PPKS records."""
+    from pilar.ppks.models import PpksRecord
+    from pilar.registry.models import Household, Membership
+
+    # A PPKS record may have moved in or out with a person: take every event of
+    # every record that ever belonged to this household, so diffs have their "before".
+    ppks_ids = (
+        _event_model(PpksRecord).objects.filter(household_id=household.pk).values("pgh_obj_id")
+    )
+    return _build(
+        [
+            _Source(
+                Household,
+                _events(Household, pgh_obj_id=household.pk),
+                _household_title,
+            ),
+            _Source(
+                Membership,
+                _events(Membership, household_id=household.pk),
+                _membership_title,
+            ),
+            _Source(PpksRecord, _events(PpksRecord, pgh_obj_id__in=ppks_ids), _ppks_title),
+        ]
+    )
+
+
+def person_timeline(person) -> list[Entry]:
+    """Newest-first timeline of a person, their memberships and their PPKS records."""
+    from pilar.ppks.models import PpksRecord
+    from pilar.registry.models import Membership, Person
+
+    return _build(
+        [
+            _Source(Person, _events(Person, pgh_obj_id=person.pk), _person_title),
+            _Source(
+                Membership,
+                _events(Membership, person_id=person.pk),
+                _membership_title,
+            ),
+            _Source(
+                PpksRecord,
+                _events(PpksRecord, person_id=person.pk),
+                _ppks_title,
+            ),
+        ]
+    )

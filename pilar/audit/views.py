@@ -1,0 +1,39 @@
+"""Audit pages: the logged reveal of a masked NIK / No. KK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from pilar.audit.actions import log_access
+from pilar.audit.models import AccessAction
+from pilar.registry.models import Household, Person
+
+# kind in the URL -> (model, field, access-log action)
+REVEALABLE: dict[str, tuple[Any, str, AccessAction]] = {
+    "nik": (Person, "nik", AccessAction.REVEAL_NIK),
+    "kk": (Household, "no_kk", AccessAction.REVEAL_KK),
+}
+
+
+@login_required
+@require_POST
+def reveal(request, kind: str, pk: int):
+    """Answer the full number as an HTML fragment (htmx swaps it in) and log it.
+    A POST, not a GET, so no prefetch, crawler or browser history reveals a number."""
+    if kind not in REVEALABLE:
+        raise Http404
+    if not request.user.can_reveal_ids:
+        raise PermissionDenied
+    model, field, action = REVEALABLE[kind]
+    obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
+    value = getattr(obj, field)
+    if not value:
+        raise Http404
+    log_access(user=request.user, action=action, obj=obj, request=request)
+    return render(request, "audit/_revealed.html", {"value": value, "kind": kind, "pk": pk})

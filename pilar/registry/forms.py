@@ -1,0 +1,207 @@
+"""Forms of the registry pages.
+
+They only render fields and carry what was typed: validation lives in the
+actions (pilar.registry.actions), which raise InvalidInput keyed by field.
+`apply_errors` puts those messages back on the form's fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pilar.accounts.scope import villages_for
+from pilar.core.errors import InvalidInput
+from pilar.registry import choices
+from pilar.registry.identity import mask
+from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS
+
+NIK_MISMATCH = "nik_mismatch"
+
+
+def _blank(options) -> list[tuple[str, str]]:
+    return [("", "---------"), *options]
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def village_choices(user) -> list:
+    """The user's change-scope kelurahan, grouped by kecamatan for the select."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in villages_for(user, "change").order_by("district__name", "name"):
+        groups.setdefault(f"Kec. {village.district.name}", []).append((village.pk, village.name))
+    return _blank(list(groups.items()))
+
+
+def apply_errors(form: Any, exc: InvalidInput, field_map: dict[str, str] | None = None):
+    """Put an action's field errors on the form; unknown fields become non-field errors."""
+    for key, messages in exc.errors.items():
+        name = (field_map or {}).get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+    if NIK_MISMATCH in exc.codes.values():
+        form.show_mismatch = True
+
+
+class PilarForm(forms.Form):
+    """Base: every field optional at the form level (the action decides)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+    def values(self) -> dict:
+        """Submitted values as the action expects them (raw strings, lists)."""
+        return dict(self.cleaned_data)
+
+
+class HouseholdForm(PilarForm):
+    no_kk = forms.CharField(
+        label="No. KK",
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="16 digit. Kosongkan bila tidak ada, lalu pilih alasannya.",
+    )
+    no_kk_missing_reason = forms.CharField(
+        label="Alasan No. KK kosong",
+        widget=forms.Select(choices=_blank(choices.MissingIdReason.choices)),
+    )
+    no_kk_missing_note = forms.CharField(label="Keterangan No. KK kosong", max_length=200)
+    address = forms.CharField(label="Alamat", max_length=255)
+    rt = forms.CharField(label="RT", max_length=3, widget=forms.TextInput({"inputmode": "numeric"}))
+    rw = forms.CharField(label="RW", max_length=3, widget=forms.TextInput({"inputmode": "numeric"}))
+    village = forms.CharField(label="Kelurahan", widget=forms.Select())
+    latitude = forms.CharField(label="Lintang (GPS)", max_length=20)
+    longitude = forms.CharField(label="Bujur (GPS)", max_length=20)
+    house_ownership = forms.CharField(
+        label="Status kepemilikan rumah",
+        widget=forms.Select(choices=_blank(choices.HouseOwnership.choices)),
+    )
+    land_status = forms.CharField(
+        label="Status lahan", widget=forms.Select(choices=_blank(choices.LandStatus.choices))
+    )
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            initial = {f: getattr(instance, f) for f in HOUSEHOLD_FIELDS if f != "village"}
+            # The number stays masked: showing it in full here would bypass the logged reveal.
+            initial["no_kk"] = instance.masked_no_kk
+            initial["village"] = instance.village_id
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.fields["village"].widget.choices = village_choices(user)
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+        if instance is not None and instance.no_kk:
+            self.fields["no_kk"].help_text = "Biarkan tersamar bila tidak diubah."
+
+    def values(self) -> dict:
+        data = super().values()
+        if self.instance is not None and self.instance.no_kk:
+            if data.get("no_kk") == mask(self.instance.no_kk):
+                data["no_kk"] = self.instance.no_kk
+        return data
+
+
+class PersonForm(PilarForm):
+    nik = forms.CharField(
+        label="NIK",
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="16 digit. Kosongkan bila tidak ada, lalu pilih alasannya.",
+    )
+    nik_missing_reason = forms.CharField(
+        label="Alasan NIK kosong",
+        widget=forms.Select(choices=_blank(choices.MissingIdReason.choices)),
+    )
+    nik_missing_note = forms.CharField(label="Keterangan NIK kosong", max_length=200)
+    nik_mismatch_reason = forms.CharField(
+        label="Alasan konfirmasi",
+        max_length=300,
+        help_text="NIK tidak cocok dengan jenis kelamin/tanggal lahir. Bila data sudah benar "
+        "(misalnya sesuai KTP asli), tulis alasannya lalu simpan lagi.",
+    )
+    name = forms.CharField(label="Nama lengkap", max_length=150)
+    sex = forms.CharField(
+        label="Jenis kelamin", widget=forms.Select(choices=_blank(choices.Sex.choices))
+    )
+    birth_place = forms.CharField(label="Tempat lahir", max_length=100)
+    birth_date = forms.CharField(label="Tanggal lahir", widget=date_input())
+    relation = forms.CharField(
+        label="Hubungan dengan kepala keluarga",
+        widget=forms.Select(choices=_blank(choices.Relation.choices)),
+    )
+    marital_status = forms.CharField(
+        label="Status perkawinan",
+        widget=forms.Select(choices=_blank(choices.MaritalStatus.choices)),
+    )
+    education = forms.CharField(
+        label="Pendidikan", widget=forms.Select(choices=_blank(choices.Education.choices))
+    )
+    occupation = forms.CharField(label="Pekerjaan", max_length=100)
+    disabilities = forms.MultipleChoiceField(
+        label="Disabilitas",
+        choices=choices.Disability.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    chronic_illness = forms.CharField(label="Penyakit kronis", max_length=200)
+    life_status = forms.CharField(
+        label="Status kehidupan", widget=forms.Select(choices=choices.LifeStatus.choices)
+    )
+    life_status_date = forms.CharField(
+        label="Tanggal meninggal/pindah",
+        widget=date_input(),
+        help_text="Diisi bila status meninggal atau pindah.",
+    )
+
+    def __init__(self, *args, instance=None, head: bool = False, new: bool = False, **kwargs):
+        self.instance = instance
+        self.show_mismatch = False
+        if instance is not None and "initial" not in kwargs:
+            initial = {f: getattr(instance, f) for f in PERSON_FIELDS}
+            initial["nik"] = instance.masked_nik
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        if head:
+            # The head form of a new household: the relation is fixed.
+            del self.fields["relation"]
+        if head or new:
+            del self.fields["life_status"]
+            del self.fields["life_status_date"]
+        if instance is not None and instance.nik:
+            self.fields["nik"].help_text = "Biarkan tersamar bila tidak diubah."
+        for name in ("name", "sex", "relation"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["required"] = True
+        if self.is_bound and self.data.get(self.add_prefix("nik_mismatch_reason")):
+            self.show_mismatch = True
+        elif instance is not None and instance.nik_mismatch_reason:
+            self.show_mismatch = True
+
+    def values(self) -> dict:
+        data = super().values()
+        if self.instance is not None and self.instance.nik:
+            if data.get("nik") == mask(self.instance.nik):
+                data["nik"] = self.instance.nik
+        if "relation" not in self.fields:
+            data["relation"] = choices.Relation.HEAD
+        return data
+
+
+class MoveForm(PilarForm):
+    to_household = forms.CharField(
+        label="Keluarga tujuan",
+        max_length=32,
+        help_text="No. KK (16 digit) atau nomor ID keluarga tujuan, di wilayah kerja Anda.",
+    )
+    relation = forms.CharField(
+        label="Hubungan dengan kepala keluarga tujuan",
+        widget=forms.Select(choices=_blank(choices.Relation.choices)),
+    )
+    moved_on = forms.CharField(label="Tanggal pindah", widget=date_input())
+    reason = forms.CharField(label="Alasan pindah", max_length=200)

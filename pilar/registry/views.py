@@ -1,0 +1,394 @@
+"""Registry pages: household list, household and person pages, and their forms.
+
+Every object is fetched through `restrict(user, ...)`, so a record outside the
+user's area answers 404 exactly like a missing one. Writes go through the
+actions; their InvalidInput errors are shown on the form fields.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pilar.accounts.scope import village_allowed, villages_for
+from pilar.audit.actions import log_access
+from pilar.audit.history import household_timeline, person_timeline
+from pilar.audit.models import AccessAction
+from pilar.core.errors import InvalidInput
+from pilar.ppks.choices import RecordStatus
+from pilar.ppks.models import PpksRecord, PpksType
+from pilar.registry import actions
+from pilar.registry.choices import Disability, LifeStatus, Relation
+from pilar.registry.filters import HouseholdFilter, households_for
+from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm, apply_errors
+from pilar.registry.identity import clean_digits
+from pilar.registry.models import Household, Membership, Person
+
+PAGE_SIZE = 25
+
+
+def people_required(view):
+    """Logged-in users whose role may see person data (not `mitra`)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can_see_people:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def editor_required(view):
+    """Logged-in users whose role may write (not `pimpinan`, not `mitra`)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can_edit:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def can_change(user, household: Household) -> bool:
+    return user.can_edit and village_allowed(user, household.village_id, "change")
+
+
+# List ---------------------------------------------------------------------
+
+
+@people_required
+def household_list(request):
+    user = request.user
+    flt = HouseholdFilter.from_params(request.GET)
+    head_name = Person.objects.filter(
+        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
+    ).order_by("life_status", "id")
+    member_count = (
+        Person.objects.filter(
+            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = households_for(user, flt).annotate(
+        head_name=Subquery(head_name.values("name")[:1]),
+        member_count=Subquery(member_count),
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    households = list(page.object_list)
+    # One query for the PPKS badges of the whole page.
+    active = (
+        PpksRecord.objects.filter(
+            household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE
+        )
+        .values_list("household_id", "ppks_type__number", "ppks_type__short_name")
+        .distinct()
+    )
+    badges: dict[int, dict[int, str]] = {}
+    for household_id, number, short in active:
+        badges.setdefault(household_id, {})[number] = short
+    for household in households:
+        household.ppks_badges = [s for _, s in sorted(badges.get(household.pk, {}).items())]
+
+    villages = list(villages_for(user).order_by("district__name", "name"))
+    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
+    if flt.kecamatan:
+        village_options = [v for v in villages if v.district_id == flt.kecamatan]
+    else:
+        village_options = villages
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "filter": flt,
+            "page": page,
+            "households": households,
+            "total": paginator.count,
+            "districts": districts,
+            "villages": village_options,
+            "ppks_types": PpksType.objects.filter(is_active=True).order_by("number"),
+            "life_statuses": LifeStatus.choices,
+            "filtered": bool(flt.as_dict()),
+        },
+    )
+
+
+# Detail pages -------------------------------------------------------------
+
+
+def _person_order(person: Person) -> tuple:
+    return (person.relation != Relation.HEAD, person.life_status != LifeStatus.ALIVE, person.pk)
+
+
+@people_required
+def household_detail(request, pk: int):
+    user = request.user
+    household = get_object_or_404(
+        Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
+    )
+    records = list(
+        PpksRecord.objects.filter(household=household)
+        .select_related("ppks_type")
+        .order_by("status", "ppks_type__number", "-date_found")
+    )
+    by_person: dict[int, list[PpksRecord]] = {}
+    household_records = []
+    for record in records:
+        if record.person_id is None:
+            household_records.append(record)
+        elif record.status == RecordStatus.ACTIVE:
+            by_person.setdefault(record.person_id, []).append(record)
+    members = sorted(household.members.filter(is_active=True), key=_person_order)
+    for member in members:
+        member.active_ppks = by_person.get(member.pk, [])
+    past = (
+        Membership.objects.filter(household=household, end_date__isnull=False)
+        .select_related("person")
+        .order_by("-end_date", "-id")
+    )
+    log_access(user=user, action=AccessAction.VIEW_HOUSEHOLD, obj=household, request=request)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "household_records": household_records,
+            "past_memberships": past,
+            "timeline": household_timeline(household),
+            "can_change": can_change(user, household),
+        },
+    )
+
+
+@people_required
+def person_detail(request, pk: int):
+    user = request.user
+    person = get_object_or_404(
+        Person.objects.restrict(user, "view").select_related("household__village__district"),
+        pk=pk,
+    )
+    records = (
+        PpksRecord.objects.filter(person=person)
+        .select_related("ppks_type")
+        .order_by("status", "-date_found")
+    )
+    memberships = (
+        Membership.objects.filter(person=person)
+        .select_related("household__village")
+        .order_by("-start_date", "-id")
+    )
+    log_access(user=user, action=AccessAction.VIEW_PERSON, obj=person, request=request)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "household": person.household,
+            "records": records,
+            "memberships": memberships,
+            "timeline": person_timeline(person),
+            "disability_labels": [Disability(d).label for d in person.disabilities],
+            "can_change": can_change(user, person.household),
+        },
+    )
+
+
+# Forms --------------------------------------------------------------------
+
+
+def _household_for_change(user, pk: int) -> Household:
+    return get_object_or_404(
+        Household.objects.restrict(user, "change").filter(is_active=True), pk=pk
+    )
+
+
+def _person_for_change(user, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.restrict(user, "change").filter(is_active=True).select_related("household"),
+        pk=pk,
+    )
+
+
+def _split_member_errors(exc: InvalidInput) -> tuple[InvalidInput, InvalidInput]:
+    """create_household reports head errors as "members[0].<field>"; split them off."""
+    own: dict[str, list[str]] = {}
+    head: dict[str, list[str]] = {}
+    for key, msgs in exc.errors.items():
+        if key.startswith("members[0]."):
+            head[key.removeprefix("members[0].")] = msgs
+        elif key == "members":
+            head["__all__"] = msgs
+        else:
+            own[key] = msgs
+    head_codes = {
+        k.removeprefix("members[0]."): v
+        for k, v in exc.codes.items()
+        if k.startswith("members[0].")
+    }
+    return InvalidInput(own), InvalidInput(head, codes=head_codes)
+
+
+@editor_required
+def household_create(request):
+    user = request.user
+    form = HouseholdForm(request.POST or None, user=user)
+    head_form = PersonForm(request.POST or None, prefix="kepala", head=True)
+    if request.method == "POST" and form.is_valid() and head_form.is_valid():
+        try:
+            household = actions.create_household(
+                acting_user=user, data=form.values(), members=[head_form.values()]
+            )
+        except InvalidInput as exc:
+            own, head = _split_member_errors(exc)
+            apply_errors(form, own)
+            apply_errors(head_form, head)
+        except actions.NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, "Keluarga baru berhasil disimpan.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "head_form": head_form, "title": "Keluarga baru"},
+    )
+
+
+@editor_required
+def household_edit(request, pk: int):
+    user = request.user
+    household = _household_for_change(user, pk)
+    form = HouseholdForm(request.POST or None, user=user, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_household(household, acting_user=user, data=form.values())
+        except InvalidInput as exc:
+            household.refresh_from_db()
+            apply_errors(form, exc)
+        except actions.NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, "Data keluarga berhasil diperbarui.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "household": household, "title": "Ubah data keluarga"},
+    )
+
+
+@editor_required
+def member_create(request, pk: int):
+    user = request.user
+    household = _household_for_change(user, pk)
+    form = PersonForm(request.POST or None, new=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.create_person(
+                acting_user=user, household=household, data=form.values()
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        except actions.NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, f"{person.name} berhasil ditambahkan sebagai anggota.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "household": household, "title": "Tambah anggota keluarga"},
+    )
+
+
+@editor_required
+def person_edit(request, pk: int):
+    user = request.user
+    person = _person_for_change(user, pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_person(person, acting_user=user, data=form.values())
+        except InvalidInput as exc:
+            person.refresh_from_db()
+            apply_errors(form, exc)
+        except actions.NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, "Data individu berhasil diperbarui.")
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "household": person.household,
+            "title": f"Ubah data {person.name}",
+        },
+    )
+
+
+def _find_target(user, raw: str) -> Household | None:
+    """A household in the user's change scope by No. KK (16 digits) or by ID."""
+    digits = clean_digits(raw)
+    if not digits.isdigit():
+        return None
+    qs = Household.objects.restrict(user, "change").filter(is_active=True)
+    if len(digits) == 16:
+        return qs.filter(no_kk=digits).first()
+    return qs.filter(pk=int(digits)).first() if len(digits) <= 12 else None
+
+
+@editor_required
+def person_move(request, pk: int):
+    user = request.user
+    person = _person_for_change(user, pk)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.values()
+        target = _find_target(user, data.get("to_household") or "")
+        if target is None:
+            form.add_error(
+                "to_household",
+                "Keluarga tujuan tidak ditemukan di wilayah kerja Anda. "
+                "Isi No. KK 16 digit atau nomor ID keluarga.",
+            )
+        else:
+            try:
+                actions.move_person(
+                    person,
+                    acting_user=user,
+                    to_household=target,
+                    relation=data.get("relation") or "",
+                    moved_on=data.get("moved_on") or None,
+                    reason=data.get("reason") or "",
+                )
+            except InvalidInput as exc:
+                person.refresh_from_db()
+                apply_errors(form, exc)
+            except actions.NotAllowed:
+                raise Http404 from None
+            else:
+                messages.success(request, f"{person.name} berhasil dipindahkan ke keluarga baru.")
+                return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/person_move.html",
+        {"form": form, "person": person, "household": person.household},
+    )
