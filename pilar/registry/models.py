@@ -75,6 +75,8 @@ class Household(models.Model):
             ),
         ]
         indexes = [
+            # Lookups by No. KK that do not also filter on is_active (the unique index is partial).
+            models.Index(fields=["no_kk"], name="household_no_kk_idx"),
             models.Index(fields=["village", "-id"]),
             GinIndex(name="household_address_trgm", fields=["address"], opclasses=["gin_trgm_ops"]),
         ]
@@ -154,6 +156,8 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            # Lookups by NIK that do not also filter on is_active (the unique index is partial).
+            models.Index(fields=["nik"], name="person_nik_idx"),
             models.Index(fields=["household"]),
             GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
         ]

@@ -1,15 +1,16 @@
 """Search in the registry: by NIK, No. KK, (misspelt) name and address.
 
-Names use pg_trgm: `name %> q` (word similarity, "Rizky" finds "Muhammad Rizky")
-or `name % q` (whole-string similarity, "Muhamad Rizki" finds "Muhammad Rizky").
-Both are served by the GIN trigram indexes on person.name and household.address.
+Names use pg_trgm word similarity, `name %> q` (threshold 0.6): "Muhamad Rizki" and
+"Rizki" find "Muhammad Rizky", "Aminah Siti" finds "Siti Aminah". It is served by the
+GIN trigram index on person.name. Whole-string similarity (`name % q`, threshold 0.3)
+was dropped: for a common first name it matched ~100,000 of 2 million persons and made
+a search take 0.5 s (benchmarks/RESULTS.md) while finding nothing word similarity misses.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Greatest
 
 from pilar.registry.identity import clean_digits
 
@@ -21,7 +22,7 @@ def id_number(q: str) -> str | None:
 
 
 def person_name_q(q: str, field: str = "name") -> Q:
-    return Q(**{f"{field}__trigram_word_similar": q}) | Q(**{f"{field}__trigram_similar": q})
+    return Q(**{f"{field}__trigram_word_similar": q})
 
 
 def search_persons(qs: QuerySet, q: str) -> QuerySet:
@@ -34,9 +35,7 @@ def search_persons(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(nik=number)
     return (
         qs.filter(person_name_q(q))
-        .annotate(
-            relevance=Greatest(TrigramWordSimilarity(q, "name"), TrigramSimilarity("name", q))
-        )
+        .annotate(relevance=TrigramWordSimilarity(q, "name"))
         .order_by("-relevance", "id")
     )
 
@@ -50,7 +49,7 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
         return qs
     number = id_number(q)
     if number:
-        member_ids = Person.objects.filter(nik=number).values("household_id")
+        member_ids = Person.objects.filter(nik=number, is_active=True).values("household_id")
         return qs.filter(Q(no_kk=number) | Q(pk__in=member_ids))
     member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
     return qs.filter(
