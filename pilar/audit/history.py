@@ -182,6 +182,10 @@ def _build(sources: Iterable[_Source]) -> list[Entry]:
     for order, src in enumerate(sources):
         previous: dict[Any, Any] = {}
         for event in src.events:
+            if event.pgh_label == "before_update":
+                # The OLD row of the update that follows: its exact baseline.
+                previous[event.pgh_obj_id] = event
+                continue
             before = previous.get(event.pgh_obj_id)
             changes: list[Change] = []
             if event.pgh_label == "update" and before is not None:

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from pilar.audit.trackers import history_trackers
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.querysets import PpksRecordQuerySet
 from pilar.registry.choices import Disability, Sex
@@ -51,7 +52,7 @@ class PpksType(models.Model):
         return ""
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(*history_trackers())
 class PpksRecord(models.Model):
     """A person or household registered as a PPKS type. `household` is always set
     (the person's household at registration, moved with the person) so the

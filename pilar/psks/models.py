@@ -6,6 +6,7 @@ import pghistory
 from django.db import models
 
 from pilar.accounts.scope import ScopedQuerySet
+from pilar.audit.trackers import history_trackers
 
 
 class PsksType(models.Model):
@@ -48,7 +49,7 @@ class PsksWorkerQuerySet(ScopedQuerySet):
         return self.filter(q)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(*history_trackers())
 class PsksWorker(models.Model):
     """A PSKS worker (TKSK of a kecamatan, PSM of a kelurahan, ...) with contact
     and active period. User accounts of TKSK and PSM link here. Written by

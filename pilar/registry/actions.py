@@ -41,11 +41,16 @@ def _merge(instance, data: dict, fields: list[str]) -> dict:
 @transaction.atomic
 def create_household(*, acting_user, data: dict, members: list[dict] | None = None) -> Household:
     """Create a household, optionally with its members (all validated before any write)."""
-    values = clean_household(data, user=acting_user)
-    household = Household(**values)
-    cleaned_members = []
+    # Household and member problems are reported together, so a form shows all of them.
     member_errors: dict[str, list[str]] = {}
     member_codes: dict[str, str] = {}
+    values: dict = {}
+    try:
+        values = clean_household(data, user=acting_user)
+    except InvalidInput as exc:
+        member_errors.update(exc.errors)
+        member_codes.update(exc.codes)
+    cleaned_members = []
     for index, member in enumerate(members or []):
         try:
             cleaned_members.append(clean_person(member, household=None))
@@ -64,7 +69,7 @@ def create_household(*, acting_user, data: dict, members: list[dict] | None = No
         member_errors.setdefault("members", []).append("NIK yang sama muncul lebih dari sekali.")
     if member_errors:
         raise InvalidInput(member_errors, codes=member_codes)
-    household.save()
+    household = Household.objects.create(**values)
     for member in cleaned_members:
         _insert_person(household, member)
     return household

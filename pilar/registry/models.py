@@ -14,15 +14,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
+from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
 from pilar.registry import choices
 from pilar.registry.identity import mask
 from pilar.registry.querysets import HouseholdQuerySet, MembershipQuerySet, PersonQuerySet
-
-
-def history_trackers() -> tuple:
-    """Fresh tracker instances per model (pghistory binds a tracker to its model)."""
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 @pghistory.track(*history_trackers())

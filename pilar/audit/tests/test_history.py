@@ -136,3 +136,21 @@ def test_edit_through_page_records_user(client, psm_a, household_a):
     assert entry.username == "psm-a"
     assert entry.url == reverse("registry:household_edit", args=[household_a.pk])
     assert [(c.old, c.new) for c in entry.changes] == [("Jl. Melati No. 5", "Jl. Dahlia 4")]
+
+
+def test_update_of_row_without_earlier_history_still_shows_old_value(dinsos):
+    """Rows loaded in bulk without triggers (seeding) have no insert event; the
+    before_update snapshot still gives the timeline its "from" value."""
+    from pilar.registry.models import Household
+
+    household = make_household(dinsos, VILLAGE_A, address="Jl. Lama 1")
+    Household.pgh_event_model.objects.filter(pgh_obj_id=household.pk).delete()
+    with pghistory.context(user=dinsos.pk):
+        update_household(household, acting_user=dinsos, data={"address": "Jl. Baru 2"})
+    entries = household_timeline(household)
+    updates = [e for e in entries if e.kind == "update"]
+    assert len(updates) == 1
+    change = {c.field: c for c in updates[0].changes}["address"]
+    assert (change.old, change.new) == ("Jl. Lama 1", "Jl. Baru 2")
+    assert updates[0].username == dinsos.username
+    assert all(e.kind != "before_update" for e in entries)

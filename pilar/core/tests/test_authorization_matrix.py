@@ -71,8 +71,13 @@ def world(dinsos):
     }
     users["admin"].is_staff = users["admin"].is_superuser = True
     users["admin"].save()
-    return {"household": household, "person": person, "record": record, "worker": worker,
-            "users": users}
+    return {
+        "household": household,
+        "person": person,
+        "record": record,
+        "worker": worker,
+        "users": users,
+    }
 
 
 def client_for(client, world, role):
@@ -121,8 +126,11 @@ def expected_page(role, kind):
     if kind == "create":
         return 403 if role == "pimpinan" else 200
     if kind == "psks_admin":
-        return 200 if role in ("admin", "dinsos") else (404 if role in OUT_OF_AREA and
-                                                        "edit" in kind else 403)
+        return (
+            200
+            if role in ("admin", "dinsos")
+            else (404 if role in OUT_OF_AREA and "edit" in kind else 403)
+        )
     if role in OUT_OF_AREA:
         return 404
     if kind == "view":

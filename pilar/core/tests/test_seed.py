@@ -72,9 +72,12 @@ def test_history_triggers_back_on_after_seeding(dinsos):
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
     # ... and a user's change afterwards is recorded.
+    old_address = household.address
     update_household(household, acting_user=dinsos, data={"address": "Jl. Baru No. 1"})
     events = list(household.events.order_by("pgh_id"))
-    assert len(events) == 1 and events[0].address == "Jl. Baru No. 1"
+    # The OLD row (before_update) and the NEW row (update) of the one change.
+    assert [e.pgh_label for e in events] == ["before_update", "update"]
+    assert [e.address for e in events] == [old_address, "Jl. Baru No. 1"]
 
 
 def test_seed_command_reports(capsys):

@@ -124,7 +124,8 @@ def test_update_records_history(dinsos, worker_a):
     update_worker(worker_a, acting_user=dinsos, data={"active_until": "2025-06-30"})
     event_model = PsksWorker.pgh_event_model
     rows = list(event_model.objects.filter(pgh_obj_id=worker_a.pk).order_by("pgh_id"))
-    assert [r.pgh_label for r in rows] == ["insert", "update"]
+    assert [r.pgh_label for r in rows] == ["insert", "before_update", "update"]
+    assert rows[1].active_until is None
     assert rows[-1].active_until == datetime.date(2025, 6, 30)
 
 

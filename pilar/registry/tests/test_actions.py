@@ -113,3 +113,11 @@ def test_invalid_household_writes_nothing(dinsos):
         make_household(dinsos, "36.71.99.9999", no_kk="123")
     assert set(exc.value.errors) >= {"no_kk", "village"}
     assert Household.objects.count() == before
+
+
+def test_household_and_member_errors_reported_together(dinsos):
+    with pytest.raises(InvalidInput) as exc:
+        make_household(dinsos, "36.71.99.9999", members=[{"name": "", "sex": "X"}])
+    assert "village" in exc.value.errors
+    assert "members[0].name" in exc.value.errors
+    assert "members[0].sex" in exc.value.errors
