@@ -51,7 +51,11 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
     if number:
         member_ids = Person.objects.filter(nik=number, is_active=True).values("household_id")
         return qs.filter(Q(no_kk=number) | Q(pk__in=member_ids))
+    # A UNION of two trigram-index lookups, then `id IN (...)`: an OR of the two
+    # conditions made PostgreSQL test every household's address (1.2 s to count
+    # matches among 500,000 households; benchmarks/RESULTS.md).
+    from pilar.registry.models import Household
+
     member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
-    return qs.filter(
-        Q(pk__in=member_ids) | Q(address__trigram_word_similar=q) | Q(address__icontains=q)
-    )
+    address_ids = Household.objects.filter(address__trigram_word_similar=q).values("id")
+    return qs.filter(pk__in=member_ids.union(address_ids))
