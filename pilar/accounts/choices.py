@@ -20,3 +20,5 @@ PERSON_DATA_ROLES = {Role.ADMIN, Role.DINSOS, Role.PIMPINAN, Role.TKSK, Role.PSM
 REVEAL_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK, Role.PSM}
 # Roles for which an admin may require TOTP two-factor login.
 TWO_FACTOR_ROLES = {Role.ADMIN, Role.DINSOS}
+# Roles that see PPKS records of restricted health types (ODHA, NAPZA).
+HEALTH_DATA_ROLES = {Role.ADMIN, Role.DINSOS}

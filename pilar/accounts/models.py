@@ -12,6 +12,7 @@ from django.db import models
 from pilar.accounts.choices import (
     CITY_ROLES,
     EDITOR_ROLES,
+    HEALTH_DATA_ROLES,
     PERSON_DATA_ROLES,
     REVEAL_ROLES,
     Role,
@@ -75,6 +76,10 @@ class User(AbstractUser):
     @property
     def can_see_people(self) -> bool:
         return self.is_active and self.role in PERSON_DATA_ROLES
+
+    @property
+    def can_see_health_data(self) -> bool:
+        return self.is_active and self.role in HEALTH_DATA_ROLES
 
     @property
     def can_reveal_ids(self) -> bool:

@@ -282,15 +282,28 @@ def _ppks_title(event, before, lookups) -> str:
 # Public API ---------------------------------------------------------------
 
 
-def household_timeline(household) -> list[Entry]:
-    """Newest-first timeline of a household, its memberships and its PPKS records."""
+def _hidden_ppks_types(user) -> list:
+    """PPKS types whose records `user` may not see (restricted health data)."""
+    from pilar.ppks.models import PpksType
+
+    if user is not None and getattr(user, "can_see_health_data", False):
+        return []
+    return list(PpksType.objects.filter(is_restricted=True).values_list("pk", flat=True))
+
+
+def household_timeline(household, user=None) -> list[Entry]:
+    """Newest-first timeline of a household, its memberships and its PPKS records
+    (without restricted health types unless `user` may see them)."""
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Household, Membership
 
     # A PPKS record may have moved in or out with a person: take every event of
     # every record that ever belonged to this household, so diffs have their "before".
     ppks_ids = (
-        _event_model(PpksRecord).objects.filter(household_id=household.pk).values("pgh_obj_id")
+        _event_model(PpksRecord)
+        .objects.filter(household_id=household.pk)
+        .exclude(ppks_type_id__in=_hidden_ppks_types(user))
+        .values("pgh_obj_id")
     )
     return _build(
         [
@@ -309,11 +322,13 @@ def household_timeline(household) -> list[Entry]:
     )
 
 
-def person_timeline(person) -> list[Entry]:
-    """Newest-first timeline of a person, their memberships and their PPKS records."""
+def person_timeline(person, user=None) -> list[Entry]:
+    """Newest-first timeline of a person, their memberships and their PPKS records
+    (without restricted health types unless `user` may see them)."""
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Membership, Person
 
+    hidden = set(_hidden_ppks_types(user))
     return _build(
         [
             _Source(Person, _events(Person, pgh_obj_id=person.pk), _person_title),
@@ -324,7 +339,11 @@ def person_timeline(person) -> list[Entry]:
             ),
             _Source(
                 PpksRecord,
-                _events(PpksRecord, person_id=person.pk),
+                [
+                    e
+                    for e in _events(PpksRecord, person_id=person.pk)
+                    if e.ppks_type_id not in hidden
+                ],
                 _ppks_title,
             ),
         ]

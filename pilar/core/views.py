@@ -33,7 +33,9 @@ def home(request):
     )
     ppks_rows = []
     for ppks_type in PpksType.objects.order_by("number"):
-        ppks_rows.append((ppks_type, per_type.get(ppks_type.pk, 0)))
+        # None: a restricted health type this user may not count (shown as "terbatas").
+        hidden = ppks_type.is_restricted and not user.can_see_health_data
+        ppks_rows.append((ppks_type, None if hidden else per_type.get(ppks_type.pk, 0)))
 
     by_district = None
     if user.is_city_wide:

@@ -75,9 +75,20 @@ class HouseholdFilter:
         return qs
 
 
+def _hides_ppks_type(user, number: int | None) -> bool:
+    """Filtering by a restricted health type would reveal who has it."""
+    from pilar.ppks.models import PpksType
+
+    if not number or getattr(user, "can_see_health_data", False):
+        return False
+    return PpksType.objects.filter(number=number, is_restricted=True).exists()
+
+
 def households_for(user, flt: HouseholdFilter, action: Action = "view") -> QuerySet[Household]:
     """The household list a user sees: scoped, filtered, newest first."""
-    qs = Household.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
+    qs = Household.objects.restrict(user, action).filter(is_active=True)
+    if _hides_ppks_type(user, flt.ppks_type):
+        qs = qs.none()
     return flt.apply(qs).select_related("village__district").order_by("-id")
 
 
@@ -132,5 +143,7 @@ class PersonFilter:
 
 
 def persons_for(user, flt: PersonFilter, action: Action = "view") -> QuerySet[Person]:
-    qs = Person.objects.restrict(user, action).filter(is_active=True)  # type: ignore[attr-defined]
+    qs = Person.objects.restrict(user, action).filter(is_active=True)
+    if _hides_ppks_type(user, flt.ppks_type):
+        qs = qs.none()
     return flt.apply(qs).select_related("household__village__district")

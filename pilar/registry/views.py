@@ -92,7 +92,7 @@ def household_list(request):
     households = list(page.object_list)
     # One query for the PPKS badges of the whole page.
     active = (
-        PpksRecord.objects.filter(
+        PpksRecord.objects.restrict(user, "view").filter(
             household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE
         )
         .values_list("household_id", "ppks_type__number", "ppks_type__short_name")
@@ -141,7 +141,7 @@ def household_detail(request, pk: int):
         Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
     )
     records = list(
-        PpksRecord.objects.filter(household=household)
+        PpksRecord.objects.restrict(user, "view").filter(household=household)
         .select_related("ppks_type")
         .order_by("status", "ppks_type__number", "-date_found")
     )
@@ -169,7 +169,7 @@ def household_detail(request, pk: int):
             "members": members,
             "household_records": household_records,
             "past_memberships": past,
-            "timeline": household_timeline(household),
+            "timeline": household_timeline(household, user),
             "can_change": can_change(user, household),
         },
     )
@@ -183,7 +183,7 @@ def person_detail(request, pk: int):
         pk=pk,
     )
     records = (
-        PpksRecord.objects.filter(person=person)
+        PpksRecord.objects.restrict(user, "view").filter(person=person)
         .select_related("ppks_type")
         .order_by("status", "-date_found")
     )
@@ -201,7 +201,7 @@ def person_detail(request, pk: int):
             "household": person.household,
             "records": records,
             "memberships": memberships,
-            "timeline": person_timeline(person),
+            "timeline": person_timeline(person, user),
             "disability_labels": [Disability(d).label for d in person.disabilities],
             "can_change": can_change(user, person.household),
         },
