@@ -135,7 +135,8 @@ def _member_order(person: Person) -> tuple:
 def household_detail(household: Household, user) -> dict:
     members = sorted(household.members.filter(is_active=True), key=_member_order)
     records = (
-        PpksRecord.objects.restrict(user, "view").filter(household=household)
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household=household)
         .select_related("ppks_type", "person", "household")
         .order_by("status", "ppks_type__number", "-date_found")
     )
@@ -151,7 +152,8 @@ def household_detail(household: Household, user) -> dict:
 def person_detail(person: Person, user) -> dict:
     memberships = Membership.objects.filter(person=person).order_by("-start_date", "-id")
     records = (
-        PpksRecord.objects.restrict(user, "view").filter(person=person)
+        PpksRecord.objects.restrict(user, "view")
+        .filter(person=person)
         .select_related("ppks_type", "person", "household")
         .order_by("status", "-date_found")
     )

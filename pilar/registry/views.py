@@ -92,9 +92,8 @@ def household_list(request):
     households = list(page.object_list)
     # One query for the PPKS badges of the whole page.
     active = (
-        PpksRecord.objects.restrict(user, "view").filter(
-            household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE
-        )
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE)
         .values_list("household_id", "ppks_type__number", "ppks_type__short_name")
         .distinct()
     )
@@ -141,7 +140,8 @@ def household_detail(request, pk: int):
         Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
     )
     records = list(
-        PpksRecord.objects.restrict(user, "view").filter(household=household)
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household=household)
         .select_related("ppks_type")
         .order_by("status", "ppks_type__number", "-date_found")
     )
@@ -183,7 +183,8 @@ def person_detail(request, pk: int):
         pk=pk,
     )
     records = (
-        PpksRecord.objects.restrict(user, "view").filter(person=person)
+        PpksRecord.objects.restrict(user, "view")
+        .filter(person=person)
         .select_related("ppks_type")
         .order_by("status", "-date_found")
     )
