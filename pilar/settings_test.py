@@ -17,3 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+
+# WhiteNoise warns once per test client when STATIC_ROOT does not exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
