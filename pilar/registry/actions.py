@@ -17,7 +17,13 @@ from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.registry import choices
 from pilar.registry.models import Household, Membership, Person
-from pilar.registry.validation import clean_household, clean_person, parse_date
+from pilar.registry.validation import (
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    clean_household,
+    clean_person,
+    parse_date,
+)
 
 
 class NotAllowed(Exception):
@@ -79,7 +85,7 @@ def create_household(*, acting_user, data: dict, members: list[dict] | None = No
 def update_household(household: Household, *, acting_user, data: dict) -> Household:
     _check_can_write(acting_user, household)
     values = clean_household(
-        _merge(household, data, _household_fields()), user=acting_user, instance=household
+        _merge(household, data, HOUSEHOLD_FIELDS), user=acting_user, instance=household
     )
     changed = False
     for field, value in values.items():
@@ -89,18 +95,6 @@ def update_household(household: Household, *, acting_user, data: dict) -> Househ
     if changed:
         household.save()
     return household
-
-
-def _household_fields() -> list[str]:
-    from pilar.registry.validation import HOUSEHOLD_FIELDS
-
-    return HOUSEHOLD_FIELDS
-
-
-def _person_fields() -> list[str]:
-    from pilar.registry.validation import PERSON_FIELDS
-
-    return PERSON_FIELDS
 
 
 def _insert_person(
@@ -126,7 +120,7 @@ def update_person(person: Person, *, acting_user, data: dict) -> Person:
     """Correct a person's data or record a death / move away (life_status)."""
     _check_can_write(acting_user, person.household)
     values = clean_person(
-        _merge(person, data, _person_fields()), household=person.household, instance=person
+        _merge(person, data, PERSON_FIELDS), household=person.household, instance=person
     )
     changed = False
     for field, value in values.items():
@@ -177,7 +171,7 @@ def move_person(
         errors.add("reason", "Alasan pindah wajib diisi.")
     errors.raise_if_any()
     clean_person(
-        {**{f: getattr(person, f) for f in _person_fields()}, "relation": relation},
+        {**{f: getattr(person, f) for f in PERSON_FIELDS}, "relation": relation},
         household=to_household,
         instance=person,
     )

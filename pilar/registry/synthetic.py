@@ -40,6 +40,7 @@ from pathlib import Path
 from django.db import connections, transaction
 
 from pilar.core.dates import age_on, today
+from pilar.registry.validation import PERSON_FIELDS
 
 REGIONS_DATA = Path(__file__).resolve().parent.parent / "regions" / "data"
 
@@ -752,28 +753,8 @@ HOUSEHOLD_COLS = [
     "created_at",
     "updated_at",
 ]
-PERSON_COLS = [
-    "nik",
-    "nik_missing_reason",
-    "nik_missing_note",
-    "nik_mismatch_reason",
-    "name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relation",
-    "marital_status",
-    "education",
-    "occupation",
-    "disabilities",
-    "chronic_illness",
-    "life_status",
-    "life_status_date",
-    "is_active",
-    "source_id",
-    "created_at",
-    "updated_at",
-]
+# The person fields the actions validate, in the same order, plus bookkeeping columns.
+PERSON_COLS = [*PERSON_FIELDS, "is_active", "source_id", "created_at", "updated_at"]
 MEMBERSHIP_COLS = ["relation", "start_date", "end_date", "end_reason"]
 PPKS_COLS = [
     "ppks_type_id",
