@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pilar.ppks",
     "pilar.psks",
     "pilar.registry",
+    "pilar.exports",
 ]
 
 MIDDLEWARE = [

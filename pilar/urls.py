@@ -9,6 +9,7 @@ admin.site.site_title = "Pilar"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Each app adds its own include below (one line each).
+    path("ekspor/", include("pilar.exports.urls")),
     path("api/v1/", api.urls),
     path("akun/", include("pilar.accounts.urls")),
     path("psks/", include("pilar.psks.urls")),

@@ -1,0 +1,183 @@
+"""What each export contains: Indonesian column headers, how a cell is read from a
+row, and the querysets (already scoped and filtered by the list's own filter) with
+the annotations that keep an export at a fixed number of queries.
+
+NIK and No. KK are masked unless the user may reveal them (`user.can_reveal_ids`),
+the same rule as on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from pilar.core.dates import today
+from pilar.ppks.choices import RecordStatus
+from pilar.ppks.models import PpksRecord
+from pilar.registry import choices
+from pilar.registry.choices import LifeStatus, Relation
+from pilar.registry.identity import mask
+from pilar.registry.models import Person
+
+# Cell kinds the writers understand: "text" (always a string cell, also for digits
+# such as NIK/KK/RT so spreadsheets never turn them into numbers), "int",
+# "decimal" and "date".
+TEXT, INT, DECIMAL, DATE = "text", "int", "decimal", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    kind: str = TEXT
+    width: int = 16
+
+
+def _label(choice_cls, value) -> str:
+    """Indonesian label of a stored choice value ('' when unset or unknown)."""
+    if not value:
+        return ""
+    try:
+        return str(choice_cls(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _id_reader(user) -> Callable[[str | None], str]:
+    if getattr(user, "can_reveal_ids", False):
+        return lambda value: value or ""
+    return mask
+
+
+# Households -----------------------------------------------------------------
+
+
+def household_rows(qs: QuerySet, user) -> QuerySet:
+    """Head name, living-member count and active PPKS short names as subqueries,
+    so the export is one query however many households it holds. The member count
+    and head choice follow the household list page."""
+    head_name = Person.objects.filter(
+        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
+    ).order_by("life_status", "id")
+    member_count = (
+        Person.objects.filter(
+            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    # Through restrict(): restricted health types stay hidden from roles without access.
+    ppks = (
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household_id=OuterRef("pk"), status=RecordStatus.ACTIVE)
+        .order_by()
+        .values("household_id")
+        .annotate(
+            names=StringAgg(
+                "ppks_type__short_name",
+                ", ",
+                distinct=True,
+                order_by="ppks_type__short_name",
+            )
+        )
+        .values("names")
+    )
+    return qs.annotate(
+        export_head_name=Subquery(head_name.values("name")[:1]),
+        export_member_count=Subquery(member_count),
+        export_ppks=Subquery(ppks),
+    )
+
+
+def household_columns(user) -> list[Column]:
+    kk = _id_reader(user)
+    return [
+        Column("No. KK", lambda h: kk(h.no_kk), width=20),
+        Column(
+            "Alasan No. KK kosong",
+            lambda h: _label(choices.MissingIdReason, h.no_kk_missing_reason),
+            width=24,
+        ),
+        Column("Kepala keluarga", lambda h: h.export_head_name or "", width=28),
+        Column("Alamat", lambda h: h.address, width=36),
+        Column("RT", lambda h: h.rt, width=6),
+        Column("RW", lambda h: h.rw, width=6),
+        Column("Kode kelurahan", lambda h: h.village_id, width=16),
+        Column("Kelurahan", lambda h: h.village.name, width=20),
+        Column("Kecamatan", lambda h: h.village.district.name, width=20),
+        Column("Jumlah anggota", lambda h: h.export_member_count or 0, INT, width=10),
+        Column("Kepemilikan rumah", lambda h: _label(choices.HouseOwnership, h.house_ownership)),
+        Column("Status lahan", lambda h: _label(choices.LandStatus, h.land_status)),
+        Column("Lintang", lambda h: h.latitude, DECIMAL, width=12),
+        Column("Bujur", lambda h: h.longitude, DECIMAL, width=12),
+        Column("PPKS aktif", lambda h: h.export_ppks or "", width=24),
+    ]
+
+
+# Persons --------------------------------------------------------------------
+
+
+def person_rows(qs: QuerySet, user) -> QuerySet:
+    # persons_for() already joins household, village and district.
+    return qs
+
+
+def person_columns(user) -> list[Column]:
+    nik = _id_reader(user)
+    on = today()
+    return [
+        Column("NIK", lambda p: nik(p.nik), width=20),
+        Column(
+            "Alasan NIK kosong",
+            lambda p: _label(choices.MissingIdReason, p.nik_missing_reason),
+            width=24,
+        ),
+        Column("Nama", lambda p: p.name, width=28),
+        Column("Jenis kelamin", lambda p: _label(choices.Sex, p.sex), width=12),
+        Column("Tempat lahir", lambda p: p.birth_place),
+        Column("Tanggal lahir", lambda p: p.birth_date, DATE, width=12),
+        Column("Umur", lambda p: p.age_on(on), INT, width=6),
+        Column("Hubungan", lambda p: _label(choices.Relation, p.relation)),
+        Column("Status perkawinan", lambda p: _label(choices.MaritalStatus, p.marital_status)),
+        Column("Pendidikan", lambda p: _label(choices.Education, p.education), width=24),
+        Column("Pekerjaan", lambda p: p.occupation),
+        Column(
+            "Disabilitas",
+            lambda p: ", ".join(_label(choices.Disability, d) for d in p.disabilities or []),
+        ),
+        Column("Status kehidupan", lambda p: _label(choices.LifeStatus, p.life_status)),
+        Column("No. KK", lambda p: nik(p.household.no_kk), width=20),
+        Column("Alamat", lambda p: p.household.address, width=36),
+        Column("Kelurahan", lambda p: p.household.village.name, width=20),
+        Column("Kecamatan", lambda p: p.household.village.district.name, width=20),
+    ]
+
+
+# PPKS records ---------------------------------------------------------------
+
+
+def ppks_rows(qs: QuerySet, user) -> QuerySet:
+    # ppks_records_for() already joins type, person, household, village and district.
+    return qs
+
+
+def ppks_columns(user) -> list[Column]:
+    ident = _id_reader(user)
+    return [
+        Column("Nomor jenis", lambda r: r.ppks_type.number, INT, width=8),
+        Column("Jenis PPKS", lambda r: r.ppks_type.name, width=36),
+        Column("NIK", lambda r: ident(r.person.nik) if r.person else "", width=20),
+        Column("Nama", lambda r: r.person.name if r.person else "", width=28),
+        Column("No. KK", lambda r: ident(r.household.no_kk), width=20),
+        Column("Kelurahan", lambda r: r.household.village.name, width=20),
+        Column("Kecamatan", lambda r: r.household.village.district.name, width=20),
+        Column("Tanggal ditemukan", lambda r: r.date_found, DATE, width=12),
+        Column("Status", lambda r: _label(RecordStatus, r.status), width=10),
+        Column("Catatan", lambda r: r.notes, width=40),
+    ]

@@ -1,0 +1,1 @@
+"""Bulk import of households and persons from spreadsheets (issue 4)."""
