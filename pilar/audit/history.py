@@ -282,18 +282,10 @@ def _ppks_title(event, before, lookups) -> str:
 # Public API ---------------------------------------------------------------
 
 
-def _hidden_ppks_types(user) -> list:
-    """PPKS types whose records `user` may not see (restricted health data)."""
-    from pilar.ppks.models import PpksType
-
-    if user is not None and getattr(user, "can_see_health_data", False):
-        return []
-    return list(PpksType.objects.filter(is_restricted=True).values_list("pk", flat=True))
-
-
 def household_timeline(household, user=None) -> list[Entry]:
     """Newest-first timeline of a household, its memberships and its PPKS records
     (without restricted health types unless `user` may see them)."""
+    from pilar.ppks.access import hidden_type_ids
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Household, Membership
 
@@ -302,7 +294,7 @@ def household_timeline(household, user=None) -> list[Entry]:
     ppks_ids = (
         _event_model(PpksRecord)
         .objects.filter(household_id=household.pk)
-        .exclude(ppks_type_id__in=_hidden_ppks_types(user))
+        .exclude(ppks_type_id__in=hidden_type_ids(user))
         .values("pgh_obj_id")
     )
     return _build(
@@ -325,10 +317,11 @@ def household_timeline(household, user=None) -> list[Entry]:
 def person_timeline(person, user=None) -> list[Entry]:
     """Newest-first timeline of a person, their memberships and their PPKS records
     (without restricted health types unless `user` may see them)."""
+    from pilar.ppks.access import hidden_type_ids
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Membership, Person
 
-    hidden = set(_hidden_ppks_types(user))
+    hidden = set(hidden_type_ids(user))
     return _build(
         [
             _Source(Person, _events(Person, pgh_obj_id=person.pk), _person_title),

@@ -1,4 +1,3 @@
-from pilar.accounts.choices import HEALTH_DATA_ROLES
 from pilar.accounts.scope import Action, ScopedQuerySet
 
 
@@ -9,6 +8,8 @@ class PpksRecordQuerySet(ScopedQuerySet):
         """Area scope, and records of restricted health types (ODHA, NAPZA: UU PDP
         specific data) only for Dinas Sosial staff and admins."""
         qs = super().restrict(user, action)
-        if getattr(user, "role", None) not in HEALTH_DATA_ROLES:
+        from pilar.ppks.access import may_see_health_data
+
+        if not may_see_health_data(user):
             qs = qs.exclude(ppks_type__is_restricted=True)
         return qs

@@ -77,11 +77,13 @@ class HouseholdFilter:
 
 def _hides_ppks_type(user, number: int | None) -> bool:
     """Filtering by a restricted health type would reveal who has it."""
+    from pilar.ppks.access import hidden_type_ids
     from pilar.ppks.models import PpksType
 
-    if not number or getattr(user, "can_see_health_data", False):
+    if not number:
         return False
-    return PpksType.objects.filter(number=number, is_restricted=True).exists()
+    hidden = hidden_type_ids(user)
+    return bool(hidden) and PpksType.objects.filter(number=number, pk__in=hidden).exists()
 
 
 def households_for(user, flt: HouseholdFilter, action: Action = "view") -> QuerySet[Household]:
