@@ -4,24 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from pilar.accounts.scope import Action
+from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass
-class PpksRecordFilter:
+class PpksRecordFilter(FilterMixin):
     ppks_type: int | None = None  # PPKS number 1-26
     status: str = ""  # aktif / selesai
     kecamatan: str = ""  # district code, e.g. 36.71.01
@@ -29,29 +23,19 @@ class PpksRecordFilter:
 
     @classmethod
     def from_params(cls, params: Mapping) -> PpksRecordFilter:
-        from pilar.regions.deployment import normalize_code
-
         status = str(params.get("status") or "")
         return cls(
-            ppks_type=_int_or_none(params.get("ppks_type")),
+            ppks_type=int_or_none(params.get("ppks_type")),
             status=status if status in RecordStatus.values else "",
-            kecamatan=normalize_code(str(params.get("kecamatan") or ""))[:8],
-            kelurahan=normalize_code(str(params.get("kelurahan") or "")),
+            **area_params(params),
         )
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
     def apply(self, qs: QuerySet[PpksRecord]) -> QuerySet[PpksRecord]:
         if self.ppks_type:
             qs = qs.filter(ppks_type__number=self.ppks_type)
         if self.status:
             qs = qs.filter(status=self.status)
-        if self.kecamatan:
-            qs = qs.filter(household__village__district_id=self.kecamatan)
-        if self.kelurahan:
-            qs = qs.filter(household__village_id=self.kelurahan)
-        return qs
+        return filter_area(qs, "household__village", self.kecamatan, self.kelurahan)
 
 
 def ppks_records_for(user, flt: PpksRecordFilter, action: Action = "view") -> QuerySet[PpksRecord]:

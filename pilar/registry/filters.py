@@ -4,25 +4,19 @@ so what a user sees is what they download."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from pilar.accounts.scope import Action
+from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
 from pilar.registry.choices import LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.search import search_households, search_persons
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass
-class HouseholdFilter:
+class HouseholdFilter(FilterMixin):
     q: str = ""
     kecamatan: str = ""  # district code, e.g. 36.71.01
     kelurahan: str = ""  # village code, e.g. 36.71.01.1001
@@ -31,27 +25,18 @@ class HouseholdFilter:
 
     @classmethod
     def from_params(cls, params: Mapping) -> HouseholdFilter:
-        from pilar.regions.deployment import normalize_code
-
         life_status = str(params.get("life_status") or "")
         return cls(
             q=str(params.get("q") or params.get("search") or "").strip()[:100],
-            kecamatan=normalize_code(str(params.get("kecamatan") or ""))[:8],
-            kelurahan=normalize_code(str(params.get("kelurahan") or "")),
-            ppks_type=_int_or_none(params.get("ppks_type")),
+            **area_params(params),
+            ppks_type=int_or_none(params.get("ppks_type")),
             life_status=life_status if life_status in LifeStatus.values else "",
         )
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
     def apply(self, qs: QuerySet[Household]) -> QuerySet[Household]:
         from pilar.ppks.models import PpksRecord
 
-        if self.kecamatan:
-            qs = qs.filter(village__district_id=self.kecamatan)
-        if self.kelurahan:
-            qs = qs.filter(village_id=self.kelurahan)
+        qs = filter_area(qs, "village", self.kecamatan, self.kelurahan)
         if self.ppks_type:
             qs = qs.filter(
                 Exists(
@@ -95,7 +80,7 @@ def households_for(user, flt: HouseholdFilter, action: Action = "view") -> Query
 
 
 @dataclass
-class PersonFilter:
+class PersonFilter(FilterMixin):
     q: str = ""
     nik: str = ""
     kecamatan: str = ""
@@ -105,30 +90,21 @@ class PersonFilter:
 
     @classmethod
     def from_params(cls, params: Mapping) -> PersonFilter:
-        from pilar.regions.deployment import normalize_code
-
         life_status = str(params.get("life_status") or "")
         return cls(
             q=str(params.get("q") or params.get("search") or "").strip()[:100],
             nik="".join(ch for ch in str(params.get("nik") or "") if ch.isdigit())[:16],
-            kecamatan=normalize_code(str(params.get("kecamatan") or ""))[:8],
-            kelurahan=normalize_code(str(params.get("kelurahan") or "")),
+            **area_params(params),
             life_status=life_status if life_status in LifeStatus.values else "",
-            ppks_type=_int_or_none(params.get("ppks_type")),
+            ppks_type=int_or_none(params.get("ppks_type")),
         )
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
     def apply(self, qs: QuerySet[Person]) -> QuerySet[Person]:
         from pilar.ppks.models import PpksRecord
 
         if self.nik:
             qs = qs.filter(nik=self.nik)
-        if self.kecamatan:
-            qs = qs.filter(household__village__district_id=self.kecamatan)
-        if self.kelurahan:
-            qs = qs.filter(household__village_id=self.kelurahan)
+        qs = filter_area(qs, "household__village", self.kecamatan, self.kelurahan)
         if self.life_status:
             qs = qs.filter(life_status=self.life_status)
         if self.ppks_type:
