@@ -72,8 +72,27 @@ def start(pgdata: Path, *, throwaway: bool = False) -> str:
             _prune_dead_handles(pgdata)
         server = _get_server(pgdata, "delete" if throwaway else "stop")
         _servers[pgdata] = server
+        _tune(server.get_uri("postgres"))  # type: ignore[attr-defined]
     uri: str = server.get_uri("postgres")  # type: ignore[attr-defined]
     return uri
+
+
+# Bulk imports write gigabytes of WAL in one transaction; with the default 1 GB
+# max_wal_size the server checkpoints every few seconds and then logs whole pages
+# again after each checkpoint. Reloadable settings only (no restart needed).
+_SETTINGS = {"max_wal_size": "8GB", "checkpoint_timeout": "30min"}
+
+
+def _tune(uri: str) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(uri, autocommit=True) as conn:
+            for name, value in _SETTINGS.items():
+                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            conn.execute("SELECT pg_reload_conf()")
+    except psycopg.Error:  # tuning is an optimisation; never block start-up over it
+        pass
 
 
 def stop(pgdata: Path) -> None:

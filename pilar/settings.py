@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs (Swagger UI) from its static files, no CDN
     "pilar.core",
     "pilar.regions",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "pilar.psks",
     "pilar.registry",
     "pilar.exports",
+    "pilar.imports",
+    "pilar.dedup",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +174,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = PILAR_HOME / "media"
+
+# Background work (imports, dedup runs): tasks are rows in PostgreSQL, run by
+# `pilar db_worker` (started alongside the web server by `pilar serve`/`pilar demo`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Largest import file accepted from the web page (the CLI can raise it with --max-mb).
+PILAR_IMPORT_MAX_BYTES = env_int("PILAR_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Uploads (the import form) must not be held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)

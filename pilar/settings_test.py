@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("PILAR_PGDATA", tempfile.mkdtemp(prefix="pilar-test-pg-"))
@@ -20,3 +21,9 @@ AXES_ENABLED = True
 
 # WhiteNoise warns once per test client when STATIC_ROOT does not exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Tasks run inside the test that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Uploaded import files go to a throw-away folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pilar-test-media-"))

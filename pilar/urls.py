@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Each app adds its own include below (one line each).
     path("ekspor/", include("pilar.exports.urls")),
+    path("impor/", include("pilar.imports.urls")),
     path("api/v1/", api.urls),
     path("akun/", include("pilar.accounts.urls")),
     path("psks/", include("pilar.psks.urls")),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("", include("pilar.registry.urls")),
     path("ppks/", include("pilar.ppks.urls")),
     path("audit/", include("pilar.audit.urls")),
+    path("duplikat/", include("pilar.dedup.urls")),
 ]

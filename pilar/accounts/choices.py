@@ -22,3 +22,5 @@ REVEAL_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK, Role.PSM}
 TWO_FACTOR_ROLES = {Role.ADMIN, Role.DINSOS}
 # Roles that see PPKS records of restricted health types (ODHA, NAPZA).
 HEALTH_DATA_ROLES = {Role.ADMIN, Role.DINSOS}
+# Bulk imports write city-wide data: Dinas Sosial only.
+IMPORT_ROLES = {Role.ADMIN, Role.DINSOS}

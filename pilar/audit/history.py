@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from pilar.registry.identity import mask
@@ -55,6 +56,8 @@ class Entry:
     url: str = ""
     changes: list[Change] = field(default_factory=list)
     sort_key: tuple = ()
+    # Set when the change came from a bulk import (pilar.imports), to link its batch.
+    import_batch: int | None = None
 
     @property
     def icon(self) -> str:
@@ -214,6 +217,7 @@ def _build(sources: Iterable[_Source]) -> list[Entry]:
                     username=lookups.name(User, user_id) if user_id is not None else SYSTEM_USER,
                     url=metadata.get("url") or "",
                     changes=changes,
+                    import_batch=metadata.get("import_batch"),
                     sort_key=(event.pgh_created_at, order, event.pgh_id),
                 )
             )
@@ -276,7 +280,22 @@ def _ppks_title(event, before, lookups) -> str:
         return f"PPKS {type_name}{who} dihapus"
     if event.status == "selesai" and (before is None or before.status != "selesai"):
         return f"PPKS {type_name}{who} diselesaikan"
+    if event.validated_at and (before is None or not before.validated_at):
+        return f"PPKS {type_name}{who} divalidasi Dinas Sosial"
     return f"PPKS {type_name}{who} diubah"
+
+
+def _merge_title(event, before, lookups) -> str:
+    """Duplicate merges (pilar.dedup.Merge) in the timelines of both persons."""
+    from pilar.registry.models import Person
+
+    merged = f"{lookups.name(Person, event.merged_id)} (#{event.merged_id})"
+    survivor = f"{lookups.name(Person, event.survivor_id)} (#{event.survivor_id})"
+    if event.pgh_label == "insert":
+        return f"Data ganda {merged} digabungkan ke {survivor}"
+    if event.undone_at and (before is None or not before.undone_at):
+        return f"Penggabungan {merged} ke {survivor} dibatalkan"
+    return f"Penggabungan {merged} ke {survivor} diubah"
 
 
 # Public API ---------------------------------------------------------------
@@ -317,11 +336,13 @@ def household_timeline(household, user=None) -> list[Entry]:
 def person_timeline(person, user=None) -> list[Entry]:
     """Newest-first timeline of a person, their memberships and their PPKS records
     (without restricted health types unless `user` may see them)."""
+    from pilar.dedup.models import Merge
     from pilar.ppks.access import hidden_type_ids
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Membership, Person
 
     hidden = set(hidden_type_ids(user))
+    merges = Merge.objects.filter(Q(survivor_id=person.pk) | Q(merged_id=person.pk))
     return _build(
         [
             _Source(Person, _events(Person, pgh_obj_id=person.pk), _person_title),
@@ -339,5 +360,6 @@ def person_timeline(person, user=None) -> list[Entry]:
                 ],
                 _ppks_title,
             ),
+            _Source(Merge, _events(Merge, pgh_obj_id__in=merges.values("pk")), _merge_title),
         ]
     )

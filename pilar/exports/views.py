@@ -1,4 +1,5 @@
-"""Export of the household, person and PPKS lists to XLSX and CSV.
+"""Export of the household, person and PPKS lists to XLSX and CSV, and the BNBA
+(by-name-by-address) list of validated PPKS records (`pilar.exports.bnba`).
 
 Each export takes the list's own query parameters and filter definition, so what a
 user sees is what they download; scoping comes from the same helpers as the list.
@@ -11,11 +12,13 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.exports import bnba
 from pilar.exports import columns as cols
 from pilar.exports.writers import csv_lines, write_xlsx
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
@@ -35,6 +38,7 @@ def _export(
     columns: Callable,
     object_type: str,
     name: str,
+    sheet_name: str = "",
 ):
     user = request.user
     if not user.can_see_people:
@@ -52,10 +56,12 @@ def _export(
         extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
     )
     cells = columns(user)
-    objects = rows(qs, user).iterator(chunk_size=CHUNK_SIZE)
+    objects = rows(qs, user)
+    if isinstance(objects, QuerySet):
+        objects = objects.iterator(chunk_size=CHUNK_SIZE)
     filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == "xlsx":
-        out = write_xlsx(cells, objects, sheet_name=name.capitalize())
+        out = write_xlsx(cells, objects, sheet_name=sheet_name or name.capitalize())
         return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
     response = StreamingHttpResponse(
         csv_lines(cells, objects), content_type="text/csv; charset=utf-8"
@@ -106,4 +112,22 @@ def ppks_records(request, fmt: str):
         columns=cols.ppks_columns,
         object_type="ppks_records",
         name="ppks",
+    )
+
+
+@login_required
+def bnba_export(request, fmt: str):
+    """BNBA of validated, active PPKS records under the PPKS list's filter; the log
+    records the filter as applied (with status=aktif and validated=ya)."""
+    flt = bnba.bnba_filter(PpksRecordFilter.from_params(request.GET))
+    return _export(
+        request,
+        fmt,
+        flt=flt,
+        qs=bnba.bnba_records(request.user, flt),
+        rows=bnba.bnba_rows,
+        columns=bnba.bnba_columns,
+        object_type="bnba",
+        name="bnba-ppks",
+        sheet_name="BNBA PPKS",
     )

@@ -1,18 +1,39 @@
-"""Writes of PPKS records: register, correct, end. Rules from domain.md."""
+"""Writes of PPKS records: register, correct, validate, end. Rules from domain.md.
+
+Validation: Dinas Sosial is the validating authority (domain.md, verivali). Until
+the verification chain exists (decisions.md), a record entered or corrected by
+`dinsos`/`admin` is validated at once; one entered by a field worker waits for a
+"Validasi" by Dinas Sosial; a field worker's correction of a validated record
+withdraws the validation, since it no longer covers what is stored.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
+from pilar.accounts.choices import Role
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import age_on, today
 from pilar.core.errors import ErrorCollector
+from pilar.ppks.access import may_see_health_data
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.actions import NotAllowed
 from pilar.registry.choices import Disability, LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.validation import parse_date
+
+# Roles that validate PPKS records (Dinas Sosial, and admins acting for it).
+VALIDATOR_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
+
+
+def may_validate(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "role", None) in VALIDATOR_ROLES
+    )
 
 
 def resolve_type(errors: ErrorCollector, value) -> PpksType | None:
@@ -140,10 +161,14 @@ def create_ppks_record(*, acting_user, data: dict) -> PpksRecord:
     """`data`: ppks_type (PpksType, number or name), person or household (objects the
     caller fetched through scoped querysets), date_found, disability_subtypes, notes."""
     values = _clean(data, user=acting_user)
+    validator = acting_user if may_validate(acting_user) else None
     return PpksRecord.objects.create(
         reporter=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         reporter_name=values.pop("reporter_name")
         or (acting_user.get_full_name() or acting_user.username if acting_user else ""),
+        # Entered by Dinas Sosial: validated by the same act (decisions.md).
+        validated_at=timezone.now() if validator else None,
+        validated_by=validator,
         **values,
     )
 
@@ -155,9 +180,46 @@ def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRe
         errors.add("__all__", "Data PPKS yang sudah selesai tidak dapat diubah.")
         errors.raise_if_any()
     values = _clean(data, user=acting_user, instance=record)
+    changed = any(getattr(record, field) != value for field, value in values.items())
     for field, value in values.items():
         setattr(record, field, value)
+    if changed and may_validate(acting_user):
+        record.validated_at = timezone.now()
+        record.validated_by = acting_user
+    elif changed and record.validated_at is not None:
+        # A field worker's correction is not what Dinas Sosial validated.
+        record.validated_at = None
+        record.validated_by = None
     record.save()
+    return record
+
+
+@transaction.atomic
+def validate_record(record: PpksRecord, *, acting_user) -> PpksRecord:
+    """Dinas Sosial (or an admin) confirms an active PPKS record. Idempotent: an
+    already validated record is returned unchanged (no new history event).
+
+    Raises NotAllowed for other roles and for records outside the user's area or of
+    a restricted type the user may not see; InvalidInput for an ended record."""
+    if not may_validate(acting_user):
+        raise NotAllowed
+    if not village_allowed(acting_user, record.household.village_id, "change"):
+        raise NotAllowed
+    if record.ppks_type.is_restricted and not may_see_health_data(acting_user):
+        raise NotAllowed
+    # Lock the row: two validators clicking at once write one validation.
+    current = PpksRecord.objects.select_for_update().get(pk=record.pk)
+    if current.status != RecordStatus.ACTIVE:
+        errors = ErrorCollector()
+        errors.add("__all__", "Data PPKS yang sudah selesai tidak dapat divalidasi.")
+        errors.raise_if_any()
+    if current.validated_at is None:
+        current.validated_at = timezone.now()
+        current.validated_by = acting_user
+        current.save(update_fields=["validated_at", "validated_by", "updated_at"])
+    record.validated_at = current.validated_at
+    record.validated_by_id = current.validated_by_id
+    record.updated_at = current.updated_at
     return record
 
 

@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 from pilar.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
 from pilar.core.errors import InvalidInput
 from pilar.ppks import actions
+from pilar.ppks.filters import PpksRecordFilter
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.ppks.schemas import (
     PpksEndIn,
@@ -49,6 +50,7 @@ def record_out(record: PpksRecord) -> dict:
         "ended_on": record.ended_on,
         "end_reason": record.end_reason,
         "created_at": record.created_at,
+        "validated_at": record.validated_at,
     }
 
 
@@ -81,6 +83,9 @@ def list_records(request, params: Query[PpksRecordParams]):
         qs = qs.filter(ppks_type__number=params.ppks_type)
     if params.status:
         qs = qs.filter(status=params.status.value)
+    if params.validated:
+        # The same rule as the PPKS list and the exports (PpksRecordFilter).
+        qs = PpksRecordFilter(validated=params.validated).apply(qs)
     if kelurahan:
         qs = qs.filter(household__village_id=kelurahan)
     if kecamatan:

@@ -97,6 +97,18 @@ class PpksRecord(models.Model):
     notes = models.TextField("catatan", blank=True)
     ended_on = models.DateField("tanggal selesai", null=True, blank=True)
     end_reason = models.CharField("alasan selesai", max_length=300, blank=True)
+    # Validation by Dinas Sosial (the validating authority, domain.md "verivali").
+    # Set by ppks.actions (entry or "Validasi" by dinsos/admin) and by the registry
+    # importer in bulk; empty means not yet validated.
+    validated_at = models.DateTimeField("tanggal validasi", null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="divalidasi oleh",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

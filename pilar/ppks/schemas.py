@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -42,6 +43,9 @@ class PpksRecordOut(Schema):
     ended_on: datetime.date | None
     end_reason: str
     created_at: datetime.datetime
+    validated_at: datetime.datetime | None = Field(
+        None, description="Waktu validasi oleh Dinas Sosial; kosong: belum divalidasi."
+    )
 
 
 class PpksRecordPage(Schema):
@@ -52,6 +56,9 @@ class PpksRecordPage(Schema):
 class PpksRecordParams(PageParams):
     ppks_type: int | None = Field(None, ge=1, description="Nomor jenis PPKS (1-26).")
     status: RecordStatus | None = None
+    validated: Literal["ya", "tidak"] | None = Field(
+        None, description="ya: sudah divalidasi Dinas Sosial, tidak: belum."
+    )
     kelurahan: str = Field("", description="Kode kelurahan.")
     kecamatan: str = Field("", description="Kode kecamatan.")
     person_id: int | None = None

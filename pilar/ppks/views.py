@@ -1,24 +1,120 @@
-"""PPKS pages: register a person or household as a PPKS type, end a record.
+"""PPKS pages: the list of PPKS records, register a person or household as a PPKS
+type, validate (Dinas Sosial) and end a record.
 
-The person/household is fetched through `restrict(user, "change")` (404 when
-outside the user's area); the actions check the type's rules (age, sex, level).
+The person/household/record is fetched through `restrict(user, ...)` (404 when
+outside the user's area); the actions check the type's rules (age, sex, level)
+and who may validate.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from pilar.accounts.scope import villages_for
 from pilar.core.errors import InvalidInput
 from pilar.ppks import actions
+from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.choices import RecordStatus
+from pilar.ppks.filters import VALIDATED_CHOICES, PpksRecordFilter, ppks_records_for
 from pilar.ppks.forms import PpksEndForm, PpksRecordForm
-from pilar.ppks.models import PpksRecord
+from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.actions import NotAllowed
+from pilar.registry.choices import Relation
 from pilar.registry.forms import apply_errors
 from pilar.registry.models import Household, Person
-from pilar.registry.views import editor_required
+from pilar.registry.views import PAGE_SIZE, editor_required, people_required
+
+# List ---------------------------------------------------------------------
+
+
+@people_required
+def record_list(request):
+    """PPKS records in the user's area, filtered by the same `PpksRecordFilter` as the
+    API and the exports (PPKS list and BNBA)."""
+    user = request.user
+    flt = PpksRecordFilter.from_params(request.GET)
+    # Household-level records show the head of household (first living head).
+    head_name = Person.objects.filter(
+        household_id=OuterRef("household_id"), relation=Relation.HEAD, is_active=True
+    ).order_by("life_status", "id")
+    qs = (
+        ppks_records_for(user, flt)
+        .select_related("validated_by")
+        .annotate(head_name=Subquery(head_name.values("name")[:1]))
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+
+    villages = list(villages_for(user).order_by("district__name", "name"))
+    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
+    village_options = (
+        [v for v in villages if v.district_id == flt.kecamatan] if flt.kecamatan else villages
+    )
+    return render(
+        request,
+        "ppks/record_list.html",
+        {
+            "filter": flt,
+            "page": page,
+            "records": list(page.object_list),
+            "total": paginator.count,
+            "districts": districts,
+            "villages": village_options,
+            # Restricted health types are not even offered to roles that may not see them.
+            "ppks_types": PpksType.objects.filter(is_active=True)
+            .exclude(pk__in=hidden_type_ids(user))
+            .order_by("number"),
+            "statuses": RecordStatus.choices,
+            "validated_choices": list(VALIDATED_CHOICES.items()),
+            "can_validate": actions.may_validate(user),
+            "filtered": bool(flt.as_dict()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def record_validate(request, pk: int):
+    """Dinas Sosial validates one record ("Validasi" button); other roles get 403,
+    records outside the area 404."""
+    user = request.user
+    if not actions.may_validate(user):
+        raise PermissionDenied
+    record = get_object_or_404(
+        PpksRecord.objects.restrict(user, "change").select_related(
+            "ppks_type", "person", "household"
+        ),
+        pk=pk,
+    )
+    try:
+        already = record.validated_at is not None
+        actions.validate_record(record, acting_user=user)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    except NotAllowed:
+        raise Http404 from None
+    else:
+        who = record.person.name if record.person else f"keluarga {record.household.address}"
+        if already:
+            messages.info(request, f"Data PPKS {record.ppks_type.name} ({who}) sudah tervalidasi.")
+        else:
+            messages.success(
+                request, f"Data PPKS {record.ppks_type.name} ({who}) telah divalidasi."
+            )
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or "ppks:record_list")
 
 
 def _subject(request) -> tuple[Person | None, Household]:

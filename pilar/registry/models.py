@@ -11,6 +11,7 @@ import datetime
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -47,6 +48,11 @@ class Household(models.Model):
     )
     land_status = models.CharField(
         "status lahan", max_length=20, choices=choices.LandStatus.choices, blank=True
+    )
+    # The household's welfare decile (1 = poorest 10%) as given by the national
+    # registry (DTKS/DTSEN); imported, not computed here.
+    desil = models.PositiveSmallIntegerField(
+        "desil", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     # False when the household was dissolved or merged; kept for history.
     is_active = models.BooleanField("aktif", default=True)
@@ -155,6 +161,10 @@ class Person(models.Model):
             # Lookups by NIK that do not also filter on is_active (the unique index is partial).
             models.Index(fields=["nik"], name="person_nik_idx"),
             models.Index(fields=["household"]),
+            # Imports match rows without a NIK by the source system's id.
+            models.Index(
+                fields=["source_id"], name="person_source_id_idx", condition=~Q(source_id="")
+            ),
             GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
         ]
 

@@ -22,6 +22,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.history import household_timeline, person_timeline
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
+from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry import actions
@@ -249,7 +250,14 @@ def household_create(request):
     user = request.user
     form = HouseholdForm(request.POST or None, user=user)
     head_form = PersonForm(request.POST or None, prefix="kepala", head=True)
-    if request.method == "POST" and form.is_valid() and head_form.is_valid():
+    # pilar.dedup: a head who resembles a registered person needs a confirming tick.
+    lookalikes = LookalikeGuard(request.POST or None, user=user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and head_form.is_valid()
+        and lookalikes.passes(head_form.values(), village_id=form.values().get("village") or "")
+    ):
         try:
             household = actions.create_household(
                 acting_user=user, data=form.values(), members=[head_form.values()]
@@ -266,7 +274,7 @@ def household_create(request):
     return render(
         request,
         "registry/household_form.html",
-        {"form": form, "head_form": head_form, "title": "Keluarga baru"},
+        {"form": form, "head_form": head_form, "title": "Keluarga baru", "lookalikes": lookalikes},
     )
 
 
@@ -298,7 +306,13 @@ def member_create(request, pk: int):
     user = request.user
     household = _household_for_change(user, pk)
     form = PersonForm(request.POST or None, new=True)
-    if request.method == "POST" and form.is_valid():
+    # pilar.dedup: a person who resembles a registered one needs a confirming tick.
+    lookalikes = LookalikeGuard(request.POST or None, user=user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and lookalikes.passes(form.values(), village_id=household.village_id, household=household)
+    ):
         try:
             person = actions.create_person(
                 acting_user=user, household=household, data=form.values()
@@ -313,7 +327,12 @@ def member_create(request, pk: int):
     return render(
         request,
         "registry/person_form.html",
-        {"form": form, "household": household, "title": "Tambah anggota keluarga"},
+        {
+            "form": form,
+            "household": household,
+            "title": "Tambah anggota keluarga",
+            "lookalikes": lookalikes,
+        },
     )
 
 

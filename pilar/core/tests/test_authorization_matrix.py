@@ -99,12 +99,15 @@ PAGES = [
     ("registry:person_detail", "person", "view"),
     ("registry:person_edit", "person", "edit"),
     ("registry:person_move", "person", "edit"),
+    ("ppks:record_list", None, "list"),
     ("ppks:record_create", "person_query", "edit"),
     ("ppks:record_end", "record", "edit"),
     ("psks:worker_list", None, "list"),
     ("psks:worker_detail", "worker", "view"),
     ("psks:worker_create", None, "psks_admin"),
     ("psks:worker_edit", "worker", "psks_admin"),
+    ("dedup:queue", None, "dedup"),  # pair pages: pilar/dedup/tests/test_views.py
+    ("imports:list", None, "import"),  # batch pages: pilar/imports/tests/test_views.py
 ]
 
 
@@ -121,6 +124,10 @@ def expected_page(role, kind):
         return 302
     if role == "mitra":
         return 200 if kind == "home" else 403
+    if kind == "import":  # bulk import: Dinas Sosial only
+        return 200 if role in ("admin", "dinsos") else 403
+    if kind == "dedup":  # duplicate review: admin, dinsos and TKSK (their own area)
+        return 200 if role in ("admin", "dinsos", "tksk_a", "tksk_b") else 403
     if kind in ("home", "list"):
         return 200
     if kind == "create":
@@ -171,6 +178,23 @@ def test_reveal_matrix(client, world, role):
     else:
         assert response.status_code in (403, 404)
         assert "3671011203750001" not in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ppks_validate_matrix(client, world, role):
+    """Only Dinas Sosial and admins validate; the others get 403 and change nothing."""
+    record = create_ppks_record(
+        acting_user=world["users"]["tksk_a"], data={"ppks_type": 13, "person": world["person"]}
+    )
+    url = reverse("ppks:record_validate", kwargs={"pk": record.pk})
+    response = client_for(client, world, role).post(url)
+    record.refresh_from_db()
+    if role in ("admin", "dinsos"):
+        assert response.status_code == 302
+        assert record.validated_by == world["users"][role]
+    else:
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        assert record.validated_at is None
 
 
 # ---- API -----------------------------------------------------------------

@@ -1,0 +1,174 @@
+"""Import pages: upload a file, watch it being checked, read the preview, import the
+valid rows or nothing, download the problems to fix them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilar.core.errors import InvalidInput
+from pilar.imports import actions
+from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem
+from pilar.imports.problems import problems_xlsx
+from pilar.imports.readers import FileProblem
+from pilar.imports.template import template_csv, template_xlsx
+
+PAGE_SIZE = 25
+PROBLEMS_PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_importer(request) -> None:
+    if not actions.may_import(request.user):
+        raise PermissionDenied
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    _require_importer(request)
+    return get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
+
+
+@login_required
+def batch_list(request):
+    _require_importer(request)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Pilih berkas CSV atau XLSX untuk diunggah."
+        else:
+            try:
+                with transaction.atomic():
+                    batch = actions.create_batch(
+                        acting_user=request.user,
+                        file_name=upload.name,
+                        source=upload,
+                        dry_run=bool(request.POST.get("dry_run")),
+                    )
+                    actions.start_check(batch)
+            except InvalidInput as exc:
+                error = " ".join(m for msgs in exc.errors.values() for m in msgs)
+            else:
+                return redirect("imports:detail", pk=batch.pk)
+    qs = ImportBatch.objects.select_related("created_by", "imported_by")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(file_name__icontains=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/batch_list.html",
+        {"page": page, "q": q, "error": error, "max_mb": actions.max_upload_bytes() // 2**20},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def template_download(request, fmt: str):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if fmt == "xlsx":
+        response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
+    elif fmt == "csv":
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="templat-impor-pilar.{fmt}"'
+    return response
+
+
+def _detail_context(request, batch: ImportBatch) -> dict:
+    kind = request.GET.get("jenis", "galat")
+    problems = ImportProblem.objects.filter(batch=batch).order_by("row_number", "id")
+    if kind == "peringatan":
+        problems = problems.filter(is_error=False)
+    elif kind != "semua":
+        kind = "galat"
+        problems = problems.filter(is_error=True)
+    q = request.GET.get("q", "").strip()
+    if q.isdigit():
+        problems = problems.filter(row_number=int(q))
+    elif q:
+        problems = problems.filter(message__icontains=q)
+    return {
+        "batch": batch,
+        "summary": batch.summary,
+        "problems": Paginator(problems, PROBLEMS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "kind": kind,
+        "q": q,
+        "statuses": BatchStatus,
+        "same_file_before": ImportBatch.objects.filter(
+            file_sha256=batch.file_sha256, status=BatchStatus.DONE
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-imported_at")
+        .first(),
+    }
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = _batch(request, pk)
+    return render(request, "imports/batch_detail.html", _detail_context(request, batch))
+
+
+@login_required
+def batch_status(request, pk: int):
+    """The progress block, polled by htmx; a finished step reloads the whole page."""
+    batch = _batch(request, pk)
+    response = render(request, "imports/_progress.html", {"batch": batch})
+    if not batch.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def batch_confirm(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        with transaction.atomic():
+            actions.confirm_import(batch, acting_user=request.user)
+    except InvalidInput as exc:
+        for msgs in exc.errors.values():
+            for message in msgs:
+                messages.error(request, message)
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        actions.cancel_batch(batch, acting_user=request.user)
+    except InvalidInput as exc:
+        for msgs in exc.errors.values():
+            for message in msgs:
+                messages.error(request, message)
+    else:
+        messages.info(request, "Impor dibatalkan; tidak ada data yang ditulis.")
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@login_required
+def problems_download(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        handle = problems_xlsx(batch)
+    except FileProblem as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:detail", pk=batch.pk)
+    stem = batch.file_name.rsplit(".", 1)[0]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"masalah-{stem}.xlsx",
+        content_type=XLSX_TYPE,
+    )
