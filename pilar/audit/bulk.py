@@ -35,7 +35,8 @@ def history_trigger_uris(*tracked: type[models.Model]) -> list[str]:
     """The pgtrigger URIs of the history triggers of ``tracked`` models."""
     uris = []
     for model, trigger in pgtrigger.registered():
-        if model in tracked and any(trigger.name.startswith(label) for label in _LABELS):
+        name = trigger.name or ""
+        if model in tracked and any(name.startswith(label) for label in _LABELS):
             uris.append(trigger.get_uri(model))
     return uris
 

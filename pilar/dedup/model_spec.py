@@ -36,6 +36,9 @@ MODEL_COLUMNS = (
 # Fixed for a city-sized registry (about 2 million persons, 1-2 % duplicated), not
 # estimated per run, so a pair gets the same score whatever else is scored with it.
 PRIOR = 1e-8
+# Records in the default training set (`python -m pilar.dedup.train` prints it): the
+# registry size the trained prior holds for (see linkage.prior_for).
+REFERENCE_RECORDS = 23_258
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,7 @@ def parameters(model: dict[str, Any]) -> dict[str, Any]:
     from a Splink settings dict (model.json)."""
     out: dict[str, Any] = {
         "__prior__": model["probability_two_random_records_match"],
-        "__reference_records__": model.get("pilar_reference_records"),
+        "__reference_records__": REFERENCE_RECORDS,
     }
     by_name = {c["output_column_name"]: c for c in model["comparisons"]}
     for f in FIELDS:

@@ -133,9 +133,9 @@ def train(households: int = 6000, seed: int = 101, log=print) -> dict[str, Any]:
     prior = 1.0 / (1.0 + 2.0 ** (-prior_logit))
     params["__prior__"] = prior
     result = model_spec.settings("duckdb", params)
-    # The prior holds for a registry of this size; linkage.prior_for scales it down for
-    # larger ones (the expected number of duplicates per person stays the same).
-    result["pilar_reference_records"] = len(frame)
+    # The prior holds for a registry of this size (model_spec.REFERENCE_RECORDS, used by
+    # linkage.prior_for; update it when the training set changes size).
+    log(f"training records: {len(frame):,}")
     _write(result)
     linkage.load_model.cache_clear()
     quality = truthset.evaluate(linkage.find_pairs(frame), truth)
