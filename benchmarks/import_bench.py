@@ -38,27 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import append_results, database_facts, setup_django, table  # noqa: E402
 
-HEADER = [
-    "id_sumber",
-    "no_kk",
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "hubungan_keluarga",
-    "status_perkawinan",
-    "pendidikan",
-    "pekerjaan",
-    "disabilitas",
-    "alamat",
-    "rt",
-    "rw",
-    "kode_kelurahan",
-    "nama_kelurahan",
-    "jenis_ppks",
-    "desil",
-]
+from pilar.imports.columns import CANONICAL_COLUMNS  # noqa: E402
+
+HEADER = list(CANONICAL_COLUMNS)
 EDUCATION = ["Tidak/Belum Sekolah", "Tamat SD/Sederajat", "SLTP/Sederajat", "SLTA/Sederajat"]
 JOBS = ["Buruh Harian Lepas", "Pedagang", "Wiraswasta", "Karyawan Swasta", "Pelajar/Mahasiswa"]
 STREETS = ["Melati", "Mawar", "Kenanga", "Anggrek", "Flamboyan", "Cempaka", "Dahlia", "Kamboja"]

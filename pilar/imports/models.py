@@ -134,8 +134,6 @@ class StagedRow(models.Model):
     # The plan, set by the check: the existing person/household this row updates.
     person_id = models.BigIntegerField(null=True)
     household_id = models.BigIntegerField(null=True)
-    # Set by apply for rows that create their person (ids are drawn before inserting).
-    new_person = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [

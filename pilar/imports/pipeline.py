@@ -645,17 +645,24 @@ def _preview_summary(cursor, batch_id: int) -> dict:
     return summary
 
 
-def _ppks_select(batch_id: int) -> tuple[str, list]:
+def _ppks_select(batch_id: int, new_persons: str | None = None) -> tuple[str, list]:
     """Staged PPKS types without an active record yet: (type id, person or NULL,
-    household, disability subtypes), one per person/household and type."""
+    household, disability subtypes), one per person/household and type. During apply,
+    ``new_persons`` names the temp table holding the ids drawn for new persons."""
+    person = "s.person_id"
+    join = ""
+    if new_persons:
+        person = "COALESCE(s.person_id, np.id)"
+        join = f"LEFT JOIN {new_persons} np ON np.staged_id = s.id"
     sql = f"""
         SELECT DISTINCT ON (t.id, CASE WHEN t.level = 'individu'
-                                 THEN COALESCE(s.person_id, -s.id) END, s.household_id)
+                                 THEN COALESCE({person}, -s.id) END, s.household_id)
                t.id AS type_id,
-               CASE WHEN t.level = 'individu' THEN s.person_id END AS person_id,
+               CASE WHEN t.level = 'individu' THEN {person} END AS person_id,
                s.household_id,
                CASE WHEN t.has_disability_subtypes THEN s.disabilities ELSE '{{}}' END AS subtypes
         FROM {_STAGED} s
+        {join}
         CROSS JOIN LATERAL unnest(s.ppks_numbers) AS n(number)
         JOIN ppks_ppkstype t ON t.number = n.number
         WHERE s.batch_id = %s AND NOT EXISTS (
@@ -962,16 +969,20 @@ def _apply(batch: ImportBatch, user, writer: ProgressWriter) -> ApplyCounts:
         )
 
         stage("Menambahkan individu baru")
-        cursor.execute(
+        # Ids are drawn into a narrow temp table: updating the wide staging rows of a
+        # million-row file (and re-analysing them) cost more than the inserts.
+        _temp_ids(
+            cursor,
+            "import_new_person",
             f"""
-            UPDATE {_STAGED}
-            SET person_id = nextval(pg_get_serial_sequence('registry_person', 'id')),
-                new_person = true
-            WHERE batch_id = %s AND person_id IS NULL
+            SELECT s.id AS staged_id,
+                   nextval(pg_get_serial_sequence('registry_person', 'id')) AS id,
+                   nextval(pg_get_serial_sequence('registry_membership', 'id'))
+                       AS membership_id
+            FROM {_STAGED} s WHERE s.batch_id = %s AND s.person_id IS NULL
             """,
             [b],
         )
-        cursor.execute(f"ANALYZE {_STAGED}")
         cursor.execute(
             f"""
             INSERT INTO registry_person (id, nik, nik_missing_reason, nik_missing_note,
@@ -979,47 +990,36 @@ def _apply(batch: ImportBatch, user, writer: ProgressWriter) -> ApplyCounts:
                 relation, marital_status, education, occupation, disabilities,
                 chronic_illness, life_status, life_status_date, is_active, source_id,
                 created_at, updated_at)
-            SELECT s.person_id, s.nik,
+            SELECT n.id, s.nik,
                    CASE WHEN s.nik IS NULL THEN %s ELSE '' END,
                    CASE WHEN s.nik IS NULL THEN %s ELSE '' END,
                    s.nik_mismatch, s.name, s.sex, s.birth_place, s.birth_date, s.household_id,
                    s.relation, s.marital_status, s.education, s.occupation, s.disabilities,
                    '', 'hidup', NULL, true, s.source_id, now(), now()
-            FROM {_STAGED} s
-            WHERE s.batch_id = %s AND s.new_person
+            FROM {_STAGED} s JOIN import_new_person n ON n.staged_id = s.id
             """,
-            [MISSING_REASON, MISSING_NOTE, b],
+            [MISSING_REASON, MISSING_NOTE],
         )
         counts.persons_created = cursor.rowcount
-        write_events(
-            cursor,
-            Person,
-            "insert",
-            ctx,
-            f"SELECT person_id FROM {_STAGED} WHERE batch_id = %s AND new_person",
-            [b],
-        )
+        write_events(cursor, Person, "insert", ctx, "SELECT id FROM import_new_person")
 
         stage("Mencatat keanggotaan keluarga")
-        counts.memberships_created = (
-            _insert_returning(
-                cursor,
-                Membership,
-                ctx,
-                "import_new_membership",
-                f"""
-                INSERT INTO registry_membership (person_id, household_id, relation,
-                                                 start_date, end_date, end_reason)
-                SELECT s.person_id, s.household_id, s.relation, %s, NULL, ''
-                FROM {_STAGED} s WHERE s.batch_id = %s AND s.new_person
-                """,
-                [on, b],
-            )
-            + counts.persons_moved
+        cursor.execute(
+            f"""
+            INSERT INTO registry_membership (id, person_id, household_id, relation,
+                                             start_date, end_date, end_reason)
+            SELECT n.membership_id, n.id, s.household_id, s.relation, %s, NULL, ''
+            FROM {_STAGED} s JOIN import_new_person n ON n.staged_id = s.id
+            """,
+            [on],
+        )
+        counts.memberships_created = cursor.rowcount + counts.persons_moved
+        write_events(
+            cursor, Membership, "insert", ctx, "SELECT membership_id FROM import_new_person"
         )
 
         stage("Mencatat data PPKS")
-        sql, params = _ppks_select(b)
+        sql, params = _ppks_select(b, new_persons="import_new_person")
         # Materialised first: an INSERT whose NOT EXISTS reads the table it fills would
         # rescan its own new (invisible) rows for every row, quadratic on big files.
         cursor.execute("DROP TABLE IF EXISTS import_new_ppks")
