@@ -8,11 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pilar.audit.actions import log_access
+from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
+from pilar.exports.columns import INT, Column
+from pilar.exports.writers import csv_lines, write_xlsx
 from pilar.imports import actions
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem
 from pilar.imports.problems import problems_xlsx
@@ -32,6 +37,71 @@ def _require_importer(request) -> None:
 def _batch(request, pk: int) -> ImportBatch:
     _require_importer(request)
     return get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
+
+
+def _batches(request):
+    qs = ImportBatch.objects.select_related("created_by", "imported_by")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(file_name__icontains=q)
+    return qs, q
+
+
+def _summary(key: str):
+    return lambda b: (b.summary or {}).get(key)
+
+
+BATCH_COLUMNS = [
+    Column("batch", lambda b: b.pk, INT, 8),
+    Column("nama berkas", lambda b: b.file_name, width=30),
+    Column("SHA-256", lambda b: b.file_sha256, width=20),
+    Column("ukuran (byte)", lambda b: b.file_size, INT),
+    Column("diunggah", lambda b: timezone.localtime(b.created_at).strftime("%d-%m-%Y %H:%M")),
+    Column("diunggah oleh", lambda b: b.created_by.username if b.created_by else "sistem"),
+    Column("status", lambda b: b.get_status_display()),
+    Column("uji coba", lambda b: "ya" if b.dry_run else "tidak", width=8),
+    Column("baris", _summary("rows"), INT),
+    Column("baris valid", _summary("valid_rows"), INT),
+    Column("baris ditolak", _summary("error_rows"), INT),
+    Column("keluarga baru", _summary("households_created"), INT),
+    Column("keluarga diperbarui", _summary("households_updated"), INT),
+    Column("individu baru", _summary("persons_created"), INT),
+    Column("individu diperbarui", _summary("persons_updated"), INT),
+    Column("data PPKS baru", _summary("ppks_created"), INT),
+    Column(
+        "diimpor",
+        lambda b: (
+            timezone.localtime(b.imported_at).strftime("%d-%m-%Y %H:%M") if b.imported_at else ""
+        ),
+    ),
+    Column("diimpor oleh", lambda b: b.imported_by.username if b.imported_by else ""),
+    Column("masalah berkas", lambda b: b.file_problem, width=40),
+]
+
+
+@login_required
+def batch_export(request, fmt: str):
+    """The batch list as shown (same search), for the office's own records."""
+    _require_importer(request)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    qs, q = _batches(request)
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        object_type="import_batches",
+        request=request,
+        extra={"filter": {"q": q}, "format": fmt, "rows": qs.count()},
+    )
+    name = f"batch-impor-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "xlsx":
+        out = write_xlsx(BATCH_COLUMNS, qs.iterator(), sheet_name="Batch impor")
+        return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    response = StreamingHttpResponse(
+        csv_lines(BATCH_COLUMNS, qs.iterator()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -56,10 +126,7 @@ def batch_list(request):
                 error = " ".join(m for msgs in exc.errors.values() for m in msgs)
             else:
                 return redirect("imports:detail", pk=batch.pk)
-    qs = ImportBatch.objects.select_related("created_by", "imported_by")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(file_name__icontains=q)
+    qs, q = _batches(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -148,3 +148,22 @@ def test_other_roles_may_not_import(client, request, dinsos, persona):
     assert client.post(reverse("imports:confirm", args=[batch.pk])).status_code == 403
     assert upload(client).status_code == 403
     assert Person.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_batch_list_exports_what_is_shown_and_is_logged(client, dinsos, tmp_path):
+    from pilar.audit.models import AccessLog
+
+    client.force_login(dinsos)
+    upload(client)
+    upload(client, name="lain.csv", content=(FILES / "messy.csv").read_bytes())
+    response = client.get(reverse("imports:export", args=["csv"]) + "?q=lain")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("batch;nama berkas;SHA-256")
+    assert len(lines) == 2 and "lain.csv" in lines[1] and ";5;" in lines[1]
+    xlsx = client.get(reverse("imports:export", args=["xlsx"]))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(xlsx.streaming_content)))
+    assert len(book.get_sheet_by_index(0).to_python()) == 3
+    log = AccessLog.objects.filter(object_type="import_batches").order_by("id")
+    assert [entry.extra["rows"] for entry in log] == [1, 2]
