@@ -345,6 +345,9 @@ def _check(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> Import
     summary["file_rows_refused"] = counts["error_rows"]
     summary["seconds_check"] = timings
     batch.summary = summary
+    if batch.dry_run:
+        # A dry run can never be applied: its staged rows are not kept.
+        StagedRow.objects.filter(batch=batch).delete()
     batch.status = BatchStatus.CHECKED
     batch.checked_at = timezone.now()
     batch.stage = ""

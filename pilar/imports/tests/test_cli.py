@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from pilar.imports.models import ImportBatch
+from pilar.imports.models import ImportBatch, StagedRow
 from pilar.registry.models import Person
 
 FILES = Path(__file__).parent / "files"
@@ -30,6 +30,7 @@ def test_json_summary_dry_run_then_import_then_idempotent(dinsos):
     assert dry["persons_created"] == 5 and dry["households_created"] == 3
     assert [e["row"] for e in dry["errors"]] == [7, 9, 10, 11, 12]
     assert Person.objects.count() == 0
+    assert not StagedRow.objects.exists()  # a dry run keeps no staged rows
 
     done = run(path, "--user", "dinsos", "--json")
     assert done["imported"] and done["persons_created"] == 5

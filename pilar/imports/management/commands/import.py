@@ -83,8 +83,6 @@ class Command(BaseCommand):
                 bar.close()
                 summary = dict(batch.summary)
                 applied = True
-        elif options["dry_run"]:
-            actions.cancel_batch(batch, acting_user=user)
         result = self._result(batch, summary, applied, time.monotonic() - started)
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
