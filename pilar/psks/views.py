@@ -59,8 +59,6 @@ def worker_list(request):
             workers = workers.filter(district_id=data["kecamatan"])
     page = Paginator(workers.order_by("district_id", "village_id", "name", "pk"), PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "psks/worker_list.html",
@@ -69,7 +67,6 @@ def worker_list(request):
             "page_obj": page_obj,
             "workers": page_obj.object_list,
             "total": page.count,
-            "query_string": params.urlencode(),
             "today": today(),
             "can_manage": can_manage(user),
         },

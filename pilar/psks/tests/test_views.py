@@ -239,3 +239,11 @@ def test_edit_error_writes_nothing(client, dinsos, worker_a):
     assert response.context["form"].errors["village"] == ["PSM wajib ditugaskan di satu kelurahan."]
     worker_a.refresh_from_db()
     assert worker_a.name == "Siti Aminah" and worker_a.village_id == VILLAGE_A
+
+
+def test_pagination_links_keep_the_filter(client, dinsos):
+    for index in range(30):
+        make_worker(dinsos, name=f"PSM {index:02d}")
+    client.force_login(dinsos)
+    html = client.get(LIST, {"q": "PSM"}).content.decode()
+    assert "?q=PSM&amp;page=2" in html
