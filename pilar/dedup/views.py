@@ -14,9 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import village_allowed, villages_for
@@ -29,8 +28,8 @@ from pilar.dedup.exports import pair_columns
 from pilar.dedup.forms import DifferentForm, MergeForm, RunForm
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus
 from pilar.dedup.querysets import PairFilter, may_review, may_run, pairs_for
-from pilar.exports.views import CHUNK_SIZE, XLSX_TYPE
-from pilar.exports.writers import csv_lines, write_xlsx
+from pilar.exports.views import CHUNK_SIZE
+from pilar.exports.writers import download_response
 from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Person
@@ -108,13 +107,7 @@ def export(request, fmt: str):
     )
     cells = pair_columns(user)
     rows = qs.iterator(chunk_size=CHUNK_SIZE)
-    filename = f"calon-duplikat-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-    if fmt == "xlsx":
-        out = write_xlsx(cells, rows, sheet_name="Calon duplikat")
-        return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    response = StreamingHttpResponse(csv_lines(cells, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(fmt, cells, rows, name="calon-duplikat", sheet_name="Calon duplikat")
 
 
 # Runs -----------------------------------------------------------------------

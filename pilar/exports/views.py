@@ -13,18 +13,16 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.utils import timezone
+from django.http import Http404
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.exports import bnba
 from pilar.exports import columns as cols
-from pilar.exports.writers import csv_lines, write_xlsx
+from pilar.exports.writers import download_response
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.registry.filters import HouseholdFilter, PersonFilter, households_for, persons_for
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000
 
 
@@ -59,15 +57,9 @@ def _export(
     objects = rows(qs, user)
     if isinstance(objects, QuerySet):
         objects = objects.iterator(chunk_size=CHUNK_SIZE)
-    filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-    if fmt == "xlsx":
-        out = write_xlsx(cells, objects, sheet_name=sheet_name or name.capitalize())
-        return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    response = StreamingHttpResponse(
-        csv_lines(cells, objects), content_type="text/csv; charset=utf-8"
+    return download_response(
+        fmt, cells, objects, name=name, sheet_name=sheet_name or name.capitalize()
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

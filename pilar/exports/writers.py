@@ -106,3 +106,25 @@ def csv_lines(columns: list[Column], rows: Iterable) -> Iterator[bytes]:
             chunk = []
     if chunk:
         yield "".join(chunk).encode("utf-8")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_response(
+    fmt: str, columns: list[Column], rows: Iterable, *, name: str, sheet_name: str
+):
+    """The rows as an attachment named ``<name>-<local time>.<fmt>``: an XLSX from a
+    temporary file, or a streamed CSV. Callers check ``fmt`` and log the export."""
+    from django.http import FileResponse, StreamingHttpResponse
+    from django.utils import timezone
+
+    filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "xlsx":
+        out = write_xlsx(columns, rows, sheet_name=sheet_name)
+        return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    response = StreamingHttpResponse(
+        csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
 from pilar.exports.columns import INT, Column
-from pilar.exports.writers import csv_lines, write_xlsx
+from pilar.exports.writers import XLSX_TYPE, download_response
 from pilar.imports import actions
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem
 from pilar.imports.problems import problems_xlsx
@@ -26,7 +26,6 @@ from pilar.imports.template import template_csv, template_xlsx
 
 PAGE_SIZE = 25
 PROBLEMS_PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(request) -> None:
@@ -93,15 +92,9 @@ def batch_export(request, fmt: str):
         request=request,
         extra={"filter": {"q": q}, "format": fmt, "rows": qs.count()},
     )
-    name = f"batch-impor-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-    if fmt == "xlsx":
-        out = write_xlsx(BATCH_COLUMNS, qs.iterator(), sheet_name="Batch impor")
-        return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_TYPE)
-    response = StreamingHttpResponse(
-        csv_lines(BATCH_COLUMNS, qs.iterator()), content_type="text/csv; charset=utf-8"
+    return download_response(
+        fmt, BATCH_COLUMNS, qs.iterator(), name="batch-impor", sheet_name="Batch impor"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
