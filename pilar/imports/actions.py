@@ -7,8 +7,8 @@ hand the work to a background task (``tasks``).
 
 from __future__ import annotations
 
+import hashlib
 import os
-import shutil
 import uuid
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from pilar.accounts.choices import IMPORT_ROLES
 from pilar.core.errors import InvalidInput
 from pilar.imports.models import BatchStatus, ImportBatch, StagedRow
-from pilar.imports.pipeline import file_sha256, max_upload_bytes
+from pilar.imports.pipeline import max_upload_bytes
 
 
 class NotAllowed(Exception):
@@ -67,17 +67,26 @@ def create_batch(
         )
     name = os.path.basename(file_name or "berkas")[:200] or "berkas"
     target = upload_dir() / f"{uuid.uuid4().hex}-{name}"
+    # Stored and hashed in one pass over the data.
+    digest = hashlib.sha256()
     if isinstance(source, str | os.PathLike):
-        shutil.copyfile(source, target)
+        reader = open(source, "rb")  # noqa: SIM115 - closed below
+        chunks = iter(lambda: reader.read(1024 * 1024), b"")
     else:
+        reader = None
+        chunks = source.chunks() if hasattr(source, "chunks") else iter([source.read()])
+    try:
         with open(target, "wb") as handle:
-            chunks = source.chunks() if hasattr(source, "chunks") else [source.read()]
             for chunk in chunks:
+                digest.update(chunk)
                 handle.write(chunk)
+    finally:
+        if reader is not None:
+            reader.close()
     return ImportBatch.objects.create(
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         file_name=name,
-        file_sha256=file_sha256(str(target)),
+        file_sha256=digest.hexdigest(),
         file_size=target.stat().st_size,
         stored_path=str(target),
         dry_run=dry_run,

@@ -24,7 +24,6 @@ cell replaces the registered value, an empty cell never erases one.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -93,14 +92,6 @@ PROBLEM_COLUMNS = ("batch_id", "row_number", '"column"', "message", "is_error")
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "PILAR_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --- progress ---------------------------------------------------------------------------

@@ -221,3 +221,16 @@ def test_timeline_links_the_import_batch(dinsos):
     assert entries and all(e.import_batch == batch.pk for e in entries)
     assert entries[0].url == f"/impor/{batch.pk}/"
     assert {e.username for e in entries} == {"dinsos"}
+
+
+@pytest.mark.django_db
+def test_batch_records_file_name_size_and_sha256(dinsos):
+    import hashlib
+
+    data = (FILES / "messy.csv").read_bytes()
+    batch = actions.create_batch(
+        acting_user=dinsos, file_name="/tmp/x/messy.csv", source=str(FILES / "messy.csv")
+    )
+    assert batch.file_name == "messy.csv" and batch.file_size == len(data)
+    assert batch.file_sha256 == hashlib.sha256(data).hexdigest()
+    assert Path(batch.stored_path).read_bytes() == data
