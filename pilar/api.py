@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -246,11 +247,18 @@ class PilarAPI(NinjaAPI):
         from pilar.ppks.api import router as ppks_router
         from pilar.regions.api import router as regions_router
         from pilar.registry.api import households_router, persons_router
+        from pilar.submissions.api import notifications_router
+        from pilar.submissions.api import router as reports_router
 
         self.add_router("/regions", regions_router, tags=["Wilayah"])
         self.add_router("/households", households_router, tags=["Keluarga"])
         self.add_router("/persons", persons_router, tags=["Individu"])
         self.add_router("/ppks", ppks_router, tags=["PPKS"])
+        self.add_router("/reports", reports_router, tags=["Laporan lapangan"])
+        self.add_router("/notifications", notifications_router, tags=["Notifikasi"])
+        from pilar.fieldapp.api import router as field_router
+
+        self.add_router("/field", field_router, tags=["Aplikasi lapangan"])
 
     @property
     def urls(self):
@@ -301,6 +309,12 @@ def on_invalid_input(request, exc: InvalidInput):
 def on_not_allowed(request, exc):
     # "Not yours" answers exactly like "missing".
     return error_response(request, 404, MSG_NOT_FOUND)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    # Visible to the user but not theirs to act on (e.g. verifying one's own report).
+    return error_response(request, 403, str(exc) or HTTP_MESSAGES[403])
 
 
 @api.exception_handler(Http404)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "pilar.exports",
     "pilar.imports",
     "pilar.dedup",
+    "pilar.submissions",
+    "pilar.fieldapp",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +182,13 @@ MEDIA_ROOT = PILAR_HOME / "media"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Largest import file accepted from the web page (the CLI can raise it with --max-mb).
 PILAR_IMPORT_MAX_BYTES = env_int("PILAR_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Verification chain (verivali) options of the deployment (docs/operations.md).
+# A kelurahan deliberation must approve a report before the TKSK verifies it.
+PILAR_VERIVALI_MUSYAWARAH = env_bool("PILAR_VERIVALI_MUSYAWARAH", False)
+# Validated reports are ratified in batches by a mayor's decree (SK).
+PILAR_VERIVALI_SK = env_bool("PILAR_VERIVALI_SK", False)
+# Largest evidence photo accepted (the field app resizes photos to ~200-400 KB).
+PILAR_REPORT_PHOTO_MAX_BYTES = env_int("PILAR_REPORT_PHOTO_MAX_KB", 1536) * 1024
 # Uploads (the import form) must not be held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

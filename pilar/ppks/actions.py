@@ -157,13 +157,16 @@ def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
 
 
 @transaction.atomic
-def create_ppks_record(*, acting_user, data: dict) -> PpksRecord:
+def create_ppks_record(*, acting_user, data: dict, reporter=None) -> PpksRecord:
     """`data`: ppks_type (PpksType, number or name), person or household (objects the
-    caller fetched through scoped querysets), date_found, disability_subtypes, notes."""
+    caller fetched through scoped querysets), date_found, disability_subtypes, notes.
+    `reporter`: who found the person, when not the acting user (a validated field report)."""
     values = _clean(data, user=acting_user)
     validator = acting_user if may_validate(acting_user) else None
+    if reporter is None and getattr(acting_user, "is_authenticated", False):
+        reporter = acting_user
     return PpksRecord.objects.create(
-        reporter=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        reporter=reporter,
         reporter_name=values.pop("reporter_name")
         or (acting_user.get_full_name() or acting_user.username if acting_user else ""),
         # Entered by Dinas Sosial: validated by the same act (decisions.md).

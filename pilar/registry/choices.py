@@ -75,3 +75,81 @@ class LandStatus(models.TextChoices):
     OTHERS = "milik_orang_lain", "Milik orang lain"
     STATE = "tanah_negara", "Tanah negara"
     OTHER = "lainnya", "Lainnya"
+
+
+# Block III of the verivali instrument -------------------------------------------
+
+
+class FloorMaterial(models.TextChoices):
+    CERAMIC = "keramik_marmer", "Keramik/marmer/granit"
+    TILE = "ubin_tegel", "Ubin/tegel/teraso"
+    CEMENT = "semen", "Semen/bata merah"
+    GOOD_WOOD = "kayu_baik", "Kayu/papan kualitas tinggi"
+    CHEAP_WOOD = "kayu_murah", "Kayu/papan kualitas rendah"
+    BAMBOO = "bambu", "Bambu"
+    EARTH = "tanah", "Tanah"
+    OTHER = "lainnya", "Lainnya"
+
+
+class WallMaterial(models.TextChoices):
+    PLASTERED = "tembok_plester", "Tembok diplester"
+    UNPLASTERED = "tembok_tanpa_plester", "Tembok tanpa plester"
+    WOOD = "kayu_papan", "Kayu/papan"
+    BAMBOO = "anyaman_bambu", "Anyaman bambu"
+    ZINC = "seng", "Seng"
+    THATCH = "rumbia", "Rumbia/daun"
+    OTHER = "lainnya", "Lainnya"
+
+
+class RoofMaterial(models.TextChoices):
+    CONCRETE = "beton", "Beton"
+    TILE = "genteng", "Genteng"
+    ZINC = "seng", "Seng"
+    ASBESTOS = "asbes", "Asbes"
+    SHINGLE = "kayu_sirap", "Kayu/sirap"
+    BAMBOO = "bambu", "Bambu"
+    THATCH = "jerami_ijuk", "Jerami/ijuk/daun/rumbia"
+    OTHER = "lainnya", "Lainnya"
+
+
+class Condition(models.TextChoices):
+    GOOD = "baik", "Baik"
+    LIGHT = "rusak_ringan", "Rusak ringan"
+    HEAVY = "rusak_berat", "Rusak berat (membahayakan)"
+
+
+class WaterSource(models.TextChoices):
+    PIPED = "ledeng", "Air ledeng/PDAM"
+    BOTTLED = "air_kemasan", "Air kemasan/isi ulang"
+    BOREHOLE = "sumur_bor", "Sumur bor/pompa"
+    PROTECTED_WELL = "sumur_terlindung", "Sumur terlindung"
+    UNPROTECTED_WELL = "sumur_tak_terlindung", "Sumur tak terlindung"
+    PROTECTED_SPRING = "mata_air_terlindung", "Mata air terlindung"
+    UNPROTECTED_SPRING = "mata_air_tak_terlindung", "Mata air tak terlindung"
+    RIVER = "sungai", "Sungai/danau/waduk"
+    RAIN = "air_hujan", "Air hujan"
+    OTHER = "lainnya", "Lainnya"
+
+
+class LightingSource(models.TextChoices):
+    PLN_METER = "pln_meteran", "Listrik PLN dengan meteran"
+    PLN_SHARED = "pln_tanpa_meteran", "Listrik PLN tanpa meteran (menumpang)"
+    NON_PLN = "listrik_non_pln", "Listrik non-PLN"
+    NONE = "bukan_listrik", "Bukan listrik (pelita, lampu minyak)"
+
+
+class Toilet(models.TextChoices):
+    OWN = "sendiri", "Sendiri"
+    SHARED = "bersama", "Bersama rumah tangga lain"
+    PUBLIC = "umum", "MCK umum"
+    NONE = "tidak_ada", "Tidak ada"
+
+
+class CookingFuel(models.TextChoices):
+    ELECTRIC = "listrik", "Listrik"
+    GAS = "gas", "Gas/elpiji"
+    KEROSENE = "minyak_tanah", "Minyak tanah"
+    FIREWOOD = "kayu_bakar", "Kayu bakar"
+    CHARCOAL = "arang", "Arang/briket"
+    OTHER = "lainnya", "Lainnya"
+    NONE = "tidak_memasak", "Tidak memasak di rumah"

@@ -19,7 +19,12 @@ from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
 from pilar.registry import choices
 from pilar.registry.identity import mask
-from pilar.registry.querysets import HouseholdQuerySet, MembershipQuerySet, PersonQuerySet
+from pilar.registry.querysets import (
+    HouseholdQuerySet,
+    HousingSurveyQuerySet,
+    MembershipQuerySet,
+    PersonQuerySet,
+)
 
 
 @pghistory.track(*history_trackers())
@@ -218,3 +223,91 @@ class Membership(models.Model):
         return (
             f"{self.person_id} di keluarga {self.household_id} ({self.start_date:%d-%m-%Y}–{until})"
         )
+
+
+@pghistory.track(*history_trackers())
+class HousingSurvey(models.Model):
+    """The state of a household's house on a visit (block III of the instrument).
+    Dated: a new survey never overwrites an old one, so the RTLH assessment can
+    compare before and after. Written when Dinas Sosial validates a field report
+    (`survei_rumah`), or by Dinas Sosial directly."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="keluarga", on_delete=models.PROTECT, related_name="surveys"
+    )
+    surveyed_on = models.DateField("tanggal survei")
+    surveyor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="petugas",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The report this survey came from (null when entered by Dinas Sosial directly).
+    submission = models.ForeignKey(
+        "submissions.Submission",
+        verbose_name="laporan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    house_ownership = models.CharField(
+        "status kepemilikan rumah", max_length=20, choices=choices.HouseOwnership.choices
+    )
+    land_status = models.CharField(
+        "status lahan", max_length=20, choices=choices.LandStatus.choices
+    )
+    floor_material = models.CharField(
+        "jenis lantai", max_length=20, choices=choices.FloorMaterial.choices
+    )
+    floor_condition = models.CharField(
+        "kondisi lantai", max_length=15, choices=choices.Condition.choices
+    )
+    wall_material = models.CharField(
+        "jenis dinding", max_length=25, choices=choices.WallMaterial.choices
+    )
+    wall_condition = models.CharField(
+        "kondisi dinding", max_length=15, choices=choices.Condition.choices
+    )
+    roof_material = models.CharField(
+        "jenis atap", max_length=20, choices=choices.RoofMaterial.choices
+    )
+    roof_condition = models.CharField(
+        "kondisi atap", max_length=15, choices=choices.Condition.choices
+    )
+    floor_area_m2 = models.DecimalField(
+        "luas lantai (m²)",
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    occupants = models.PositiveSmallIntegerField(
+        "jumlah penghuni", validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    water_source = models.CharField(
+        "sumber air minum", max_length=25, choices=choices.WaterSource.choices
+    )
+    lighting_source = models.CharField(
+        "sumber penerangan", max_length=20, choices=choices.LightingSource.choices
+    )
+    toilet = models.CharField("fasilitas BAB", max_length=10, choices=choices.Toilet.choices)
+    cooking_fuel = models.CharField(
+        "bahan bakar memasak", max_length=15, choices=choices.CookingFuel.choices
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HousingSurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "survei rumah"
+        verbose_name_plural = "survei rumah"
+        indexes = [models.Index(fields=["household", "-surveyed_on"])]
+
+    def __str__(self) -> str:
+        return f"Survei rumah {self.household_id} {self.surveyed_on:%d-%m-%Y}"
+
+    @property
+    def area_per_person(self) -> float:
+        return float(self.floor_area_m2) / max(self.occupants, 1)

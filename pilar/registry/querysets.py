@@ -11,3 +11,7 @@ class PersonQuerySet(ScopedQuerySet):
 
 class MembershipQuerySet(ScopedQuerySet):
     village_path = "household__village"
+
+
+class HousingSurveyQuerySet(ScopedQuerySet):
+    village_path = "household__village"

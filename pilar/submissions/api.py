@@ -1,0 +1,336 @@
+"""API: field reports and their chain, the inbox and notifications.
+
+Used by the field app (/lapangan/) with a device token, and by any client. The
+same actions as the pages run behind every endpoint, with the same scoping
+(out-of-area = 404) and the same validation (errors keyed by field path).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pydantic
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router
+
+from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message, paginate
+from pilar.core.errors import InvalidInput
+from pilar.submissions import actions
+from pilar.submissions.filters import ReportFilter, inbox_for, reports_for
+from pilar.submissions.models import Notification, Submission, SubmissionStep
+from pilar.submissions.proposals import proposals, rows_for_display
+from pilar.submissions.schemas import (
+    NotificationOut,
+    RejectIn,
+    ReportDetailOut,
+    ReportIn,
+    ReportOut,
+    ReportPage,
+    ReportParams,
+    ResubmitIn,
+    ReturnIn,
+    VerifyIn,
+)
+
+router = Router(auth=AUTH_PEOPLE)
+notifications_router = Router(auth=AUTH_PEOPLE)
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+MULTIPART_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["report"],
+                    "properties": {
+                        "report": {"type": "string", "description": "JSON (lihat skema)."},
+                    },
+                    "additionalProperties": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "Foto bernama photo_<client_id foto>.",
+                    },
+                }
+            },
+            "application/json": {"schema": {"type": "object"}},
+        }
+    }
+}
+
+
+def summary(report: Submission) -> str:
+    household = report.household
+    if household is not None:
+        return household.address
+    data = (report.payload or {}).get("household") or {}
+    return str(data.get("address") or "")
+
+
+def report_out(report: Submission) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "client_id": report.client_id,
+        "kind": report.kind,
+        "kind_label": report.get_kind_display(),
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "revision": report.revision,
+        "household_id": report.household_id,
+        "kelurahan": report.village_id,
+        "kelurahan_name": report.village.name,
+        "reporter": report.reporter.get_full_name() or report.reporter.username,
+        "visit_date": report.visit_date,
+        "submitted_at": report.submitted_at,
+        "updated_at": report.updated_at,
+        "return_reasons": report.return_reasons or {},
+        "summary": summary(report),
+    }
+
+
+def report_detail(report: Submission, user) -> dict[str, Any]:
+    out = report_out(report)
+    out.update(
+        {
+            "payload": report.payload,
+            "latitude": float(report.latitude) if report.latitude is not None else None,
+            "longitude": float(report.longitude) if report.longitude is not None else None,
+            "gps_accuracy_m": report.gps_accuracy_m,
+            "notes": report.notes,
+            "photos": [
+                {
+                    "client_id": p.client_id,
+                    "kind": p.kind,
+                    "url": f"/laporan/{report.pk}/foto/{p.client_id}/",
+                    "size": p.size,
+                }
+                for p in report.photos.all()
+            ],
+            "steps": [
+                {
+                    "action": s.action,
+                    "action_label": s.get_action_display(),
+                    "actor": s.actor.get_full_name() or s.actor.username,
+                    "at": s.at,
+                    "revision": s.revision,
+                    "note": s.note,
+                    "field_reasons": s.field_reasons,
+                }
+                for s in report.steps.all()
+            ],
+            "diff": [
+                {
+                    k: row[k]
+                    for k in ("path", "label", "current", "proposed", "base", "changed", "conflict")
+                }
+                for row in rows_for_display(proposals(report))
+            ],
+            "result": report.result,
+        }
+    )
+    return out
+
+
+def _parse(request: HttpRequest, schema):
+    """The JSON body, or the `report` field of a multipart form (with photos)."""
+    if request.content_type == "multipart/form-data":
+        raw = request.POST.get("report")
+        if raw is None:
+            raise InvalidInput({"report": ["Kolom 'report' (JSON laporan) wajib dikirim."]})
+    else:
+        raw = request.body.decode("utf-8", "replace") or "{}"
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput({"__all__": ["Isi laporan bukan JSON yang valid."]}) from exc
+    try:
+        return schema.model_validate(data).model_dump()
+    except pydantic.ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors():
+            loc = [str(p) for p in error.get("loc", ())]
+            errors.setdefault(".".join(loc) or "__all__", []).append(_pydantic_message(dict(error)))
+        raise InvalidInput(errors) from exc
+
+
+def _report(user, report_id: int, action="view") -> Submission:
+    qs = (
+        reports_for(user, ReportFilter())
+        if action == "view"
+        else Submission.objects.restrict(user, "change")
+    )
+    return get_object_or_404(qs, pk=report_id)
+
+
+def _detail(report_id: int, user) -> dict:
+    report = (
+        Submission.objects.select_related("village__district", "reporter", "household")
+        .prefetch_related(
+            "photos", Prefetch("steps", SubmissionStep.objects.select_related("actor"))
+        )
+        .get(pk=report_id)
+    )
+    return report_detail(report, user)
+
+
+@router.post(
+    "",
+    response={200: ReportOut, 201: ReportOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Kirim laporan (idempoten menurut client_id)",
+    openapi_extra=MULTIPART_DOC,
+)
+def create_report(request):
+    """Membuat laporan dan (bawaan) langsung mengajukannya untuk verifikasi. Foto dikirim
+    sebagai multipart dengan nama `photo_<client_id>`. Mengirim `client_id` yang sama lagi
+    menjawab 200 dengan laporan yang sudah ada, tanpa membuat salinan."""
+    data = _parse(request, ReportIn)
+    report, created = actions.create_submission(user=request.auth, data=data, files=request.FILES)
+    report = Submission.objects.select_related("village", "reporter", "household").get(pk=report.pk)
+    return (201 if created else 200), report_out(report)
+
+
+@router.get("", response={200: ReportPage, **ERRORS}, summary="Daftar laporan")
+def list_reports(request, params: Query[ReportParams]):
+    flt = ReportFilter.from_params(params.dict())
+    items, count = paginate(reports_for(request.auth, flt), params)
+    return {"items": [report_out(r) for r in items], "count": count}
+
+
+@router.get("/inbox", response={200: ReportPage, **ERRORS}, summary="Laporan yang menunggu saya")
+def inbox(request, limit: int = 25, offset: int = 0):
+    qs = inbox_for(request.auth)
+    limit = max(1, min(limit, 200))
+    count = qs.count()
+    items = list(qs[offset : offset + limit])
+    return {"items": [report_out(r) for r in items], "count": count}
+
+
+@router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, summary="Rincian laporan")
+def get_report(request, report_id: int):
+    report = _report(request.auth, report_id)
+    return _detail(report.pk, request.auth)
+
+
+@router.post(
+    "/{report_id}/resubmit",
+    response={200: ReportOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Ajukan ulang laporan yang dikembalikan",
+    openapi_extra=MULTIPART_DOC,
+)
+def resubmit_report(request, report_id: int):
+    report = _report(request.auth, report_id)
+    data = _parse(request, ResubmitIn)
+    report = actions.resubmit_submission(report, user=request.auth, data=data, files=request.FILES)
+    return report_out(
+        Submission.objects.select_related("village", "reporter", "household").get(pk=report.pk)
+    )
+
+
+@router.post(
+    "/{report_id}/submit",
+    response={200: ReportOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Ajukan draf",
+)
+def submit_report(request, report_id: int):
+    report = _report(request.auth, report_id)
+    report = actions.submit_submission(report, user=request.auth)
+    return report_out(report)
+
+
+def _transition(request, report_id: int, fn, **kwargs):
+    report = _report(request.auth, report_id, "change")
+    fn(report, user=request.auth, **kwargs)
+    return _detail(report.pk, request.auth)
+
+
+@router.post(
+    "/{report_id}/verify",
+    response={200: ReportDetailOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Verifikasi (TKSK)",
+)
+def verify_report(request, report_id: int, payload: VerifyIn):
+    return _transition(
+        request,
+        report_id,
+        actions.verify_submission,
+        note=payload.note,
+        resolutions={k: v.value for k, v in payload.resolutions.items()},
+    )
+
+
+@router.post(
+    "/{report_id}/return",
+    response={200: ReportDetailOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Kembalikan ke pelapor",
+)
+def return_report(request, report_id: int, payload: ReturnIn):
+    return _transition(
+        request,
+        report_id,
+        actions.return_submission,
+        note=payload.note,
+        field_reasons=payload.field_reasons,
+    )
+
+
+@router.post(
+    "/{report_id}/validate",
+    response={200: ReportDetailOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Validasi (Dinas Sosial)",
+)
+def validate_report(request, report_id: int, payload: VerifyIn):
+    return _transition(
+        request,
+        report_id,
+        actions.validate_submission,
+        note=payload.note,
+        resolutions={k: v.value for k, v in payload.resolutions.items()},
+    )
+
+
+@router.post(
+    "/{report_id}/reject",
+    response={200: ReportDetailOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Tolak (Dinas Sosial)",
+)
+def reject_report(request, report_id: int, payload: RejectIn):
+    return _transition(request, report_id, actions.reject_submission, reason=payload.reason)
+
+
+@notifications_router.get(
+    "", response={200: list[NotificationOut], **ERRORS}, summary="Notifikasi saya"
+)
+def list_notifications(request, unread: bool = False, limit: int = 50):
+    qs = Notification.objects.filter(user=request.auth)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {
+            "id": n.pk,
+            "message": n.message,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in qs[: max(1, min(limit, 200))]
+    ]
+
+
+@notifications_router.post(
+    "/{notification_id}/read", response={200: dict, **ERRORS}, summary="Tandai dibaca"
+)
+def read_notification(request, notification_id: int):
+    get_object_or_404(Notification, pk=notification_id, user=request.auth)
+    return {"updated": actions.mark_read(request.auth, [notification_id]), "at": timezone.now()}

@@ -1,0 +1,89 @@
+"""The report lists' one filter definition (page, API and export alike), and the
+inboxes: what waits for a given user, oldest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from pilar.accounts.choices import Role
+from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
+from pilar.submissions.choices import Kind, Status
+from pilar.submissions.models import Submission
+
+
+@dataclass
+class ReportFilter(FilterMixin):
+    q: str = ""  # report number, address or reporter
+    status: str = ""
+    kind: str = ""
+    kecamatan: str = ""
+    kelurahan: str = ""
+    mine: bool = False
+    household_id: int | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> ReportFilter:
+        status = str(params.get("status") or "")
+        kind = str(params.get("kind") or params.get("jenis") or "")
+        mine = str(params.get("mine") or params.get("saya") or "").lower() in ("1", "true", "on")
+        return cls(
+            q=str(params.get("q") or "").strip()[:100],
+            status=status if status in Status.values else "",
+            kind=kind if kind in Kind.values else "",
+            **area_params(params),
+            mine=mine,
+            household_id=int_or_none(params.get("household_id") or params.get("keluarga")),
+        )
+
+    def apply(self, qs: QuerySet[Submission], user) -> QuerySet[Submission]:
+        qs = filter_area(qs, "village", self.kecamatan, self.kelurahan)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.mine:
+            qs = qs.filter(reporter=user)
+        if self.household_id:
+            qs = qs.filter(household_id=self.household_id)
+        if self.q:
+            text = self.q.lstrip("#")
+            cond = Q(household__address__icontains=self.q) | Q(reporter__username__icontains=self.q)
+            if text.isdigit():
+                cond |= Q(pk=int(text))
+            qs = qs.filter(cond)
+        return qs
+
+
+def reports_for(user, flt: ReportFilter) -> QuerySet[Submission]:
+    """Reports a user sees: their area's, plus their own drafts only (others' drafts
+    are private to the reporter)."""
+    qs = Submission.objects.restrict(user, "view").exclude(
+        Q(status=Status.DRAFT) & ~Q(reporter=user)
+    )
+    return (
+        flt.apply(qs, user)
+        .select_related("village__district", "reporter", "household")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def inbox_for(user) -> QuerySet[Submission]:
+    """What waits for `user`: a TKSK's submitted reports of their kecamatan; Dinas
+    Sosial's verified reports (and submitted ones with no TKSK to verify them).
+    Oldest first, so nothing waits forever."""
+    qs = Submission.objects.restrict(user, "change").exclude(reporter=user)
+    if user.role == Role.TKSK:
+        qs = qs.filter(status=Status.SUBMITTED)
+        if settings.PILAR_VERIVALI_MUSYAWARAH:
+            qs = qs.filter(deliberation__isnull=False)
+    elif user.role in (Role.DINSOS, Role.ADMIN):
+        qs = qs.filter(status=Status.VERIFIED).exclude(verified_by=user)
+    else:
+        return Submission.objects.none()
+    return qs.select_related("village__district", "reporter", "household").order_by(
+        "submitted_at", "pk"
+    )

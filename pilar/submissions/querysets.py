@@ -1,0 +1,5 @@
+from pilar.accounts.scope import ScopedQuerySet
+
+
+class SubmissionQuerySet(ScopedQuerySet):
+    village_path = "village"
