@@ -116,3 +116,52 @@ def household_a(dinsos):
 @pytest.fixture
 def household_b(dinsos):
     return make_household(dinsos, VILLAGE_B, address="Jl. Kenanga No. 9")
+
+
+def _reload_reference_data() -> None:
+    """Put back what the data migrations load (regions, PPKS and PSKS types), which a
+    transactional test's flush removes, so the tests after it still find them."""
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    editor = types.SimpleNamespace(connection=connection)
+    with transaction.atomic():  # the region loader's temp tables live until commit
+        for module, func in (
+            ("pilar.regions.migrations.0002_load_regions", "load"),
+            ("pilar.ppks.migrations.0003_seed_types", "seed"),
+            ("pilar.psks.migrations.0002_seed_types", "seed"),
+        ):
+            getattr(importlib.import_module(module), func)(apps, editor)
+
+
+_flushed = {"yes": False}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request, django_db_blocker):
+    """After a committed_db test flushed the tables, reload the reference data before
+    the next test (autouse fixtures run before the test's own `db` transaction, so
+    the reload is committed once rather than redone by every test)."""
+    if _flushed["yes"]:
+        from pilar.registry.identity import province_codes
+
+        with django_db_blocker.unblock():
+            _reload_reference_data()
+        province_codes.cache_clear()
+        _flushed["yes"] = False
+    yield
+    # Transactional tests (committed_db, live_server) end with a flush of every table.
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        _flushed["yes"] = True
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """Data that other connections (threads) can see: for concurrency tests and the
+    browser tests' live server. Cheaper than serialized_rollback (which re-reads the
+    whole region table for every test); the flush at its end is repaired by
+    `_reference_data_after_flush` before the next test."""
+    return

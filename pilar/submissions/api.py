@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message, paginate
 from pilar.core.errors import InvalidInput
@@ -192,7 +192,7 @@ def create_report(request):
     data = _parse(request, ReportIn)
     report, created = actions.create_submission(user=request.auth, data=data, files=request.FILES)
     report = Submission.objects.select_related("village", "reporter", "household").get(pk=report.pk)
-    return (201 if created else 200), report_out(report)
+    return Status(201 if created else 200, report_out(report))
 
 
 @router.get("", response={200: ReportPage, **ERRORS}, summary="Daftar laporan")

@@ -1,0 +1,77 @@
+"""Two reviewers acting on one report at the same moment: one wins, the other is
+told, and nothing is applied twice."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from pilar.accounts.choices import Role
+from pilar.conftest import make_user
+from pilar.core.errors import InvalidInput
+from pilar.registry.models import Household
+from pilar.submissions import actions
+from pilar.submissions.choices import StepAction
+from pilar.submissions.models import Submission
+from pilar.submissions.tests.factories import new_household_payload, report_data
+
+
+def race(fn_a, fn_b):
+    """Run both at once (a barrier releases them together); collect outcomes."""
+    barrier = threading.Barrier(2)
+    outcomes: list = [None, None]
+
+    def run(index, fn):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", fn())
+        except InvalidInput as exc:
+            outcomes[index] = ("refused", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate((fn_a, fn_b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return outcomes
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_double_validation_applies_once(psm_a, tksk_a, dinsos):
+    other = make_user("dinsos-2", Role.DINSOS)
+    report, _ = actions.create_submission(
+        user=psm_a, data=report_data("keluarga_baru", new_household_payload())
+    )
+    actions.verify_submission(report, user=tksk_a)
+    before = Household.objects.count()
+
+    outcomes = race(
+        lambda: actions.validate_submission(Submission.objects.get(pk=report.pk), user=dinsos),
+        lambda: actions.validate_submission(Submission.objects.get(pk=report.pk), user=other),
+    )
+    kinds = sorted(o[0] for o in outcomes)
+    assert kinds == ["ok", "refused"], outcomes
+    refused = next(o[1] for o in outcomes if o[0] == "refused")
+    assert refused.codes == {"__all__": "stale"}
+    assert "sudah berstatus divalidasi" in refused.errors["__all__"][0]
+    assert Household.objects.count() == before + 1
+    assert report.steps.filter(action=StepAction.VALIDATED).count() == 1
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_two_verifiers_at_once(psm_a, tksk_a, dinsos, household_a):
+    report, _ = actions.create_submission(
+        user=psm_a, data=report_data("perubahan", {"household": {"rt": "6"}}, household_a)
+    )
+    outcomes = race(
+        lambda: actions.verify_submission(Submission.objects.get(pk=report.pk), user=tksk_a),
+        lambda: actions.verify_submission(Submission.objects.get(pk=report.pk), user=dinsos),
+    )
+    assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+    report.refresh_from_db()
+    done = report.steps.exclude(action__in=[StepAction.CREATED, StepAction.SUBMITTED])
+    assert done.count() == 1
