@@ -54,6 +54,11 @@ class Command(BaseCommand):
             )
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
+            from pilar.submissions.demo import seed_demo_reports
+
+            made = seed_demo_reports()
+            if made:
+                out.write(f"  {made} laporan lapangan demo dibuat (berbagai tahap verivali).")
         call_command("collectstatic", interactive=False, verbosity=0)
 
         from pilar.regions.deployment import districts, villages
