@@ -53,7 +53,7 @@ def insert_reports(n: int, district: str, status: str, reporter, verifier=None) 
     if existing >= n:
         return existing
     households = list(
-        Household.objects.filter(village_id__startswith=district + ".")
+        Household.objects.filter(village__code__startswith=district + ".")
         .values_list("pk", "village_id")[: max(n, 1)]
     )
     rng = random.Random(1)

@@ -117,7 +117,9 @@ class Submission(models.Model):
         verbose_name = "laporan"
         verbose_name_plural = "laporan"
         indexes = [
-            # Inboxes: waiting reports of an area, oldest first.
+            # Inboxes: waiting reports, oldest first (the area is a prefix filter on
+            # the kelurahan code, which cannot use a composite index's order).
+            models.Index(fields=["status", "submitted_at"], name="submission_waiting_idx"),
             models.Index(fields=["status", "village", "submitted_at"]),
             models.Index(fields=["reporter", "-updated_at"]),
             models.Index(fields=["household"]),
