@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pilar.core.context_processors.pilar",
+                "pilar.submissions.context_processors.submissions",
             ],
         },
     },

@@ -31,6 +31,7 @@ from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm, apply_errors
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Household, Membership, Person
+from pilar.submissions.history import reports_touching
 
 PAGE_SIZE = 25
 
@@ -63,6 +64,13 @@ def editor_required(view):
 
 def can_change(user, household: Household) -> bool:
     return user.can_edit and village_allowed(user, household.village_id, "change")
+
+
+def _report_link(user, household: Household) -> str:
+    """The field app's page of this household, where reports are written."""
+    if household is None or not household.is_active or not can_change(user, household):
+        return ""
+    return f"/lapangan/#/keluarga/{household.pk}"
 
 
 # List ---------------------------------------------------------------------
@@ -172,6 +180,8 @@ def household_detail(request, pk: int):
             "past_memberships": past,
             "timeline": household_timeline(household, user),
             "can_change": can_change(user, household),
+            "reports": reports_touching(user, household=household),
+            "report_link": _report_link(user, household),
         },
     )
 
@@ -206,6 +216,8 @@ def person_detail(request, pk: int):
             "timeline": person_timeline(person, user),
             "disability_labels": [Disability(d).label for d in person.disabilities],
             "can_change": can_change(user, person.household),
+            "reports": reports_touching(user, person=person),
+            "report_link": _report_link(user, person.household),
         },
     )
 

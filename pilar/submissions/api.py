@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message, paginate
+from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message
 from pilar.core.errors import InvalidInput
 from pilar.submissions import actions
-from pilar.submissions.filters import ReportFilter, inbox_for, reports_for
+from pilar.submissions.filters import ReportFilter, inbox_for, page_of, reports_for
 from pilar.submissions.models import Notification, Submission, SubmissionStep
 from pilar.submissions.proposals import proposals, rows_for_display
 from pilar.submissions.schemas import (
@@ -198,16 +198,13 @@ def create_report(request):
 @router.get("", response={200: ReportPage, **ERRORS}, summary="Daftar laporan")
 def list_reports(request, params: Query[ReportParams]):
     flt = ReportFilter.from_params(params.dict())
-    items, count = paginate(reports_for(request.auth, flt), params)
+    items, count = page_of(reports_for(request.auth, flt), params.offset, params.limit)
     return {"items": [report_out(r) for r in items], "count": count}
 
 
 @router.get("/inbox", response={200: ReportPage, **ERRORS}, summary="Laporan yang menunggu saya")
 def inbox(request, limit: int = 25, offset: int = 0):
-    qs = inbox_for(request.auth)
-    limit = max(1, min(limit, 200))
-    count = qs.count()
-    items = list(qs[offset : offset + limit])
+    items, count = page_of(inbox_for(request.auth), max(offset, 0), max(1, min(limit, 200)))
     return {"items": [report_out(r) for r in items], "count": count}
 
 

@@ -81,9 +81,28 @@ def inbox_for(user) -> QuerySet[Submission]:
         if settings.PILAR_VERIVALI_MUSYAWARAH:
             qs = qs.filter(deliberation__isnull=False)
     elif user.role in (Role.DINSOS, Role.ADMIN):
-        qs = qs.filter(status=Status.VERIFIED).exclude(verified_by=user)
+        from pilar.accounts.models import User
+
+        # A TKSK's own report, or one from a kecamatan with no active TKSK, has
+        # nobody else to verify it: Dinas Sosial does.
+        covered = User.objects.filter(role=Role.TKSK, is_active=True).values("district_id")
+        unverifiable = Q(status=Status.SUBMITTED) & (
+            Q(reporter__role=Role.TKSK) | ~Q(village__district_id__in=covered)
+        )
+        qs = qs.filter(Q(status=Status.VERIFIED) | unverifiable).exclude(verified_by=user)
     else:
         return Submission.objects.none()
     return qs.select_related("village__district", "reporter", "household").order_by(
         "submitted_at", "pk"
     )
+
+
+def page_of(qs: QuerySet[Submission], offset: int, limit: int) -> tuple[list[Submission], int]:
+    """One COUNT, then the page: sorted and limited on the reports table alone (a
+    sub-select of ids), joining only the page's rows (an inbox of 10,000 reports
+    would otherwise be joined and sorted whole)."""
+    count = qs.count()
+    if not count:
+        return [], 0
+    ids = qs.values("pk")[offset : offset + limit]
+    return list(qs.filter(pk__in=ids)), count

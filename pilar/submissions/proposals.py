@@ -106,16 +106,25 @@ class Proposal:
     checks_conflict: bool = False
     group: str = ""
 
+    def _norm(self, value: Any) -> str:
+        text = norm(value)
+        # The registry stores RT/RW as three digits; "7" proposes the same as "007".
+        if field_of(self.path) in ("rt", "rw") and text.isdigit():
+            return text.zfill(3)
+        if field_of(self.path) in ("name", "address"):
+            return " ".join(text.split())
+        return text
+
     @property
     def changed(self) -> bool:
-        return norm(self.proposed) != norm(self.current)
+        return self._norm(self.proposed) != self._norm(self.current)
 
     @property
     def conflict(self) -> bool:
         if not self.checks_conflict or self.base is None:
             return False
-        current, base = norm(self.current), norm(self.base)
-        return current != base and current != norm(self.proposed)
+        current, base = self._norm(self.current), self._norm(self.base)
+        return current != base and current != self._norm(self.proposed)
 
 
 def display(field: str, value: Any) -> str:

@@ -493,3 +493,26 @@ def test_ratification_freezes_the_bnba_list(psm_a, tksk_a, dinsos):
             decree_file=decree,
             submission_ids=[report.pk],
         )
+
+
+def test_rt_padding_is_not_a_change(psm_a, household_a):
+    from pilar.submissions.proposals import proposals
+
+    report = submit_change(psm_a, household_a, {"household": {"rt": "1", "rw": "3"}})
+    by_path = {p.path: p for p in proposals(report)}
+    assert not by_path["household.rt"].changed  # "1" is the registry's "001"
+    assert by_path["household.rw"].changed
+
+
+def test_dinsos_inbox_takes_reports_nobody_else_can_verify(
+    psm_a, psm_b, tksk_a, dinsos, household_a, household_b
+):
+    from pilar.submissions.filters import inbox_for
+
+    covered = submit_change(psm_a, household_a, {"household": {"rt": "5"}})
+    uncovered = submit_change(psm_b, household_b, {"household": {"rt": "5"}})  # no TKSK there
+    by_tksk = submit_change(tksk_a, household_a, {"household": {"rw": "5"}})
+    assert set(inbox_for(dinsos)) == {uncovered, by_tksk}
+    assert list(inbox_for(tksk_a)) == [covered]
+    actions.verify_submission(covered, user=tksk_a)
+    assert set(inbox_for(dinsos)) == {uncovered, by_tksk, covered}
