@@ -118,23 +118,34 @@ def household_b(dinsos):
     return make_household(dinsos, VILLAGE_B, address="Jl. Kenanga No. 9")
 
 
-def _reload_reference_data() -> None:
-    """Put back what the data migrations load (regions, PPKS and PSKS types), which a
-    transactional test's flush removes, so the tests after it still find them."""
-    import importlib
-    import types
-
+def restore_reference_data() -> None:
+    """Re-run the RunPython steps of Pilar's migrations if the reference tables are empty."""
     from django.apps import apps
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
 
-    editor = types.SimpleNamespace(connection=connection)
-    with transaction.atomic():  # the region loader's temp tables live until commit
-        for module, func in (
-            ("pilar.regions.migrations.0002_load_regions", "load"),
-            ("pilar.ppks.migrations.0003_seed_types", "seed"),
-            ("pilar.psks.migrations.0002_seed_types", "seed"),
-        ):
-            getattr(importlib.import_module(module), func)(apps, editor)
+    from pilar.regions.models import Village
+
+    if Village.objects.exists():
+        return
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    nodes = [
+        node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf)
+    ]
+    seen = set()
+    with connection.schema_editor() as editor:
+        for key in nodes:
+            if key in seen:
+                continue
+            seen.add(key)
+            # Only this project's own data steps (third-party ones transform old rows).
+            if not apps.get_app_config(key[0]).name.startswith("pilar."):
+                continue
+            migration = loader.graph.nodes[key]
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, editor)
 
 
 _flushed = {"yes": False}
@@ -149,7 +160,7 @@ def _reference_data_after_flush(request, django_db_blocker):
         from pilar.registry.identity import province_codes
 
         with django_db_blocker.unblock():
-            _reload_reference_data()
+            restore_reference_data()
         province_codes.cache_clear()
         _flushed["yes"] = False
     yield
@@ -165,3 +176,18 @@ def committed_db(transactional_db):
     whole region table for every test); the flush at its end is repaired by
     `_reference_data_after_flush` before the next test."""
     return
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_sessions(django_db_setup, django_db_blocker):
+    """The browser tests' live server answers Chromium's keep-alive connections from
+    threads that may still hold a database session when the run ends; end them so
+    the test database can be dropped (else: "being accessed by other users")."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

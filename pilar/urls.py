@@ -19,4 +19,6 @@ urlpatterns = [
     path("ppks/", include("pilar.ppks.urls")),
     path("audit/", include("pilar.audit.urls")),
     path("duplikat/", include("pilar.dedup.urls")),
+    path("laporan/", include("pilar.submissions.urls")),
+    path("lapangan/", include("pilar.fieldapp.urls")),
 ]

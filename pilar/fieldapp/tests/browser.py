@@ -1,0 +1,71 @@
+"""Shared set-up for the field app's browser tests (Playwright + Debian's Chromium).
+
+`live_server` needs a transactional database, and its flush after each test empties
+every table, including the reference data the migrations loaded (regions, PPKS
+and PSKS types) that the rest of the suite relies on. `restore_reference_data`
+runs the migrations' data steps again: before each browser test and once after
+the module, so the tests that run later find the database as migrations left it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+
+import pytest
+
+from pilar.conftest import restore_reference_data  # noqa: F401 (used by the tests)
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "rahasia-123"
+
+
+def require_chromium():
+    # CI sets PILAR_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+    required = os.environ.get("PILAR_REQUIRE_BROWSER") == "1"
+
+    def missing(reason: str, allow_module_level: bool = True):
+        if required:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=allow_module_level)
+
+    if not os.path.exists(CHROMIUM):
+        missing(
+            f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium) "
+            "to run the field app's browser tests",
+            allow_module_level=True,
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing("playwright is not installed (pip install -e .[dev])", allow_module_level=True)
+
+
+def jpeg_bytes(width: int = 2400, height: int = 1800) -> bytes:
+    """A noisy photo-like JPEG larger than the app's 1280 px limit."""
+    from PIL import Image
+
+    rng = random.Random(7)
+    small = Image.new("RGB", (64, 48))
+    small.putdata(
+        [(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(64 * 48)]
+    )
+    image = small.resize((width, height), Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
+
+
+def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/akun/masuk/?next=/lapangan/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/lapangan/**")
