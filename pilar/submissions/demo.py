@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.db.models import Count
+
 from pilar.core.dates import today
 
 
@@ -50,15 +52,24 @@ def seed_demo_reports() -> int:
     from pilar.accounts.models import User
     from pilar.core.demo import psm_username, tksk_username
     from pilar.regions.deployment import villages
+    from pilar.regions.models import Village
     from pilar.registry.models import Household
     from pilar.submissions import actions
     from pilar.submissions.models import Submission
 
     if Submission.objects.exists():
         return 0
-    village = villages().first()
-    if village is None:
+    # The kelurahan with the most households (a small demo has a few per kelurahan).
+    busiest = (
+        Household.objects.filter(is_active=True, village__in=villages())
+        .values("village_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "village_id")
+        .first()
+    )
+    if busiest is None:
         return 0
+    village = Village.objects.get(pk=busiest["village_id"])
     psm = User.objects.filter(username=psm_username(village.code)).first()
     tksk = User.objects.filter(username=tksk_username(village.district_id)).first()
     dinsos = User.objects.filter(username="dinsos").first()
