@@ -37,8 +37,10 @@ from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
 from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import mask
+from pilar.registry.views import people_required
 from pilar.submissions import actions
 from pilar.submissions import exports as cols
+from pilar.submissions.actions import DECIDER_ROLES
 from pilar.submissions.choices import Kind, Status
 from pilar.submissions.filters import ReportFilter, inbox_for, reports_for
 from pilar.submissions.forms import (
@@ -63,20 +65,6 @@ PAGE_SIZE = 25
 # Reports waiting longer than this are highlighted in the inbox.
 STALE_DAYS = 7
 REVIEWER_ROLES = {Role.TKSK, Role.DINSOS, Role.ADMIN}
-DECIDER_ROLES = {Role.DINSOS, Role.ADMIN}
-
-
-def people_required(view):
-    """Logged-in users whose role may see person data (not `mitra`)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_see_people:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _area_options(user, kecamatan: str = ""):
