@@ -318,12 +318,17 @@ def main() -> None:
     parser.add_argument("--slice", type=int, default=20_000)
     parser.add_argument("--home", default="")
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database and generated files in --home (the registry is emptied)",
+    )
     parser.add_argument("--no-xlsx", action="store_true")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
 
     home = Path(args.home or tempfile.mkdtemp(prefix="pilar-import-bench-"))
-    if home.exists() and any(home.iterdir()):
+    if home.exists() and any(home.iterdir()) and not args.reuse:
         if not args.fresh:
             sys.exit(f"{home} is not empty: pass --fresh")
         from pilar import embedded_db
@@ -341,11 +346,14 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     ensure_demo_users(settings.PILAR_DEMO_PASSWORD)
     files = home / "files"
-    files.mkdir()
+    files.mkdir(exist_ok=True)
     t0 = time.monotonic()
-    csv_path, xlsx_path = write_files(args.persons, files)
+    csv_path, xlsx_path = files / f"impor-{args.persons}.csv", files / f"impor-{args.persons}.xlsx"
+    if not (args.reuse and csv_path.exists() and xlsx_path.exists()):
+        csv_path, xlsx_path = write_files(args.persons, files)
+    empty_registry()
     print(
-        f"files written in {time.monotonic() - t0:.0f} s: {csv_path.stat().st_size / 2**20:.0f}"
+        f"files ready in {time.monotonic() - t0:.0f} s: {csv_path.stat().st_size / 2**20:.0f}"
         f" MB CSV, {xlsx_path.stat().st_size / 2**20:.0f} MB XLSX",
         flush=True,
     )

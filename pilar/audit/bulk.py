@@ -10,6 +10,11 @@ event rows themselves with INSERT ... SELECT: same tables, same columns, same la
 ("insert", "before_update" = the OLD row, "update" = the NEW row), one context row
 with the same metadata a request would give (user, url, plus e.g. import_batch).
 Timelines cannot tell the two apart.
+
+``pgtrigger.ignore`` still calls each trigger function once per row only to be told to
+return (~15 µs a row, a subtransaction each); a load big enough to lock its tables
+(``pilar.imports.bulkload``) switches them off with ALTER TABLE for the transaction
+instead (``history_trigger_pgids``).
 """
 
 from __future__ import annotations
@@ -41,6 +46,15 @@ def history_trigger_uris(*tracked: type[models.Model]) -> list[str]:
     return uris
 
 
+def history_trigger_pgids(model: type[models.Model]) -> list[str]:
+    """The PostgreSQL names of ``model``'s history triggers (for ALTER TABLE)."""
+    return [
+        trigger.get_pgid(model)  # type: ignore[arg-type]
+        for registered, trigger in pgtrigger.registered()
+        if registered is model and any((trigger.name or "").startswith(x) for x in _LABELS)
+    ]
+
+
 @contextlib.contextmanager
 def history_triggers_off(*tracked: type[models.Model]) -> Iterator[None]:
     """Inside: the history triggers of ``tracked`` do nothing; the caller writes the
@@ -60,6 +74,34 @@ def create_context(cursor, metadata: dict) -> str:
     return context_id
 
 
+def _tracked_columns(event) -> str:
+    return ", ".join(
+        f'"{f.column}"'
+        for f in event._meta.concrete_fields
+        if not f.name.startswith("pgh_") and f.column is not None
+    )
+
+
+def insert_with_events(
+    cursor, model: type[models.Model], context_id: str, insert_sql: str, params=()
+) -> int:
+    """Run ``insert_sql`` (an INSERT INTO ``model``'s table without RETURNING) and write
+    one "insert" event per new row from the rows it returns, in the same statement (no
+    second read of the table); returns the number of rows inserted."""
+    event = _event_model(model)
+    columns = _tracked_columns(event)
+    cursor.execute(
+        f"""
+        WITH new_rows AS ({insert_sql} RETURNING {columns})
+        INSERT INTO {event._meta.db_table}
+            ({columns}, pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id)
+        SELECT {columns}, now(), 'insert', id, %s FROM new_rows
+        """,
+        [*params, context_id],
+    )
+    return cursor.rowcount
+
+
 def write_events(
     cursor,
     model: type[models.Model],
@@ -72,12 +114,7 @@ def write_events(
     SELECT of ids), with the row's current values. Call it before an UPDATE for the
     "before_update" events and after it for the "update" ones."""
     event = _event_model(model)
-    tracked = [
-        f.column
-        for f in event._meta.concrete_fields
-        if not f.name.startswith("pgh_") and f.column is not None
-    ]
-    columns = ", ".join(f'"{c}"' for c in tracked)
+    columns = _tracked_columns(event)
     cursor.execute(
         f"""
         INSERT INTO {event._meta.db_table}

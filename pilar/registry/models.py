@@ -165,7 +165,6 @@ class Person(models.Model):
         indexes = [
             # Lookups by NIK that do not also filter on is_active (the unique index is partial).
             models.Index(fields=["nik"], name="person_nik_idx"),
-            models.Index(fields=["household"]),
             # Imports match rows without a NIK by the source system's id.
             models.Index(
                 fields=["source_id"], name="person_source_id_idx", condition=~Q(source_id="")
@@ -216,7 +215,7 @@ class Membership(models.Model):
                 name="membership_one_current_per_person",
             )
         ]
-        indexes = [models.Index(fields=["household"])]
+        # (household_id is indexed by its foreign key; a second index only slowed writes.)
 
     def __str__(self) -> str:
         until = f"{self.end_date:%d-%m-%Y}" if self.end_date else "sekarang"
