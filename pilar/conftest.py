@@ -145,7 +145,8 @@ def restore_reference_data() -> None:
             migration = loader.graph.nodes[key]
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
-                    operation.code(apps, editor)
+                    # The live registry stands in for the migration state's apps.
+                    operation.code(apps, editor)  # type: ignore[arg-type]
 
 
 _flushed = {"yes": False}

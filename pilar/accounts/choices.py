@@ -12,8 +12,15 @@ class Role(models.TextChoices):
 
 # Roles that see the whole deployment region.
 CITY_ROLES = {Role.ADMIN, Role.DINSOS, Role.PIMPINAN}
-# Roles that may create and edit registry records (inside their area).
+# Roles that hold a "change" scope (area_q): the area a PSM/TKSK writes field reports
+# on, and where Dinas Sosial/admin write. Direct registry writes: REGISTRY_WRITE_ROLES.
 EDITOR_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK, Role.PSM}
+# Roles that write the registry (households, persons, PPKS records) directly.
+# Field workers (PSM, TKSK) propose changes through field reports instead; those
+# reach the registry only when Dinas Sosial validates them (issue 3, decisions.md).
+# EDITOR_ROLES still defines whose "change" scope exists: the area a PSM/TKSK
+# may report on.
+REGISTRY_WRITE_ROLES = {Role.ADMIN, Role.DINSOS}
 # Roles that may see person data at all.
 PERSON_DATA_ROLES = {Role.ADMIN, Role.DINSOS, Role.PIMPINAN, Role.TKSK, Role.PSM}
 # Roles that may reveal a masked NIK / No. KK (each reveal is logged).

@@ -14,6 +14,7 @@ from pilar.accounts.choices import (
     EDITOR_ROLES,
     HEALTH_DATA_ROLES,
     PERSON_DATA_ROLES,
+    REGISTRY_WRITE_ROLES,
     REVEAL_ROLES,
     Role,
 )
@@ -72,6 +73,12 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_active and self.role in EDITOR_ROLES
+
+    @property
+    def can_write_registry(self) -> bool:
+        """Writes households, persons and PPKS records directly (not through a
+        field report): Dinas Sosial and admins."""
+        return self.is_active and self.role in REGISTRY_WRITE_ROLES
 
     @property
     def can_see_people(self) -> bool:

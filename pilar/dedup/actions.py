@@ -1,7 +1,8 @@
 """Writes of the dedup app: scoring runs, decisions on pairs, merges and their undo.
 
 Every action validates first (InvalidInput with Indonesian messages, NotAllowed for
-a role or area the user does not hold) and then writes in one transaction. Row
+a role or area the user does not hold, PermissionDenied for a TKSK deciding a pair
+inside their area: deciding is for Dinas Sosial) and then writes in one transaction. Row
 history of the persons, memberships and PPKS records a merge touches is kept by
 the registry's pghistory triggers; the Merge row holds the before/after picture
 an undo needs.
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +25,7 @@ from django.utils import timezone
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus, RunStatus
-from pilar.dedup.querysets import may_review, may_run
+from pilar.dedup.querysets import MSG_DECIDE, may_decide, may_review, may_run
 from pilar.dedup.types import CandidatePair as ScoredPair
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
@@ -270,6 +272,9 @@ def _pair_for_change(pair: CandidatePair, user) -> CandidatePair:
     )
     if locked is None:
         raise NotAllowed
+    # The area first (404 outside it), then the role (403 inside it).
+    if not may_decide(user):
+        raise PermissionDenied(MSG_DECIDE)
     return locked
 
 
@@ -569,6 +574,8 @@ def undo_merge(merge: Merge, *, acting_user, note: str = "") -> Merge:
     )
     if merge is None:
         raise NotAllowed
+    if not may_decide(acting_user):
+        raise PermissionDenied(MSG_DECIDE)
     errors = ErrorCollector()
     if merge.is_undone:
         errors.add("__all__", "Penggabungan ini sudah dibatalkan.")

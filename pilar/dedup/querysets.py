@@ -2,7 +2,10 @@
 
 A pair is visible only when BOTH persons are inside the reviewer's area, and only
 to the roles that review duplicates: admin and Dinas Sosial (the whole city) and
-TKSK (their kecamatan). PSM, pimpinan and mitra see no pair at all.
+TKSK (their kecamatan). PSM, pimpinan and mitra see no pair at all. Deciding a pair
+(merge, "different people", undo) is for the roles that write the registry
+directly (REGISTRY_WRITE_ROLES): a TKSK sees the queue of their kecamatan but
+does not decide (decisions.md).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from pilar.accounts.choices import Role
+from pilar.accounts.choices import REGISTRY_WRITE_ROLES, Role
 from pilar.accounts.scope import Action, area_q
 from pilar.core.filtering import FilterMixin, area_params
 from pilar.registry.search import id_number
@@ -21,6 +24,15 @@ from pilar.registry.search import id_number
 REVIEW_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK}
 # Who may start a scoring run of the whole registry.
 RUN_ROLES = {Role.ADMIN, Role.DINSOS}
+# Who may decide pairs: a merge and its undo rewrite persons, memberships and PPKS
+# records; "different people" is final too (the pair is never proposed again).
+DECIDE_ROLES = REGISTRY_WRITE_ROLES
+
+MSG_DECIDE = (
+    "Keputusan duplikat (gabungkan, orang berbeda, batalkan penggabungan) mengubah "
+    "registri dan diambil oleh Dinas Sosial. TKSK dapat melihat antrean kecamatannya "
+    "dan menyampaikan temuannya kepada Dinas Sosial."
+)
 
 
 def may_review(user) -> bool:
@@ -34,6 +46,10 @@ def may_review(user) -> bool:
 
 def may_run(user) -> bool:
     return may_review(user) and user.role in RUN_ROLES
+
+
+def may_decide(user) -> bool:
+    return may_review(user) and user.role in DECIDE_ROLES
 
 
 def pair_area_q(user, prefix: str = "", action: Action = "view"):

@@ -27,7 +27,14 @@ from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
 from pilar.dedup.forms import DifferentForm, MergeForm, RunForm
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus
-from pilar.dedup.querysets import PairFilter, may_review, may_run, pairs_for
+from pilar.dedup.querysets import (
+    MSG_DECIDE,
+    PairFilter,
+    may_decide,
+    may_review,
+    may_run,
+    pairs_for,
+)
 from pilar.exports.views import CHUNK_SIZE
 from pilar.exports.writers import download_response
 from pilar.ppks.models import PpksRecord
@@ -286,7 +293,10 @@ def pair_detail(request, pk: int):
             "ppks_a": _active_ppks(user, a),
             "ppks_b": _active_ppks(user, b),
             "merge": merge,
-            "can_change": _can_change(user, pair),
+            # In the area (a TKSK's kecamatan) but deciding is Dinas Sosial's.
+            "in_area": _can_change(user, pair),
+            "can_change": _can_change(user, pair) and may_decide(user),
+            "decide_message": MSG_DECIDE,
             "different_form": DifferentForm(),
         },
     )
@@ -330,6 +340,8 @@ def merge_form(request, pk: int):
         return redirect("dedup:pair", pk=pair.pk)
     if not _can_change(user, pair):
         raise Http404
+    if not may_decide(user):
+        raise PermissionDenied(MSG_DECIDE)
     a, b = pair.person_a, pair.person_b
     initial = {"survivor": "a", **default_choices(a, b)}
     form = MergeForm(request.POST or None, initial=initial)

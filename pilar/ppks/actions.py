@@ -1,10 +1,16 @@
 """Writes of PPKS records: register, correct, validate, end. Rules from domain.md.
 
-Validation: Dinas Sosial is the validating authority (domain.md, verivali). Until
-the verification chain exists (decisions.md), a record entered or corrected by
-`dinsos`/`admin` is validated at once; one entered by a field worker waits for a
-"Validasi" by Dinas Sosial; a field worker's correction of a validated record
-withdraws the validation, since it no longer covers what is stored.
+Who writes: Dinas Sosial and admins (REGISTRY_WRITE_ROLES); PSM and TKSK propose
+a new PPKS record or the end of one through a field report (pilar.submissions),
+applied through these actions when Dinas Sosial validates it. The area is checked
+before the role (NotAllowed -> 404 before PermissionDenied -> 403).
+
+Validation: Dinas Sosial is the validating authority (domain.md, verivali). A
+record entered or corrected by `dinsos`/`admin` is validated at once. Records a
+field worker entered directly before field reports existed still wait for a
+"Validasi" by Dinas Sosial. The branches below for an acting user who may write
+but not validate are kept: REGISTRY_WRITE_ROLES and VALIDATOR_ROLES are separate
+settings that happen to hold the same roles today.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pilar.core.errors import ErrorCollector
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.registry.actions import NotAllowed
+from pilar.registry.actions import NotAllowed, require_registry_writer
 from pilar.registry.choices import Disability, LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.validation import parse_date
@@ -161,6 +167,11 @@ def create_ppks_record(*, acting_user, data: dict, reporter=None) -> PpksRecord:
     """`data`: ppks_type (PpksType, number or name), person or household (objects the
     caller fetched through scoped querysets), date_found, disability_subtypes, notes.
     `reporter`: who found the person, when not the acting user (a validated field report)."""
+    person, household = data.get("person"), data.get("household")
+    subject = person.household if isinstance(person, Person) else household
+    if isinstance(subject, Household) and not village_allowed(acting_user, subject.village_id):
+        raise NotAllowed
+    require_registry_writer(acting_user)
     values = _clean(data, user=acting_user)
     validator = acting_user if may_validate(acting_user) else None
     if reporter is None and getattr(acting_user, "is_authenticated", False):
@@ -178,6 +189,9 @@ def create_ppks_record(*, acting_user, data: dict, reporter=None) -> PpksRecord:
 
 @transaction.atomic
 def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRecord:
+    if not village_allowed(acting_user, record.household.village_id):
+        raise NotAllowed
+    require_registry_writer(acting_user)
     if record.status != RecordStatus.ACTIVE:
         errors = ErrorCollector()
         errors.add("__all__", "Data PPKS yang sudah selesai tidak dapat diubah.")
@@ -233,6 +247,7 @@ def end_ppks_record(
     """Close a PPKS record (handled, died, moved, wrong entry...) with a reason."""
     if not village_allowed(acting_user, record.household.village_id):
         raise NotAllowed
+    require_registry_writer(acting_user)
     errors = ErrorCollector()
     if record.status != RecordStatus.ACTIVE:
         errors.add("__all__", "Data PPKS ini sudah selesai.")

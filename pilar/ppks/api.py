@@ -2,7 +2,8 @@
 
 Records are read through `PpksRecord.objects.restrict(user, "view")` and written
 through pilar.ppks.actions, which check the type's rules (age, sex, level,
-disability sub-types) and the user's area.
+disability sub-types) and the user's area; writes are for Dinas Sosial and
+admins (PSM/TKSK get 403 and report through /api/v1/reports).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ type, validate (Dinas Sosial) and end a record.
 
 The person/household/record is fetched through `restrict(user, ...)` (404 when
 outside the user's area); the actions check the type's rules (age, sex, level)
-and who may validate.
+and who may validate. Registering and ending are for Dinas Sosial and admins; a
+PSM/TKSK gets a 403 page pointing to the field app (report a PPKS instead).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pilar.registry.actions import NotAllowed
 from pilar.registry.choices import Relation
 from pilar.registry.forms import apply_errors
 from pilar.registry.models import Household, Person
-from pilar.registry.views import PAGE_SIZE, editor_required, people_required
+from pilar.registry.views import PAGE_SIZE, editor_required, people_required, report_instead
 
 # List ---------------------------------------------------------------------
 
@@ -149,6 +150,8 @@ def _back(record_or_person: Person | None, household: Household):
 def record_create(request):
     user = request.user
     person, household = _subject(request)
+    if not user.can_write_registry:
+        return report_instead(request, household)
     form = PpksRecordForm(request.POST or None, for_person=person is not None)
     if request.method == "POST" and form.is_valid():
         data = form.values()
@@ -181,6 +184,8 @@ def record_end(request, pk: int):
         .select_related("ppks_type", "person", "household"),
         pk=pk,
     )
+    if not user.can_write_registry:
+        return report_instead(request, record.household)
     form = PpksEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.values()

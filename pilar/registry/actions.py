@@ -3,6 +3,12 @@
 Each action validates everything first (InvalidInput, nothing written), then
 writes in one transaction; row history is captured by pghistory triggers with
 the request's user and URL as context.
+
+Who writes: Dinas Sosial and admins (REGISTRY_WRITE_ROLES). PSM and TKSK propose
+changes through field reports (pilar.submissions), which Dinas Sosial applies
+through these same actions when it validates them. The area is checked before the
+role, so a record outside the user's area stays invisible (NotAllowed -> 404)
+rather than refused (PermissionDenied -> 403).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilar.accounts.scope import village_allowed
@@ -30,6 +37,18 @@ class NotAllowed(Exception):
     """The user may not write this record (views answer 404 or 403)."""
 
 
+MSG_FIELD_REPORT = (
+    "Perubahan registri oleh PSM/TKSK diajukan lewat laporan lapangan (menu Laporan / "
+    "aplikasi /lapangan/) dan berlaku setelah diverifikasi TKSK dan divalidasi Dinas Sosial."
+)
+
+
+def require_registry_writer(user) -> None:
+    """PermissionDenied unless `user` writes the registry directly (Dinas Sosial, admin)."""
+    if not getattr(user, "can_write_registry", False):
+        raise PermissionDenied(MSG_FIELD_REPORT)
+
+
 def _check_can_write(user, household: Household) -> None:
     if not village_allowed(user, household.village_id, "change"):
         raise NotAllowed
@@ -47,6 +66,7 @@ def _merge(instance, data: dict, fields: list[str]) -> dict:
 @transaction.atomic
 def create_household(*, acting_user, data: dict, members: list[dict] | None = None) -> Household:
     """Create a household, optionally with its members (all validated before any write)."""
+    require_registry_writer(acting_user)
     # Household and member problems are reported together, so a form shows all of them.
     member_errors: dict[str, list[str]] = {}
     member_codes: dict[str, str] = {}
@@ -84,6 +104,7 @@ def create_household(*, acting_user, data: dict, members: list[dict] | None = No
 @transaction.atomic
 def update_household(household: Household, *, acting_user, data: dict) -> Household:
     _check_can_write(acting_user, household)
+    require_registry_writer(acting_user)
     values = clean_household(
         _merge(household, data, HOUSEHOLD_FIELDS), user=acting_user, instance=household
     )
@@ -111,6 +132,7 @@ def _insert_person(
 def create_person(*, acting_user, household: Household, data: dict) -> Person:
     """Add a person to a household (a birth, a newcomer, a member not yet recorded)."""
     _check_can_write(acting_user, household)
+    require_registry_writer(acting_user)
     values = clean_person(data, household=household)
     return _insert_person(household, values)
 
@@ -119,6 +141,7 @@ def create_person(*, acting_user, household: Household, data: dict) -> Person:
 def update_person(person: Person, *, acting_user, data: dict) -> Person:
     """Correct a person's data or record a death / move away (life_status)."""
     _check_can_write(acting_user, person.household)
+    require_registry_writer(acting_user)
     values = clean_person(
         _merge(person, data, PERSON_FIELDS), household=person.household, instance=person
     )
@@ -161,6 +184,7 @@ def move_person(
 
     _check_can_write(acting_user, person.household)
     _check_can_write(acting_user, to_household)
+    require_registry_writer(acting_user)
     errors = ErrorCollector()
     date = parse_date(errors, "moved_on", moved_on, "Tanggal pindah") or today()
     if to_household.pk == person.household_id:

@@ -3,7 +3,9 @@
 Lists reuse the page filters (`HouseholdFilter` / `households_for`, `PersonFilter`
 / `persons_for`), so the API returns exactly what the user sees on the pages.
 Single objects come through `restrict(user, "view"|"change")`: out-of-area
-answers 404 like a missing record. Writes go through pilar.registry.actions.
+answers 404 like a missing record. Writes go through pilar.registry.actions,
+which refuse PSM/TKSK with 403 after the area check (they report changes through
+/api/v1/reports instead).
 NIK and No. KK are in full only for roles that may reveal them; reading one
 person's full record is logged in the access log, as on the pages.
 """

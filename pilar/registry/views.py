@@ -3,6 +3,10 @@
 Every object is fetched through `restrict(user, ...)`, so a record outside the
 user's area answers 404 exactly like a missing one. Writes go through the
 actions; their InvalidInput errors are shown on the form fields.
+
+The forms are for Dinas Sosial and admins (`User.can_write_registry`). A PSM or
+TKSK opening one gets a 403 page pointing to the field app, where they report
+the change instead; the area is checked first, so outside it they get 404.
 """
 
 from __future__ import annotations
@@ -63,14 +67,44 @@ def editor_required(view):
 
 
 def can_change(user, household: Household) -> bool:
+    """Inside the user's "change" area: they may report on it (and, for Dinas Sosial
+    and admins, write it directly: see `can_write`)."""
     return user.can_edit and village_allowed(user, household.village_id, "change")
+
+
+def can_write(user, household: Household) -> bool:
+    """May use the direct edit forms of this household (Dinas Sosial, admin)."""
+    return user.can_write_registry and can_change(user, household)
+
+
+def field_app_link(household: Household | None = None) -> str:
+    """The field app's page where a report is written: the household's page, or the
+    app's home (its "+ Keluarga baru" button) for a new household. The hash routes
+    are those of pilar/fieldapp/static/fieldapp/app.js."""
+    if household is None:
+        return "/lapangan/#/"
+    return f"/lapangan/#/keluarga/{household.pk}"
 
 
 def _report_link(user, household: Household) -> str:
     """The field app's page of this household, where reports are written."""
     if household is None or not household.is_active or not can_change(user, household):
         return ""
-    return f"/lapangan/#/keluarga/{household.pk}"
+    return field_app_link(household)
+
+
+def report_instead(request, household: Household | None = None):
+    """The 403 answer to a PSM/TKSK opening a direct-edit page: what to do instead."""
+    return render(
+        request,
+        "registry/report_instead.html",
+        {
+            "message": actions.MSG_FIELD_REPORT,
+            "household": household,
+            "report_link": field_app_link(household),
+        },
+        status=403,
+    )
 
 
 # List ---------------------------------------------------------------------
@@ -180,6 +214,7 @@ def household_detail(request, pk: int):
             "past_memberships": past,
             "timeline": household_timeline(household, user),
             "can_change": can_change(user, household),
+            "can_write": can_write(user, household),
             "reports": reports_touching(user, household=household),
             "report_link": _report_link(user, household),
         },
@@ -216,6 +251,7 @@ def person_detail(request, pk: int):
             "timeline": person_timeline(person, user),
             "disability_labels": [Disability(d).label for d in person.disabilities],
             "can_change": can_change(user, person.household),
+            "can_write": can_write(user, person.household),
             "reports": reports_touching(user, person=person),
             "report_link": _report_link(user, person.household),
         },
@@ -260,6 +296,8 @@ def _split_member_errors(exc: InvalidInput) -> tuple[InvalidInput, InvalidInput]
 @editor_required
 def household_create(request):
     user = request.user
+    if not user.can_write_registry:
+        return report_instead(request)
     form = HouseholdForm(request.POST or None, user=user)
     head_form = PersonForm(request.POST or None, prefix="kepala", head=True)
     # pilar.dedup: a head who resembles a registered person needs a confirming tick.
@@ -294,6 +332,8 @@ def household_create(request):
 def household_edit(request, pk: int):
     user = request.user
     household = _household_for_change(user, pk)
+    if not user.can_write_registry:
+        return report_instead(request, household)
     form = HouseholdForm(request.POST or None, user=user, instance=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,6 +357,8 @@ def household_edit(request, pk: int):
 def member_create(request, pk: int):
     user = request.user
     household = _household_for_change(user, pk)
+    if not user.can_write_registry:
+        return report_instead(request, household)
     form = PersonForm(request.POST or None, new=True)
     # pilar.dedup: a person who resembles a registered one needs a confirming tick.
     lookalikes = LookalikeGuard(request.POST or None, user=user)
@@ -352,6 +394,8 @@ def member_create(request, pk: int):
 def person_edit(request, pk: int):
     user = request.user
     person = _person_for_change(user, pk)
+    if not user.can_write_registry:
+        return report_instead(request, person.household)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,6 +435,8 @@ def _find_target(user, raw: str) -> Household | None:
 def person_move(request, pk: int):
     user = request.user
     person = _person_for_change(user, pk)
+    if not user.can_write_registry:
+        return report_instead(request, person.household)
     form = MoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.values()

@@ -21,18 +21,18 @@ def first(entries, title):
     return next(e for e in entries if e.title.startswith(title))
 
 
-def test_address_change_field_by_field(dinsos, psm_a):
+def test_address_change_field_by_field(dinsos, admin_user):
     with pghistory.context(user=dinsos.pk):
         household = make_household(dinsos, VILLAGE_A, address="Jl. Lama 1")
-    with pghistory.context(user=psm_a.pk, url="/keluarga/1/ubah/"):
-        update_household(household, acting_user=psm_a, data={"address": "Jl. Baru 2"})
+    with pghistory.context(user=admin_user.pk, url="/keluarga/1/ubah/"):
+        update_household(household, acting_user=admin_user, data={"address": "Jl. Baru 2"})
     timeline = household_timeline(household)
     own = [e for e in timeline if "eluarga d" in e.title]
     # Newest first (same-table events keep their order even at equal timestamps).
     assert [e.title for e in own] == ["Data keluarga diubah", "Keluarga didaftarkan"]
     newest = own[0]
     assert newest.kind == "update"
-    assert newest.username == "psm-a"
+    assert newest.username == "admin"
     assert newest.url == "/keluarga/1/ubah/"
     assert [(c.field, c.label, c.old, c.new) for c in newest.changes] == [
         ("address", "alamat", "Jl. Lama 1", "Jl. Baru 2")
@@ -120,8 +120,8 @@ def test_household_page_shows_timeline(client, dinsos, household_a):
     assert household_a.no_kk not in html
 
 
-def test_edit_through_page_records_user(client, psm_a, household_a):
-    client.force_login(psm_a)
+def test_edit_through_page_records_user(client, admin_user, household_a):
+    client.force_login(admin_user)
     client.post(
         reverse("registry:household_edit", args=[household_a.pk]),
         {
@@ -133,7 +133,7 @@ def test_edit_through_page_records_user(client, psm_a, household_a):
         },
     )
     entry = first(household_timeline(household_a), "Data keluarga")
-    assert entry.username == "psm-a"
+    assert entry.username == "admin"
     assert entry.url == reverse("registry:household_edit", args=[household_a.pk])
     assert [(c.old, c.new) for c in entry.changes] == [("Jl. Melati No. 5", "Jl. Dahlia 4")]
 

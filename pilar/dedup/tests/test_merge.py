@@ -4,12 +4,13 @@ every row back exactly."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.dedup import actions
 from pilar.dedup.actions import MEMBERSHIP_SNAPSHOT, PERSON_SNAPSHOT, PPKS_SNAPSHOT, _row
-from pilar.dedup.models import Merge, PairStatus
+from pilar.dedup.models import CandidatePair, Merge, PairStatus
 from pilar.dedup.tests.factories import add_member, make_pair, person_in_new_household
 from pilar.ppks.actions import create_ppks_record
 from pilar.ppks.models import PpksRecord
@@ -221,11 +222,23 @@ def test_scope_is_checked_for_both_persons(dinsos, tksk_a, psm_a):
     assert pair.__class__.objects.get(pk=pair.pk).status == PairStatus.OPEN
 
 
-def test_tksk_merges_inside_kecamatan(tksk_a, dinsos):
+def test_tksk_sees_but_may_not_decide_inside_kecamatan(tksk_a, dinsos):
+    # A merge, its undo and "different people" are Dinas Sosial's (decisions.md).
     a = person_in_new_household(dinsos, VILLAGE_A, name="Dewi Lestari", sex="P")
     b = person_in_new_household(dinsos, VILLAGE_A2, name="Dewi Lestari", sex="P")
-    merge = actions.merge_pair(make_pair(a, b), acting_user=tksk_a, survivor="a")
-    assert merge.merged_by == tksk_a
+    pair = make_pair(a, b)
+    assert CandidatePair.objects.restrict(tksk_a, "view").filter(pk=pair.pk).exists()
+    before = state(a, b)
+    with pytest.raises(PermissionDenied):
+        actions.merge_pair(pair, acting_user=tksk_a, survivor="a")
+    with pytest.raises(PermissionDenied):
+        actions.decide_different(pair, acting_user=tksk_a)
+    assert state(a, b) == before
+    assert CandidatePair.objects.get(pk=pair.pk).status == PairStatus.OPEN
+    merge = actions.merge_pair(pair, acting_user=dinsos, survivor="a")
+    with pytest.raises(PermissionDenied):
+        actions.undo_merge(merge, acting_user=tksk_a)
+    assert Merge.objects.get(pk=merge.pk).undone_at is None
     assert not Person.objects.get(pk=b.pk).is_active
 
 

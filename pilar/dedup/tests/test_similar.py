@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B
-from pilar.dedup.similar import birth_dates, candidates, find_lookalikes, nik_variants
+from pilar.dedup.similar import (
+    LookalikeGuard,
+    birth_dates,
+    candidates,
+    find_lookalikes,
+    nik_variants,
+)
 from pilar.dedup.tests.factories import person_in_new_household
 from pilar.dedup.types import PersonRecord
 from pilar.registry.models import Household, Person
@@ -86,8 +92,9 @@ def head(prefix="kepala", **values):
     return data
 
 
-def test_household_form_warns_then_allows(client, tksk_a, registered, fake_engine):
-    client.force_login(tksk_a)
+def test_household_form_warns_then_allows(client, dinsos, registered, fake_engine):
+    # The create form is Dinas Sosial's (PSM/TKSK report new households instead).
+    client.force_login(dinsos)
     url = reverse("registry:household_create")
     post = head(
         name="Muhammad Rizky",
@@ -103,15 +110,23 @@ def test_household_form_warns_then_allows(client, tksk_a, registered, fake_engin
     assert 'id="lookalikes"' in body and "Saya sudah memeriksa; ini orang yang berbeda" in body
     assert "3671********0001" in body and NIK not in body  # masked
     assert reverse("registry:person_detail", args=[registered["same"].pk]) in body
-    # The look-alike in kecamatan 36.71.02 is outside the TKSK's area: no name, no link.
-    assert reverse("registry:person_detail", args=[registered["swapped"].pk]) not in body
-    assert "Muhamad Rizki" not in body and "Di luar wilayah Anda" in body
+    assert reverse("registry:person_detail", args=[registered["swapped"].pk]) in body
     assert Household.objects.count() == before
 
     response = client.post(url, {**post, "dedup-confirm_different": "on"})
     assert response.status_code == 302
     assert Household.objects.count() == before + 1
     assert Person.objects.filter(name="Muhammad Rizky", birth_date="1990-03-12").count() == 2
+
+
+def test_guard_hides_lookalikes_outside_the_users_area(tksk_a, registered, fake_engine):
+    # The look-alike in kecamatan 36.71.02 is outside the TKSK's area: the warning
+    # names only its kecamatan (the template shows no name and no link).
+    guard = LookalikeGuard(None, user=tksk_a)
+    values = {"name": "Muhammad Rizky", "sex": "L", "birth_date": "1990-03-12"}
+    assert not guard.passes(values, village_id=VILLAGE_A)
+    visible = {item.person.pk: item.visible for item in guard.lookalikes}
+    assert visible == {registered["same"].pk: True, registered["swapped"].pk: False}
 
 
 def test_member_form_warns_then_allows(client, dinsos, registered, fake_engine):

@@ -127,14 +127,24 @@ def test_pair_page_shows_evidence_in_words(client, world):
 
 def test_different_decision_from_page(client, world):
     pair = world["inside"]
+    url = reverse("dedup:pair_different", args=[pair.pk])
+    # The TKSK of the kecamatan sees the pair but does not decide: 403, still open.
     client.force_login(world["users"]["tksk_a"])
-    response = client.post(
-        reverse("dedup:pair_different", args=[pair.pk]), {"note": "Beda nama ibu"}
-    )
+    page = client.get(reverse("dedup:pair", args=[pair.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="different-button"' not in body and 'id="merge-link"' not in body
+    assert 'id="decide-message"' in body and "diambil oleh Dinas Sosial" in body
+    assert client.post(url, {"note": "Beda nama ibu"}).status_code == 403
+    assert client.get(reverse("dedup:merge", args=[pair.pk])).status_code == 403
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.OPEN and pair.decided_by is None
+    client.force_login(world["users"]["dinsos"])
+    response = client.post(url, {"note": "Beda nama ibu"})
     assert response.status_code == 302
     pair.refresh_from_db()
     assert pair.status == PairStatus.DIFFERENT and pair.note == "Beda nama ibu"
-    assert pair.decided_by == world["users"]["tksk_a"]
+    assert pair.decided_by == world["users"]["dinsos"]
 
 
 def test_merge_and_undo_from_pages(client, world):

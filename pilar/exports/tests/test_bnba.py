@@ -15,6 +15,7 @@ from pilar.audit.models import AccessLog
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B, make_household, make_nik
 from pilar.exports.bnba import headers
 from pilar.ppks.actions import create_ppks_record, end_ppks_record
+from pilar.ppks.tests.factories import unvalidated_record
 from pilar.registry.actions import update_person
 
 pytestmark = pytest.mark.django_db
@@ -120,9 +121,10 @@ def data(dinsos, psm_a):
             acting_user=dinsos,
             data={"ppks_type": 16, "person": a.members.get(name="Siti Aminah")},
         ),
-        "unvalidated": create_ppks_record(
-            acting_user=psm_a,
-            data={"ppks_type": 13, "person": a.members.get(name="Rudi Santoso")},
+        "unvalidated": unvalidated_record(
+            {"ppks_type": 13, "person": a.members.get(name="Rudi Santoso")},
+            checked_by=psm_a,
+            reporter=psm_a,
         ),
         "ended": create_ppks_record(
             acting_user=dinsos, data={"ppks_type": 12, "person": a2.members.get()}

@@ -57,18 +57,23 @@ def test_create_person_record(client, psm_a, dinsos):
     household = family(dinsos)
     grandma = household.members.get(name="Nenek")
     payload = {"ppks_type": 8, "person_id": grandma.pk, "date_found": "2024-02-01", "notes": "x"}
+    # A PSM reports a PPKS through /api/v1/reports: refused here, nothing written.
     response = post(client, URL, payload, bearer(psm_a))
+    assert response.status_code == 403
+    assert "laporan lapangan" in response.json()["message"]
+    assert not PpksRecord.objects.exists()
+    response = post(client, URL, payload, bearer(dinsos))
     assert response.status_code == 201, response.content
     data = response.json()
     record = PpksRecord.objects.get(pk=data["id"])
     assert (record.ppks_type.number, record.person, record.household) == (8, grandma, household)
-    assert record.reporter == psm_a
+    assert record.reporter == dinsos and record.validated_by == dinsos
     assert str(record.date_found) == "2024-02-01"
     assert data["ppks_type_name"] == "Lanjut Usia Terlantar"
     assert data["person_name"] == "Nenek"
     assert data["kelurahan"] == "36.71.01.1001"
     event = PpksRecord.pgh_event_model.objects.get(pgh_obj_id=record.pk)
-    assert event.pgh_context.metadata["user"] == psm_a.pk
+    assert event.pgh_context.metadata["user"] == dinsos.pk
 
 
 def test_create_household_record_and_disability(client, dinsos):
@@ -216,17 +221,20 @@ def test_end_record(client, psm_a, psm_b, pimpinan, dinsos):
     url = f"{URL}/{record.pk}/end"
     assert post(client, url, {"end_reason": "x"}, bearer(pimpinan)).status_code == 403
     assert post(client, url, {"end_reason": "x"}, bearer(psm_b)).status_code == 404
-    response = post(client, url, {}, bearer(psm_a))
+    response = post(client, url, {"end_reason": "Sudah mandiri"}, bearer(psm_a))
+    assert response.status_code == 403
+    assert "laporan lapangan" in response.json()["message"]
+    response = post(client, url, {}, bearer(dinsos))
     assert response.status_code == 422
     assert "end_reason" in response.json()["errors"]
-    response = post(client, url, {"ended_on": "2023-12-31", "end_reason": "x"}, bearer(psm_a))
+    response = post(client, url, {"ended_on": "2023-12-31", "end_reason": "x"}, bearer(dinsos))
     assert response.status_code == 422
     assert "sebelum tanggal ditemukan" in response.json()["errors"]["ended_on"][0]
     record.refresh_from_db()
     assert record.status == "aktif"
 
     response = post(
-        client, url, {"ended_on": "2024-06-01", "end_reason": "Sudah mandiri"}, bearer(psm_a)
+        client, url, {"ended_on": "2024-06-01", "end_reason": "Sudah mandiri"}, bearer(dinsos)
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "selesai"
@@ -236,6 +244,6 @@ def test_end_record(client, psm_a, psm_b, pimpinan, dinsos):
         "2024-06-01",
         "Sudah mandiri",
     )
-    response = post(client, url, {"end_reason": "lagi"}, bearer(psm_a))
+    response = post(client, url, {"end_reason": "lagi"}, bearer(dinsos))
     assert response.status_code == 422
     assert "sudah selesai" in response.json()["errors"]["__all__"][0]

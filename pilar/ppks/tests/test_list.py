@@ -9,6 +9,7 @@ from django.urls import reverse
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
 from pilar.ppks.actions import create_ppks_record, end_ppks_record
 from pilar.ppks.models import PpksRecord
+from pilar.ppks.tests.factories import unvalidated_record
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,10 @@ def data(dinsos, psm_a):
     return {
         "a": a,
         "b": b,
-        # Entered by a PSM: waits for validation.
-        "waiting": create_ppks_record(acting_user=psm_a, data={"ppks_type": 13, "person": budi}),
+        # Entered by a PSM before field reports existed: waits for validation.
+        "waiting": unvalidated_record(
+            {"ppks_type": 13, "person": budi}, checked_by=psm_a, reporter=psm_a
+        ),
         # Entered by Dinas Sosial: validated.
         "validated": create_ppks_record(acting_user=dinsos, data={"ppks_type": 24, "household": a}),
         "odha": create_ppks_record(acting_user=dinsos, data={"ppks_type": 16, "person": siti}),
@@ -151,8 +154,8 @@ def test_validate_button(client, dinsos, data):
     assert "sudah tervalidasi" in client.get(LIST).content.decode()
 
 
-def test_validate_ended_record_shows_message(client, dinsos, psm_a, data):
-    end_ppks_record(data["waiting"], acting_user=psm_a, reason="Sudah bekerja")
+def test_validate_ended_record_shows_message(client, dinsos, data):
+    end_ppks_record(data["waiting"], acting_user=dinsos, reason="Sudah bekerja")
     client.force_login(dinsos)
     response = client.post(reverse("ppks:record_validate", args=[data["waiting"].pk]), follow=True)
     assert "sudah selesai tidak dapat divalidasi" in response.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pghistory
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pilar.audit.history import person_timeline
 from pilar.conftest import VILLAGE_A, make_household, make_nik
@@ -17,6 +18,7 @@ from pilar.ppks.actions import (
 )
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.ppks.models import PpksRecord, PpksType
+from pilar.ppks.tests.factories import unvalidated_record
 from pilar.regions.models import Village
 from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household
@@ -43,18 +45,21 @@ def test_entry_by_dinsos_or_admin_is_validated(dinsos, admin_user, person_a, hou
     assert household_record.validated_at is not None
 
 
-def test_entry_by_field_workers_waits_for_validation(psm_a, tksk_a, person_a, household_a):
-    by_psm = create_ppks_record(acting_user=psm_a, data={"ppks_type": 13, "person": person_a})
-    by_tksk = create_ppks_record(
-        acting_user=tksk_a, data={"ppks_type": 24, "household": household_a}
-    )
-    for record in (by_psm, by_tksk):
-        record.refresh_from_db()
-        assert record.validated_at is None and record.validated_by is None
+def test_field_workers_may_not_enter_records(psm_a, tksk_a, person_a, household_a):
+    # They report a PPKS through a field report; Dinas Sosial's validation enters it.
+    for user, data in (
+        (psm_a, {"ppks_type": 13, "person": person_a}),
+        (tksk_a, {"ppks_type": 24, "household": household_a}),
+    ):
+        with pytest.raises(PermissionDenied):
+            create_ppks_record(acting_user=user, data=data)
+    assert not PpksRecord.objects.exists()
 
 
 def test_dinsos_validates_and_is_idempotent(dinsos, psm_a, person_a):
-    record = create_ppks_record(acting_user=psm_a, data={"ppks_type": 13, "person": person_a})
+    record = unvalidated_record(
+        {"ppks_type": 13, "person": person_a}, checked_by=psm_a, reporter=psm_a
+    )
     before = _events(record)
     validate_record(record, acting_user=dinsos)
     record.refresh_from_db()
@@ -70,7 +75,9 @@ def test_dinsos_validates_and_is_idempotent(dinsos, psm_a, person_a):
 
 @pytest.mark.parametrize("persona", ["psm_a", "tksk_a", "pimpinan", "mitra"])
 def test_other_roles_may_not_validate(request, psm_a, person_a, persona):
-    record = create_ppks_record(acting_user=psm_a, data={"ppks_type": 13, "person": person_a})
+    record = unvalidated_record(
+        {"ppks_type": 13, "person": person_a}, checked_by=psm_a, reporter=psm_a
+    )
     with pytest.raises(NotAllowed):
         validate_record(record, acting_user=request.getfixturevalue(persona))
     record.refresh_from_db()
@@ -96,32 +103,48 @@ def test_record_outside_the_region_is_not_allowed(dinsos):
 
 
 def test_ended_record_cannot_be_validated(dinsos, psm_a, person_a):
-    record = create_ppks_record(acting_user=psm_a, data={"ppks_type": 13, "person": person_a})
-    end_ppks_record(record, acting_user=psm_a, reason="Sudah bekerja")
+    record = unvalidated_record(
+        {"ppks_type": 13, "person": person_a}, checked_by=psm_a, reporter=psm_a
+    )
+    end_ppks_record(record, acting_user=dinsos, reason="Sudah bekerja")
     with pytest.raises(InvalidInput) as exc:
         validate_record(record, acting_user=dinsos)
     assert exc.value.errors == {"__all__": ["Data PPKS yang sudah selesai tidak dapat divalidasi."]}
     assert PpksRecord.objects.get(pk=record.pk).validated_at is None
 
 
-def test_field_worker_correction_withdraws_validation(dinsos, psm_a, person_a):
+def test_field_workers_may_not_correct_or_end_records(dinsos, psm_a, tksk_a, person_a):
     record = create_ppks_record(acting_user=dinsos, data={"ppks_type": 13, "person": person_a})
-    # Saving the same values is not a correction: the validation stays.
-    update_ppks_record(record, acting_user=psm_a, data={})
+    validated_at = record.validated_at
+    for user in (psm_a, tksk_a):
+        with pytest.raises(PermissionDenied):
+            update_ppks_record(record, acting_user=user, data={"notes": "Pindah lokasi"})
+        with pytest.raises(PermissionDenied):
+            end_ppks_record(record, acting_user=user, reason="Sudah bekerja")
     record.refresh_from_db()
-    assert record.validated_by == dinsos
-    update_ppks_record(record, acting_user=psm_a, data={"notes": "Pindah lokasi memulung"})
+    assert (record.notes, record.status) == ("", "aktif")
+    assert record.validated_by == dinsos and record.validated_at == validated_at
+
+
+def test_dinsos_correction_validates_what_it_wrote(dinsos, psm_a, person_a):
+    record = unvalidated_record(
+        {"ppks_type": 13, "person": person_a}, checked_by=psm_a, reporter=psm_a
+    )
+    # Saving the same values is not a correction: nothing is validated by it.
+    update_ppks_record(record, acting_user=dinsos, data={})
     record.refresh_from_db()
-    assert record.validated_at is None and record.validated_by is None
-    # Dinas Sosial's own correction validates what it wrote.
+    assert record.validated_at is None
     update_ppks_record(record, acting_user=dinsos, data={"notes": "Dicek ulang"})
     record.refresh_from_db()
     assert record.validated_by == dinsos and record.validated_at is not None
+    assert record.reporter == psm_a
 
 
 def test_validation_appears_in_history(dinsos, psm_a, person_a):
     with pghistory.context(user=psm_a.pk):
-        record = create_ppks_record(acting_user=psm_a, data={"ppks_type": 11, "person": person_a})
+        record = unvalidated_record(
+            {"ppks_type": 11, "person": person_a}, checked_by=psm_a, reporter=psm_a
+        )
     with pghistory.context(user=dinsos.pk):
         validate_record(record, acting_user=dinsos)
     timeline = person_timeline(person_a, dinsos)
@@ -135,8 +158,8 @@ def test_validation_appears_in_history(dinsos, psm_a, person_a):
 
 def test_filter_validated(dinsos, psm_a, household_a, person_a):
     validated = create_ppks_record(acting_user=dinsos, data={"ppks_type": 13, "person": person_a})
-    waiting = create_ppks_record(
-        acting_user=psm_a, data={"ppks_type": 24, "household": household_a}
+    waiting = unvalidated_record(
+        {"ppks_type": 24, "household": household_a}, checked_by=psm_a, reporter=psm_a
     )
     assert PpksRecordFilter.from_params({"validated": "YA"}).validated == "ya"
     assert PpksRecordFilter.from_params({"validated": "mungkin"}).validated == ""
@@ -194,8 +217,8 @@ def test_api_filter_and_field(client, dinsos, psm_a, household_a, person_a):
     from pilar.accounts.models import ApiToken
 
     validated = create_ppks_record(acting_user=dinsos, data={"ppks_type": 13, "person": person_a})
-    waiting = create_ppks_record(
-        acting_user=psm_a, data={"ppks_type": 24, "household": household_a}
+    waiting = unvalidated_record(
+        {"ppks_type": 24, "household": household_a}, checked_by=psm_a, reporter=psm_a
     )
     _, key = ApiToken.issue(dinsos)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}

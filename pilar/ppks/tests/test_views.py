@@ -14,9 +14,9 @@ def test_url_names():
     assert reverse("ppks:record_end", args=[5]) == "/ppks/5/selesai/"
 
 
-def test_record_person_ppks(client, psm_a, household_a):
+def test_record_person_ppks(client, dinsos, household_a):
     person = household_a.members.get()
-    client.force_login(psm_a)
+    client.force_login(dinsos)
     url = f"{CREATE}?person={person.pk}"
     html = client.get(url).content.decode()
     assert "Lanjut Usia Terlantar" in html
@@ -32,12 +32,13 @@ def test_record_person_ppks(client, psm_a, household_a):
         9,
         ["fisik"],
     )
-    assert record.reporter == psm_a
+    assert record.reporter == dinsos
+    assert record.validated_by == dinsos
 
 
-def test_age_rule_message_on_field(client, psm_a, household_a):
+def test_age_rule_message_on_field(client, dinsos, household_a):
     person = household_a.members.get()  # born 1975
-    client.force_login(psm_a)
+    client.force_login(dinsos)
     response = client.post(f"{CREATE}?person={person.pk}", {"ppks_type": "1"})
     assert response.status_code == 200
     errors = response.context["form"].errors["ppks_type"]
@@ -46,9 +47,9 @@ def test_age_rule_message_on_field(client, psm_a, household_a):
     assert not PpksRecord.objects.exists()
 
 
-def test_disability_subtype_required(client, psm_a, household_a):
+def test_disability_subtype_required(client, dinsos, household_a):
     person = household_a.members.get()
-    client.force_login(psm_a)
+    client.force_login(dinsos)
     response = client.post(f"{CREATE}?person={person.pk}", {"ppks_type": "9"})
     assert response.context["form"].errors["disability_subtypes"] == [
         "Pilih minimal satu jenis disabilitas."
@@ -56,8 +57,8 @@ def test_disability_subtype_required(client, psm_a, household_a):
     assert not PpksRecord.objects.exists()
 
 
-def test_record_household_ppks(client, tksk_a, household_a):
-    client.force_login(tksk_a)
+def test_record_household_ppks(client, dinsos, household_a):
+    client.force_login(dinsos)
     url = f"{CREATE}?household={household_a.pk}"
     assert "Fakir Miskin" in client.get(url).content.decode()
     response = client.post(url, {"ppks_type": "24", "notes": "Rumah tidak layak"})
@@ -68,6 +69,20 @@ def test_record_household_ppks(client, tksk_a, household_a):
         None,
         "Rumah tidak layak",
     )
+
+
+@pytest.mark.parametrize("persona", ["psm_a", "tksk_a"])
+def test_field_workers_report_ppks_instead(client, request, persona, household_a):
+    person = household_a.members.get()
+    client.force_login(request.getfixturevalue(persona))
+    for url in (f"{CREATE}?person={person.pk}", f"{CREATE}?household={household_a.pk}"):
+        response = client.get(url)
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert f'href="/lapangan/#/keluarga/{household_a.pk}"' in html
+        assert 'name="ppks_type"' not in html
+        assert client.post(url, {"ppks_type": "24"}).status_code == 403
+    assert not PpksRecord.objects.exists()
 
 
 def test_out_of_area_and_readonly(client, psm_b, pimpinan, household_a):
@@ -93,8 +108,14 @@ def test_end_record(client, psm_a, dinsos, household_a):
     record = create_ppks_record(
         acting_user=dinsos, data={"ppks_type": 24, "household": household_a}
     )
-    client.force_login(psm_a)
     url = reverse("ppks:record_end", args=[record.pk])
+    # A PSM in the area reports the end instead: 403, the record stays active.
+    client.force_login(psm_a)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"end_reason": "Sudah mandiri"}).status_code == 403
+    record.refresh_from_db()
+    assert record.status == "aktif"
+    client.force_login(dinsos)
     response = client.post(url, {"ended_on": "", "end_reason": ""})
     assert response.context["form"].errors["end_reason"] == ["Alasan selesai wajib diisi."]
     record.refresh_from_db()

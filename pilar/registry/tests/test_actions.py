@@ -6,6 +6,7 @@ from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
 from pilar.core.errors import InvalidInput
 from pilar.registry.actions import NotAllowed, create_person, move_person, update_household
 from pilar.registry.models import Household, Membership, Person
+from pilar.registry.validation import HOUSEHOLD_FIELDS, clean_household
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +78,23 @@ def test_missing_nik_needs_reason(dinsos, household_a):
     assert person.nik is None
 
 
-def test_psm_cannot_move_household_out_of_area(psm_a, dinsos):
+def test_kelurahan_outside_the_users_area_is_refused(psm_a, dinsos):
+    # The PSM no longer writes directly, but the same validation checks a field
+    # report's kelurahan (pilar.submissions.checks).
     household = make_household(dinsos, VILLAGE_A)
+    data = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
     with pytest.raises(InvalidInput) as exc:
-        update_household(household, acting_user=psm_a, data={"village": VILLAGE_B})
+        clean_household({**data, "village": VILLAGE_B}, user=psm_a, instance=household)
     assert "di luar wilayah" in exc.value.errors["village"][0]
-    household.refresh_from_db()
-    assert household.village_id == VILLAGE_A
+    assert clean_household({**data, "village": VILLAGE_A}, user=psm_a, instance=household)
 
 
 def test_psm_cannot_edit_other_area(psm_b, household_a):
+    # Outside the area the record is invisible: NotAllowed (404), not PermissionDenied.
     with pytest.raises(NotAllowed):
         update_household(household_a, acting_user=psm_b, data={"address": "x"})
+    household_a.refresh_from_db()
+    assert household_a.address == "Jl. Melati No. 5"
 
 
 def test_move_keeps_membership_trail(dinsos, household_a, household_b):

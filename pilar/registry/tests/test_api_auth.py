@@ -117,14 +117,14 @@ def test_session_waiting_for_2fa_is_refused_but_token_works(client, dinsos, hous
     assert client.get(URL, **bearer(dinsos)).json()["count"] == 1
 
 
-def test_token_write_records_user_in_history(client, psm_a):
-    headers = bearer(psm_a)
+def test_token_write_records_user_in_history(client, dinsos):
+    headers = bearer(dinsos)
     response = post_json(client, URL, new_household_body(), **headers)
     assert response.status_code == 201, response.content
     household_id = response.json()["id"]
     events = Household.pgh_event_model.objects.filter(pgh_obj_id=household_id)
     insert = events.get(pgh_label="insert")
-    assert insert.pgh_context.metadata["user"] == psm_a.pk
+    assert insert.pgh_context.metadata["user"] == dinsos.pk
     assert insert.pgh_context.metadata["url"] == URL
 
     response = client.patch(
@@ -136,7 +136,7 @@ def test_token_write_records_user_in_history(client, psm_a):
     assert response.status_code == 200, response.content
     update = events.get(pgh_label="update")
     assert update.address == "Jl. Anggrek No. 30"
-    assert update.pgh_context.metadata["user"] == psm_a.pk
+    assert update.pgh_context.metadata["user"] == dinsos.pk
 
 
 @pytest.mark.parametrize(

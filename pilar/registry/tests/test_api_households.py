@@ -257,13 +257,13 @@ def test_detail_out_of_area_is_404_like_missing(client, psm_b, household_a):
 # Create -----------------------------------------------------------------------------
 
 
-def test_create_with_members(client, psm_a):
+def test_create_with_members(client, dinsos):
     members = [
         head("Joko Widodo", birth="1971-06-21"),
         head("Iriana", sex="P", birth="1973-10-01", relation="istri"),
     ]
     payload = body(kelurahan="3671011001", members=members, latitude=-6.178, longitude=106.63)
-    response = send(client, "post", URL, payload, bearer(psm_a))
+    response = send(client, "post", URL, payload, bearer(dinsos))
     assert response.status_code == 201, response.content
     data = response.json()
     household = Household.objects.get(pk=data["id"])
@@ -342,25 +342,28 @@ def test_create_nik_mismatch_reports_code(client, dinsos):
     assert response.json()["codes"]["members[0].nik"] == "nik_mismatch"
 
 
-def test_create_outside_own_area_refused(client, psm_a):
-    before = Household.objects.count()
-    response = send(client, "post", URL, body(kelurahan=VILLAGE_B), bearer(psm_a))
-    assert response.status_code == 422
-    assert "di luar wilayah" in response.json()["errors"]["kelurahan"][0]
-    assert Household.objects.count() == before
+def test_create_refused_for_field_workers(client, psm_a, tksk_a):
+    # PSM and TKSK report a new household through /api/v1/reports instead.
+    before = (Household.objects.count(), Person.objects.count())
+    for user in (psm_a, tksk_a):
+        payload = body(members=[head("Joko Widodo", birth="1971-06-21")])
+        response = send(client, "post", URL, payload, bearer(user))
+        assert response.status_code == 403, response.content
+        assert "laporan lapangan" in response.json()["message"]
+    assert (Household.objects.count(), Person.objects.count()) == before
 
 
 # Update -----------------------------------------------------------------------------
 
 
-def test_patch_changes_only_sent_fields(client, psm_a, household_a):
+def test_patch_changes_only_sent_fields(client, dinsos, household_a):
     no_kk = household_a.no_kk
     response = send(
         client,
         "patch",
         f"{URL}/{household_a.pk}",
         {"address": "Jl. Mawar No. 1", "rt": 7, "land_status": "milik_sendiri"},
-        bearer(psm_a),
+        bearer(dinsos),
     )
     assert response.status_code == 200, response.content
     household_a.refresh_from_db()
@@ -382,9 +385,20 @@ def test_patch_out_of_area_is_404_and_unchanged(client, psm_b, household_a):
     assert household_a.address == "Jl. Melati No. 5"
 
 
-def test_patch_cannot_move_household_out_of_area(client, psm_a, household_a):
+def test_patch_refused_for_field_workers_in_their_area(client, psm_a, tksk_a, household_a):
+    for user in (psm_a, tksk_a):
+        response = send(
+            client, "patch", f"{URL}/{household_a.pk}", {"address": "Jl. Lain"}, bearer(user)
+        )
+        assert response.status_code == 403, response.content
+        assert "diverifikasi TKSK" in response.json()["message"]
+    household_a.refresh_from_db()
+    assert household_a.address == "Jl. Melati No. 5"
+
+
+def test_patch_cannot_move_household_outside_the_region(client, dinsos, household_a):
     response = send(
-        client, "patch", f"{URL}/{household_a.pk}", {"kelurahan": VILLAGE_B}, bearer(psm_a)
+        client, "patch", f"{URL}/{household_a.pk}", {"kelurahan": "32.73.01.1001"}, bearer(dinsos)
     )
     assert response.status_code == 422
     assert "kelurahan" in response.json()["errors"]

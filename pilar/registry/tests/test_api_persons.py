@@ -146,9 +146,9 @@ def test_detail_out_of_area_404_not_logged(client, psm_b, household_a):
 # Create -----------------------------------------------------------------------------
 
 
-def test_create_person(client, psm_a, household_a):
+def test_create_person(client, dinsos, household_a):
     payload = {**member("Sari Ayu", sex="P"), "household_id": household_a.pk}
-    response = send(client, "post", URL, payload, bearer(psm_a))
+    response = send(client, "post", URL, payload, bearer(dinsos))
     assert response.status_code == 201, response.content
     person = Person.objects.get(pk=response.json()["id"])
     assert person.household == household_a
@@ -224,6 +224,16 @@ def test_create_in_out_of_area_household_refused(client, psm_b, household_a):
     assert Person.objects.count() == before
 
 
+def test_create_refused_for_field_workers_in_their_area(client, psm_a, tksk_a, household_a):
+    before = Person.objects.count()
+    for user in (psm_a, tksk_a):
+        payload = {**member("Anak Baru"), "household_id": household_a.pk}
+        response = send(client, "post", URL, payload, bearer(user))
+        assert response.status_code == 403, response.content
+        assert "laporan lapangan" in response.json()["message"]
+    assert Person.objects.count() == before
+
+
 def test_create_refused_for_pimpinan_and_mitra(client, pimpinan, mitra, household_a):
     payload = {**member("Anak Baru"), "household_id": household_a.pk}
     before = Person.objects.count()
@@ -235,14 +245,14 @@ def test_create_refused_for_pimpinan_and_mitra(client, pimpinan, mitra, househol
 # Update and move --------------------------------------------------------------------
 
 
-def test_patch_records_death_with_history(client, psm_a, household_a):
+def test_patch_records_death_with_history(client, dinsos, household_a):
     person = household_a.members.get()
     response = send(
         client,
         "patch",
         f"{URL}/{person.pk}",
         {"life_status": "meninggal", "life_status_date": "2024-05-06"},
-        bearer(psm_a),
+        bearer(dinsos),
     )
     assert response.status_code == 200, response.content
     person.refresh_from_db()
@@ -251,23 +261,28 @@ def test_patch_records_death_with_history(client, psm_a, household_a):
     assert person.name == "Budi Santoso"
     event = Person.pgh_event_model.objects.get(pgh_obj_id=person.pk, pgh_label="update")
     assert event.life_status == "meninggal"
-    assert event.pgh_context.metadata["user"] == psm_a.pk
+    assert event.pgh_context.metadata["user"] == dinsos.pk
 
 
-def test_patch_bad_and_out_of_area(client, psm_a, psm_b, household_a):
+def test_patch_bad_and_out_of_area(client, dinsos, psm_a, psm_b, household_a):
     person = household_a.members.get()
     url = f"{URL}/{person.pk}"
-    response = send(client, "patch", url, {"birth_date": "1975-02-30"}, bearer(psm_a))
+    response = send(client, "patch", url, {"birth_date": "1975-02-30"}, bearer(dinsos))
     assert response.status_code == 422
     assert "birth_date" in response.json()["errors"]
+    # Outside the area: invisible (404); inside it, a PSM is refused (403).
     response = send(client, "patch", url, {"name": "Diganti"}, bearer(psm_b))
     assert response.status_code == 404
+    response = send(client, "patch", url, {"name": "Diganti"}, bearer(psm_a))
+    assert response.status_code == 403
+    assert "laporan lapangan" in response.json()["message"]
     person.refresh_from_db()
     assert person.name == "Budi Santoso"
     assert str(person.birth_date) == "1975-03-12"
 
 
 def test_move_person_with_ppks(client, dinsos, psm_a):
+    # PSM gets 403 and nothing moves; Dinas Sosial moves the person and their PPKS.
     source = make_household(
         dinsos,
         members=[member("Ayah", birth="1970-01-01", relation="kepala"), member("Anak Pindah")],
@@ -277,13 +292,13 @@ def test_move_person_with_ppks(client, dinsos, psm_a):
     record = create_ppks_record(
         acting_user=dinsos, data={"ppks_type": 2, "person": child, "date_found": "2024-01-01"}
     )
-    response = send(
-        client,
-        "post",
-        f"{URL}/{child.pk}/move",
-        {"household_id": target.pk, "relation": "famili_lain", "reason": "Ikut paman"},
-        bearer(psm_a),
-    )
+    move = {"household_id": target.pk, "relation": "famili_lain", "reason": "Ikut paman"}
+    response = send(client, "post", f"{URL}/{child.pk}/move", move, bearer(psm_a))
+    assert response.status_code == 403, response.content
+    child.refresh_from_db()
+    assert child.household == source
+    assert child.memberships.count() == 1
+    response = send(client, "post", f"{URL}/{child.pk}/move", move, bearer(dinsos))
     assert response.status_code == 200, response.content
     child.refresh_from_db()
     assert child.household == target

@@ -43,11 +43,25 @@ def test_household_detail_shows_members_ppks_and_logs(client, psm_a, dinsos, hou
     assert [r.ppks_type.number for r in members["Putri Ayu"].active_ppks] == [1]
     assert [r.ppks_type.number for r in response.context["household_records"]] == [24]
     assert "Fakir Miskin" in html
-    # Edit links for an editor in scope.
-    assert reverse("registry:household_edit", args=[household_a.pk]) in html
-    assert reverse("registry:member_create", args=[household_a.pk]) in html
+    # A PSM in scope reports changes through the field app: no direct-edit links.
+    assert reverse("registry:household_edit", args=[household_a.pk]) not in html
+    assert reverse("registry:member_create", args=[household_a.pk]) not in html
+    assert reverse("ppks:record_create") not in html
+    assert "/selesai/" not in html
+    assert f'href="/lapangan/#/keluarga/{household_a.pk}"' in html
     log = AccessLog.objects.get(action="lihat_keluarga")
     assert (log.user, log.object_id) == (psm_a, str(household_a.pk))
+
+
+def test_household_detail_edit_links_for_dinsos(client, dinsos, household_a):
+    create_ppks_record(acting_user=dinsos, data={"ppks_type": 24, "household": household_a})
+    client.force_login(dinsos)
+    html = client.get(hh_url(household_a)).content.decode()
+    assert reverse("registry:household_edit", args=[household_a.pk]) in html
+    assert reverse("registry:member_create", args=[household_a.pk]) in html
+    assert f"{reverse('ppks:record_create')}?household={household_a.pk}" in html
+    record = household_a.ppks_records.get()
+    assert reverse("ppks:record_end", args=[record.pk]) in html
 
 
 def test_household_out_of_area_is_404_without_data(client, psm_b, household_a):
@@ -106,7 +120,10 @@ def test_person_detail(client, tksk_a, dinsos, household_a):
     assert person.name in html and person.nik not in html
     assert "Penyandang Disabilitas" in html and "Sudah mendapat alat bantu" in html
     assert len(response.context["memberships"]) == 1
-    assert reverse("registry:person_edit", args=[person.pk]) in html
+    # The TKSK reports instead of editing: the field app's household page.
+    assert reverse("registry:person_edit", args=[person.pk]) not in html
+    assert reverse("registry:person_move", args=[person.pk]) not in html
+    assert f'href="/lapangan/#/keluarga/{household_a.pk}"' in html
     log = AccessLog.objects.get(action="lihat_individu")
     assert (log.user, log.object_id) == (tksk_a, str(person.pk))
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from pilar.conftest import VILLAGE_A, VILLAGE_B, make_kk, make_nik
+from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_kk, make_nik
 from pilar.registry.identity import mask
 from pilar.registry.models import Household, Membership, Person
 
@@ -41,8 +41,8 @@ def person_post(**overrides):
 # Create household -------------------------------------------------------------
 
 
-def test_create_household_with_head(client, psm_a):
-    client.force_login(psm_a)
+def test_create_household_with_head(client, dinsos):
+    client.force_login(dinsos)
     assert reverse("registry:household_create") == CREATE
     response = client.post(CREATE, household_post())
     household = Household.objects.get(address="Jl. Flamboyan No. 3")
@@ -54,24 +54,34 @@ def test_create_household_with_head(client, psm_a):
     assert "berhasil disimpan" in page
 
 
-def test_village_select_lists_only_change_scope(client, psm_a):
-    client.force_login(psm_a)
+def test_village_select_lists_only_change_scope(client, dinsos):
+    from pilar.regions.models import Village
+
+    outside = Village.objects.exclude(code__startswith="36.71.").first()
+    assert outside is not None
+    client.force_login(dinsos)
     response = client.get(CREATE)
     html = response.content.decode()
-    assert f'value="{VILLAGE_A}"' in html
-    assert f'value="{VILLAGE_B}"' not in html
+    assert f'value="{VILLAGE_A}"' in html and f'value="{VILLAGE_B}"' in html
+    assert f'value="{outside.code}"' not in html
 
 
-def test_village_out_of_scope_refused(client, psm_a):
-    client.force_login(psm_a)
-    response = client.post(CREATE, household_post(village=VILLAGE_B))
-    assert response.status_code == 200
-    assert "di luar wilayah kerja Anda" in str(response.context["form"].errors["village"])
+def test_field_workers_report_new_households_instead(client, psm_a, tksk_a):
+    for user in (psm_a, tksk_a):
+        client.force_login(user)
+        response = client.get(CREATE)
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert "laporan lapangan" in html
+        assert 'href="/lapangan/#/"' in html
+        assert 'name="kepala-nik"' not in html  # no form
+        assert client.post(CREATE, household_post()).status_code == 403
     assert not Household.objects.exists()
+    assert not Person.objects.exists()
 
 
-def test_invalid_nik_on_field_nothing_written(client, psm_a):
-    client.force_login(psm_a)
+def test_invalid_nik_on_field_nothing_written(client, dinsos):
+    client.force_login(dinsos)
     data = household_post(**{"kepala-nik": "12345"})
     response = client.post(CREATE, data)
     assert response.status_code == 200
@@ -84,8 +94,8 @@ def test_invalid_nik_on_field_nothing_written(client, psm_a):
     assert not Person.objects.exists()
 
 
-def test_missing_no_kk_needs_reason(client, psm_a):
-    client.force_login(psm_a)
+def test_missing_no_kk_needs_reason(client, dinsos):
+    client.force_login(dinsos)
     response = client.post(CREATE, household_post(no_kk=""))
     assert "no_kk_missing_reason" in response.context["form"].errors
     assert not Household.objects.exists()
@@ -107,8 +117,8 @@ def test_pimpinan_and_mitra_cannot_create(client, pimpinan, mitra):
 # Edit household ---------------------------------------------------------------
 
 
-def test_edit_household_keeps_masked_kk(client, psm_a, household_a):
-    client.force_login(psm_a)
+def test_edit_household_keeps_masked_kk(client, dinsos, household_a):
+    client.force_login(dinsos)
     url = reverse("registry:household_edit", args=[household_a.pk])
     html = client.get(url).content.decode()
     assert household_a.no_kk not in html
@@ -121,6 +131,19 @@ def test_edit_household_keeps_masked_kk(client, psm_a, household_a):
     household_a.refresh_from_db()
     assert household_a.address == "Jl. Baru 10"
     assert household_a.no_kk is not None and "*" not in household_a.no_kk
+
+
+def test_edit_household_refused_for_field_workers_in_area(client, psm_a, tksk_a, household_a):
+    url = reverse("registry:household_edit", args=[household_a.pk])
+    for user in (psm_a, tksk_a):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 403
+        assert f'href="/lapangan/#/keluarga/{household_a.pk}"' in response.content.decode()
+        response = client.post(url, {"address": "Jl. Baru 10", "village": VILLAGE_A})
+        assert response.status_code == 403
+    household_a.refresh_from_db()
+    assert household_a.address == "Jl. Melati No. 5"
 
 
 def test_edit_household_out_of_area_404(client, psm_b, household_a):
@@ -143,9 +166,13 @@ def test_pimpinan_cannot_edit(client, pimpinan, household_a):
 # Members ------------------------------------------------------------------------
 
 
-def test_add_member(client, psm_a, household_a):
-    client.force_login(psm_a)
+def test_add_member(client, dinsos, psm_a, household_a):
     url = reverse("registry:member_create", args=[household_a.pk])
+    client.force_login(psm_a)
+    assert client.get(url).status_code == 403
+    assert client.post(url, person_post()).status_code == 403
+    assert not household_a.members.filter(name="Rina Marlina").exists()
+    client.force_login(dinsos)
     response = client.post(url, person_post())
     assert response.status_code == 302
     assert household_a.members.filter(name="Rina Marlina").exists()
@@ -159,8 +186,8 @@ def test_add_member_out_of_area_404(client, psm_b, household_a):
     assert household_a.members.count() == 1
 
 
-def test_nik_mismatch_confirmation_flow(client, psm_a, household_a):
-    client.force_login(psm_a)
+def test_nik_mismatch_confirmation_flow(client, dinsos, household_a):
+    client.force_login(dinsos)
     url = reverse("registry:member_create", args=[household_a.pk])
     data = person_post(nik=make_nik("L", "1999-09-09"))  # NIK says male, form says female
     response = client.post(url, data)
@@ -177,15 +204,16 @@ def test_nik_mismatch_confirmation_flow(client, psm_a, household_a):
     assert person.nik_mismatch_reason == "Sesuai KTP asli"
 
 
-def test_mismatch_field_hidden_by_default(client, psm_a, household_a):
-    client.force_login(psm_a)
+def test_mismatch_field_hidden_by_default(client, dinsos, household_a):
+    client.force_login(dinsos)
     html = client.get(reverse("registry:member_create", args=[household_a.pk])).content.decode()
+    assert 'name="nik"' in html
     assert 'id="nik-mismatch"' not in html
 
 
-def test_edit_person_life_status(client, psm_a, household_a):
+def test_edit_person_life_status(client, dinsos, household_a):
     person = household_a.members.get()
-    client.force_login(psm_a)
+    client.force_login(dinsos)
     url = reverse("registry:person_edit", args=[person.pk])
     html = client.get(url).content.decode()
     assert person.nik not in html
@@ -206,9 +234,9 @@ def test_edit_person_life_status(client, psm_a, household_a):
     assert person.nik and "*" not in person.nik
 
 
-def test_edit_person_invalid_date_kept(client, psm_a, household_a):
+def test_edit_person_invalid_date_kept(client, dinsos, household_a):
     person = household_a.members.get()
-    client.force_login(psm_a)
+    client.force_login(dinsos)
     url = reverse("registry:person_edit", args=[person.pk])
     response = client.post(
         url,
@@ -218,6 +246,17 @@ def test_edit_person_invalid_date_kept(client, psm_a, household_a):
     assert response.context["form"].errors["name"] == ["Nama wajib diisi."]
     person.refresh_from_db()
     assert person.name == "Budi Santoso"
+
+
+def test_edit_person_refused_for_psm_in_area(client, psm_a, household_a):
+    person = household_a.members.get()
+    client.force_login(psm_a)
+    url = reverse("registry:person_edit", args=[person.pk])
+    assert client.get(url).status_code == 403
+    data = {"name": "Diganti", "sex": "L", "relation": "kepala", "life_status": "meninggal"}
+    assert client.post(url, data).status_code == 403
+    person.refresh_from_db()
+    assert (person.name, person.life_status) == ("Budi Santoso", "hidup")
 
 
 def test_edit_person_out_of_area_404(client, psm_b, household_a):
@@ -249,18 +288,34 @@ def test_move_person_by_no_kk(client, dinsos, household_a, household_b):
     assert (str(old.end_date), old.end_reason) == ("2025-01-02", "Ikut saudara")
 
 
-def test_move_target_outside_scope_is_field_error(client, psm_a, household_a, household_b):
+def test_move_refused_for_psm(client, dinsos, psm_a, household_a):
+    other = make_household(dinsos, VILLAGE_A, address="Jl. Dua")
     person = household_a.members.get()
     client.force_login(psm_a)
     url = reverse("registry:person_move", args=[person.pk])
+    assert client.get(url).status_code == 403
     response = client.post(
-        url,
-        {"to_household": str(household_b.pk), "relation": "anak", "reason": "Pindah"},
+        url, {"to_household": str(other.pk), "relation": "anak", "reason": "Pindah"}
     )
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.household_id == household_a.pk
+    assert person.memberships.count() == 1
+
+
+def test_move_out_of_area_404(client, psm_b, household_a):
+    person = household_a.members.get()
+    client.force_login(psm_b)
+    assert client.get(reverse("registry:person_move", args=[person.pk])).status_code == 404
+
+
+def test_move_unknown_target_is_field_error(client, dinsos, household_a):
+    person = household_a.members.get()
+    client.force_login(dinsos)
+    url = reverse("registry:person_move", args=[person.pk])
+    response = client.post(url, {"to_household": "999999", "relation": "anak", "reason": "Pindah"})
     assert response.status_code == 200
     assert "tidak ditemukan" in response.context["form"].errors["to_household"][0]
-    html = response.content.decode()
-    assert household_b.address not in html
     person.refresh_from_db()
     assert person.household_id == household_a.pk
 
