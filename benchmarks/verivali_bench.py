@@ -53,8 +53,9 @@ def insert_reports(n: int, district: str, status: str, reporter, verifier=None) 
     if existing >= n:
         return existing
     households = list(
-        Household.objects.filter(village__code__startswith=district + ".")
-        .values_list("pk", "village_id")[: max(n, 1)]
+        Household.objects.filter(village__code__startswith=district + ".").values_list(
+            "pk", "village_id"
+        )[: max(n, 1)]
     )
     rng = random.Random(1)
     now = timezone.now()
@@ -118,7 +119,9 @@ def main() -> None:
 
     setup_test_environment()
     district = "36.71.01"
-    reporter = user("bench-psm-reporter", Role.PSM, village_id="36.71.01.1001", district_id=district)
+    reporter = user(
+        "bench-psm-reporter", Role.PSM, village_id="36.71.01.1001", district_id=district
+    )
     tksk = user("bench-tksk", Role.TKSK, district_id=district)
     dinsos = user("bench-dinsos", Role.DINSOS)
     insert_reports(args.reports, district, "diajukan", reporter)

@@ -46,6 +46,14 @@ kota). Data di luar wilayah dijawab 404, sama seperti data yang tidak ada.
 Peran `pimpinan` hanya dapat membaca; peran `mitra` belum dapat mengakses data
 individu dan keluarga.
 
+**Siapa menulis registri.** Hanya Dinas Sosial (`dinsos`) dan `admin` yang
+menambah atau mengubah keluarga, individu dan data PPKS secara langsung
+(`POST`/`PATCH` pada `/api/v1/households`, `/api/v1/persons`, `/api/v1/ppks/records`).
+PSM dan TKSK mendapat jawaban 403 di sana: mereka mengajukan perubahan lewat
+laporan lapangan (`/api/v1/reports`, dipakai aplikasi `/lapangan/`), yang masuk
+registri setelah diverifikasi TKSK dan divalidasi Dinas Sosial. Data di luar
+wilayah tetap dijawab 404, bukan 403.
+
 **Kesalahan.** Semua jawaban kesalahan berupa JSON dengan `message` berbahasa
 Indonesia; kesalahan isian (422) juga memuat `errors` (nama kolom -> daftar
 pesan) dan `codes`.
@@ -259,6 +267,12 @@ class PilarAPI(NinjaAPI):
         from pilar.fieldapp.api import router as field_router
 
         self.add_router("/field", field_router, tags=["Aplikasi lapangan"])
+        from pilar.assessments.api import router as assessments_router
+
+        self.add_router("/assessments", assessments_router, tags=["Asesmen"])
+        from pilar.programs.api import router as programs_router
+
+        self.add_router("/programs", programs_router, tags=["Program"])
 
     @property
     def urls(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "pilar.dedup",
     "pilar.submissions",
     "pilar.fieldapp",
+    "pilar.assessments",
+    "pilar.programs",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +193,16 @@ PILAR_VERIVALI_MUSYAWARAH = env_bool("PILAR_VERIVALI_MUSYAWARAH", False)
 PILAR_VERIVALI_SK = env_bool("PILAR_VERIVALI_SK", False)
 # Largest evidence photo accepted (the field app resizes photos to ~200-400 KB).
 PILAR_REPORT_PHOTO_MAX_BYTES = env_int("PILAR_REPORT_PHOTO_MAX_KB", 1536) * 1024
+# Household assessments (docs/operations.md): a household is poor when at least this
+# many of BPS's 14 criteria hold; a house is RTLH when its floor area per person is
+# under PILAR_RTLH_M2_PER_PERSON m² (or another criterion fails); every assessment is
+# due again after PILAR_REASSESS_MONTHS months.
+PILAR_POOR_THRESHOLD = env_int("PILAR_POOR_THRESHOLD", 9)
+PILAR_REASSESS_MONTHS = env_int("PILAR_REASSESS_MONTHS", 12)
+PILAR_RTLH_M2_PER_PERSON = Decimal(env_str("PILAR_RTLH_M2_PER_PERSON", "7.2"))
+# An import adding at least this many rows (and half a table's size) loads that table
+# with its secondary indexes dropped and rebuilt, locking it meanwhile (operations.md).
+PILAR_IMPORT_BULK_MIN_ROWS = env_int("PILAR_IMPORT_BULK_MIN_ROWS", 50_000)
 # Uploads (the import form) must not be held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

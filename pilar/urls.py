@@ -21,4 +21,6 @@ urlpatterns = [
     path("duplikat/", include("pilar.dedup.urls")),
     path("laporan/", include("pilar.submissions.urls")),
     path("lapangan/", include("pilar.fieldapp.urls")),
+    path("asesmen/", include("pilar.assessments.urls")),
+    path("program/", include("pilar.programs.urls")),
 ]

@@ -189,6 +189,10 @@ def apply_submission(submission, *, acting_user, resolutions: dict[str, str]) ->
             **payload,
         )
         result["survey_id"] = survey.pk
+        # A validated survey is assessed for RTLH at once, dated on the visit.
+        from pilar.assessments.actions import assess_rtlh_from_survey
+
+        result["rtlh_assessment_id"] = assess_rtlh_from_survey(survey, acting_user=acting_user).pk
         updates = {
             "house_ownership": payload["house_ownership"],
             "land_status": payload["land_status"],

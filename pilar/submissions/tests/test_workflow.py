@@ -385,6 +385,13 @@ def test_housing_survey_is_dated_and_kept(psm_a, tksk_a, dinsos, household_a):
     assert saved.submission == report and float(saved.floor_area_m2) == 18.5
     household_a.refresh_from_db()
     assert household_a.house_ownership == "milik_sendiri"
+    # ...and assessed for RTLH at once: earth floor, bamboo walls, no toilet.
+    from pilar.assessments.models import RtlhAssessment
+
+    rtlh = RtlhAssessment.objects.get(household=household_a)
+    assert rtlh.is_rtlh and rtlh.survey == saved and rtlh.assessed_on == saved.surveyed_on
+    report.refresh_from_db()
+    assert report.result["rtlh_assessment_id"] == rtlh.pk
 
 
 def test_validation_is_all_or_nothing(psm_a, tksk_a, dinsos, household_a):

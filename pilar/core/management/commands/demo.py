@@ -59,6 +59,11 @@ class Command(BaseCommand):
             made = seed_demo_reports()
             if made:
                 out.write(f"  {made} laporan lapangan demo dibuat (berbagai tahap verivali).")
+            from pilar.assessments.demo import seed as seed_assessments
+
+            assessed = seed_assessments()
+            if assessed:
+                out.write(f"  {assessed} keluarga diberi asesmen demo (kemiskinan dan RTLH).")
         call_command("collectstatic", interactive=False, verbosity=0)
 
         from pilar.regions.deployment import districts, villages

@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from pilar.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    re_path(r"^daftar\.(?P<fmt>xlsx|csv)$", views.program_export, name="export"),
+    path("baru/", views.program_create, name="create"),
+    path("<int:pk>/", views.program_detail, name="detail"),
+    path("<int:pk>/ubah/", views.program_edit, name="edit"),
+    path("<int:pk>/aturan/", views.rule_save, name="rule_save"),
+]
