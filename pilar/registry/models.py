@@ -85,6 +85,13 @@ class Household(models.Model):
             # Lookups by No. KK that do not also filter on is_active (the unique index is partial).
             models.Index(fields=["no_kk"], name="household_no_kk_idx"),
             models.Index(fields=["village", "-id"]),
+            # Program rules join persons to households by id for the area and desil:
+            # an index-only scan instead of reading the whole table (RESULTS.md, programs).
+            models.Index(
+                fields=["id"],
+                include=["village", "desil", "is_active"],
+                name="household_id_cover_idx",
+            ),
             GinIndex(name="household_address_trgm", fields=["address"], opclasses=["gin_trgm_ops"]),
         ]
 
@@ -170,6 +177,13 @@ class Person(models.Model):
                 fields=["source_id"], name="person_source_id_idx", condition=~Q(source_id="")
             ),
             GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            # Age is the commonest program criterion: a birth-date range read from the
+            # index alone, with what the person rules filter on next.
+            models.Index(
+                fields=["birth_date"],
+                include=["household", "is_active", "life_status", "education"],
+                name="person_birth_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:
