@@ -134,11 +134,49 @@ def measure(client, level: str, rule: dict, runs: int) -> tuple[list[float], int
     return times, count, status
 
 
+def measure_candidates(runs: int) -> list[tuple]:
+    """Generating the candidate list (pilar.programs.enrollment.generate_candidates:
+    one DELETE of the previous candidates and one INSERT ... SELECT with the
+    priority parts) over the whole city, as Dinas Sosial (issue 5: < 5 s)."""
+    from pilar.programs import enrollment
+    from pilar.programs.models import Enrollment, Program
+
+    dinsos = user("bench-prog-dinsos", "dinsos")
+    rows = []
+    for code in ("bedah-rumah", "tangerang-cerdas", "tangerang-terang"):
+        program = Program.objects.get(code=code)
+        times, created = [], 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = enrollment.generate_candidates(program, acting_user=dinsos)
+            times.append((time.perf_counter() - start) * 1000)
+            created = result["created"]
+        top = Enrollment.objects.filter(program=program).order_by("-priority_total").first()
+        ok = "ok" if max(times) < 5000 else "NOT MET"
+        rows.append(
+            (
+                f"{program.name} ({program.level})",
+                f"{created:,}",
+                f"{times[0]:.0f}",
+                f"{statistics.median(times):.0f}",
+                f"{max(times):.0f}",
+                f"{top.priority_total if top else '-'}",
+                "< 5000",
+                ok,
+            )
+        )
+        print(rows[-1])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", default="/tmp/pilar-bench")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--candidates-only", action="store_true", help="only the candidate-list measure"
+    )
     args = parser.parse_args()
     setup_django(args.home)
 
@@ -154,6 +192,33 @@ def main() -> None:
     fixture = add_fixture()
     fixture_s = time.perf_counter() - t0
     print("fixture:", fixture, f"{fixture_s:.1f} s")
+
+    cand_runs = max(2, min(args.runs, 3))
+    cand_rows = measure_candidates(cand_runs)
+    cand_body = (
+        f"{database_facts()}. Wall time of generate_candidates (DELETE previous "
+        f"candidates + one INSERT ... SELECT with the 8 priority components, row-history "
+        f"triggers on), as Dinas Sosial over the whole city, {cand_runs} runs each "
+        f"(every run replaces the previous list).\n\n"
+        + table(
+            cand_rows,
+            (
+                "program",
+                "candidates",
+                "first ms",
+                "p50 ms",
+                "max ms",
+                "top score",
+                "target",
+                "result",
+            ),
+        )
+    )
+    print(cand_body)
+    if not args.no_record:
+        append_results("Program candidate list (benchmarks/programs_bench.py)", cand_body)
+    if args.candidates_only:
+        return
 
     cases = [
         ("Bedah Rumah (keluarga)", "keluarga", BEDAH_RUMAH_RULE),

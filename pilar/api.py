@@ -273,6 +273,9 @@ class PilarAPI(NinjaAPI):
         from pilar.programs.api import router as programs_router
 
         self.add_router("/programs", programs_router, tags=["Program"])
+        from pilar.cases.api import router as cases_router
+
+        self.add_router("/cases", cases_router, tags=["Penanganan"])
 
     @property
     def urls(self):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pilar.fieldapp",
     "pilar.assessments",
     "pilar.programs",
+    "pilar.cases",
 ]
 
 MIDDLEWARE = [
@@ -218,3 +219,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PILAR_LOG_LEVEL", "WARNING")},
 }
+
+# Days between follow-up visits of an open case (pilar.cases).
+PILAR_CASE_FOLLOWUP_DAYS = env_int("PILAR_CASE_FOLLOWUP_DAYS", 30)

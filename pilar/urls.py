@@ -23,4 +23,5 @@ urlpatterns = [
     path("lapangan/", include("pilar.fieldapp.urls")),
     path("asesmen/", include("pilar.assessments.urls")),
     path("program/", include("pilar.programs.urls")),
+    path("penanganan/", include("pilar.cases.urls")),
 ]

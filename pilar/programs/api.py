@@ -203,3 +203,175 @@ def read_program(request, program_id: int):
 def save_rule(request, program_id: int, body: RuleIn):
     program = get_object_or_404(Program, pk=program_id)
     return program_out(actions.save_rule(program, acting_user=request.auth, rule=body.rule))
+
+
+# Enrollments and partners ----------------------------------------------------------
+
+MSG_PARTNER_ONLY_OWN = "Data tidak ditemukan."
+
+
+class PriorityPartOut(Schema):
+    key: str
+    label: str
+    rule: str
+    value: int | None
+    points: int
+
+
+class BeneficiaryOut(Schema):
+    id: int
+    program_id: int
+    program: str
+    period: int
+    status: str
+    status_label: str
+    name: str = Field(..., description="Nama individu, atau kepala keluarga.")
+    nik: str | None = Field(None, description="NIK, disamarkan kecuali diberi akses.")
+    no_kk: str | None = Field(None, description="No. KK, disamarkan kecuali diberi akses.")
+    kelurahan: str
+    kecamatan: str
+    amount: Decimal | None
+    delivered_on: datetime.date | None
+    delivered_amount: Decimal | None
+    priority_total: int
+    priority_parts: list[PriorityPartOut]
+
+
+class BeneficiaryPage(Schema):
+    items: list[BeneficiaryOut]
+    count: int
+
+
+class BeneficiaryParams(PageParams):
+    q: str = Field("", description="Cari nama, alamat, atau awal NIK/No. KK.")
+    status: str = Field("", description="disetujui | disalurkan | selesai")
+
+
+def _partner_programs(user):
+    """Programs whose beneficiaries `user` may list: a partner's agency's programs;
+    every program for roles that see people's data (rows then scoped by area)."""
+    from pilar.accounts.choices import Role
+
+    if user.role == Role.MITRA:
+        org = (user.organization or "").strip()
+        if not org:
+            return Program.objects.none()
+        return Program.objects.filter(agency__iexact=org)
+    if user.can_see_people:
+        return Program.objects.all()
+    return Program.objects.none()
+
+
+def beneficiary_rows(user, programs, params: BeneficiaryParams):
+    from pilar.accounts.choices import Role
+    from pilar.programs.choices import BENEFICIARY
+    from pilar.programs.models import Enrollment
+
+    qs = Enrollment.objects.filter(program__in=programs, status__in=BENEFICIARY)
+    if user.role != Role.MITRA:
+        qs = qs.restrict(user, "view")
+    if params.status:
+        qs = qs.filter(status=params.status)
+    qs = (
+        qs.search(params.q)
+        .select_related("program", "person", "household", "village__district")
+        .order_by("program_id", "pk")
+    )
+    return qs
+
+
+def _beneficiary_out(e, heads: dict, reveal: bool) -> dict:
+    from pilar.programs import priority
+    from pilar.registry.identity import mask
+
+    def show(value):
+        if not value:
+            return None
+        return value if reveal else mask(value)
+
+    head = heads.get(e.household_id)
+    person = e.person or head
+    return {
+        "id": e.pk,
+        "program_id": e.program_id,
+        "program": e.program.name,
+        "period": e.period,
+        "status": e.status,
+        "status_label": e.get_status_display(),
+        "name": person.name if person else "",
+        "nik": show(person.nik if person else None),
+        "no_kk": show(e.household.no_kk),
+        "kelurahan": e.village.name,
+        "kecamatan": e.village.district.name,
+        "amount": e.amount,
+        "delivered_on": e.delivered_on,
+        "delivered_amount": e.delivered_amount,
+        "priority_total": e.priority_total,
+        "priority_parts": priority.explain(e.priority_parts),
+    }
+
+
+def _beneficiary_page(request, programs, params: BeneficiaryParams):
+    from pilar.accounts.choices import Role
+    from pilar.audit.actions import log_access
+    from pilar.audit.models import AccessAction
+    from pilar.programs.models import PartnerAccess
+    from pilar.registry.choices import Relation
+    from pilar.registry.models import Person
+
+    user = request.auth
+    items, count = paginate(beneficiary_rows(user, programs, params), params)
+    household_ids = [e.household_id for e in items if e.person_id is None]
+    heads = {
+        p.household_id: p
+        for p in Person.objects.filter(
+            household_id__in=household_ids, relation=Relation.HEAD, is_active=True
+        )
+    }
+    if user.role == Role.MITRA:
+        granted = set(
+            PartnerAccess.objects.filter(user=user, may_see_nik=True).values_list(
+                "program_id", flat=True
+            )
+        )
+    else:
+        granted = {e.program_id for e in items} if user.can_reveal_ids else set()
+    out = [_beneficiary_out(e, heads, e.program_id in granted) for e in items]
+    # Partners' reads of people's data are accountable like exports.
+    log_access(
+        user=user,
+        action=AccessAction.EXPORT,
+        object_type="programs.beneficiaries",
+        request=request,
+        extra={
+            "programs": sorted({e.program_id for e in items}),
+            "count": len(out),
+            "unmasked": sorted({e.program_id for e in items} & granted),
+        },
+    )
+    return {"items": out, "count": count}
+
+
+@router.get(
+    "/beneficiaries",
+    response={200: BeneficiaryPage, **ERRORS},
+    summary="Penerima manfaat (semua program yang boleh dilihat)",
+    description=(
+        "Penerima (disetujui, disalurkan, selesai). Mitra hanya melihat program OPD-nya "
+        "(sama dengan `instansi` akunnya), NIK/No. KK disamarkan kecuali diberi akses. "
+        "Peran lain melihat penerima di wilayah kerjanya."
+    ),
+)
+def list_beneficiaries(request, params: Query[BeneficiaryParams]):
+    return _beneficiary_page(request, _partner_programs(request.auth), params)
+
+
+@router.get(
+    "/{int:program_id}/beneficiaries",
+    response={200: BeneficiaryPage, **ERRORS},
+    summary="Penerima manfaat satu program",
+    description="Program OPD lain dijawab 404 untuk mitra.",
+)
+def program_beneficiaries(request, program_id: int, params: Query[BeneficiaryParams]):
+    program = get_object_or_404(_partner_programs(request.auth), pk=program_id)
+    return _beneficiary_page(request, Program.objects.filter(pk=program.pk), params)

@@ -18,3 +18,31 @@ class ProgramQuerySet(QuerySet):
         return self.filter(
             Q(name__icontains=text) | Q(agency__icontains=text) | Q(code__icontains=text)
         )
+
+
+class EnrollmentQuerySet(QuerySet):
+    """Enrollments hold people's data: scoped by the kelurahan recorded with them."""
+
+    def restrict(self, user, action="view"):
+        from pilar.accounts.scope import area_q
+
+        return self.filter(area_q(user, "village", action))
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(
+                Q(person__nik__startswith=text) | Q(household__no_kk__startswith=text)
+            )
+        from django.db.models import Exists, OuterRef
+
+        from pilar.registry.models import Person
+
+        named = Person.objects.filter(household_id=OuterRef("household_id"), name__icontains=text)
+        return self.filter(
+            Q(person__name__icontains=text)
+            | Q(Exists(named), person__isnull=True)
+            | Q(household__address__icontains=text)
+        )

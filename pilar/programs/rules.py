@@ -295,6 +295,24 @@ def assessment_column(model_name: str, column: str) -> Builder:
     return build
 
 
+def _renovated_before(op: str, value: Any, ctx: Context) -> Q:
+    """A house renovation program's benefit was delivered to the household before
+    (any program, any period): Bedah Rumah's "no similar aid before"."""
+    from pilar.programs.choices import BenefitType, EnrollmentStatus
+    from pilar.programs.models import Enrollment
+
+    q = Q(
+        Exists(
+            Enrollment.objects.filter(
+                household_id=OuterRef(ctx.hh_pk),
+                status__in=[EnrollmentStatus.DELIVERED, EnrollmentStatus.COMPLETED],
+                program__benefit_type=BenefitType.HOUSE_RENOVATION,
+            )
+        )
+    )
+    return q if value else ~q
+
+
 # Person fields ------------------------------------------------------------------
 
 
@@ -575,6 +593,14 @@ FIELD_LIST: tuple[RuleField, ...] = (
         "assessment",
         assessment_column("RtlhAssessment", "is_rtlh"),
         help=NOT_ASSESSED_HELP,
+    ),
+    RuleField(
+        "renovated_before",
+        "Pernah menerima bantuan bedah rumah (disalurkan/selesai)",
+        BOOLEAN,
+        "household",
+        _renovated_before,
+        help="Dari kepesertaan program berjenis bedah rumah yang sudah disalurkan atau selesai.",
     ),
     # Person
     RuleField(

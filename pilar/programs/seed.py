@@ -17,12 +17,16 @@ POOR_OR_DESIL_4 = {
     ],
 }
 
+# "No similar aid before" (added by migration 0004 to an existing database's rule).
+NO_EARLIER_RENOVATION = {"field": "renovated_before", "operator": "is", "value": False}
+
 BEDAH_RUMAH_RULE = {
     "op": "and",
     "rules": [
         {"field": "rtlh", "operator": "is", "value": True},
         POOR_OR_DESIL_4,
         {"field": "land_status", "operator": "eq", "value": "milik_sendiri"},
+        NO_EARLIER_RENOVATION,
     ],
 }
 
@@ -61,8 +65,7 @@ PROGRAMS = [
         "description": (
             "Rehabilitasi rumah tidak layak huni (RTLH), Rp15.000.000 per unit (2021). "
             "Syarat: rumah RTLH menurut asesmen terakhir, keluarga miskin atau desil 1-4, "
-            "lahan milik sendiri, belum pernah menerima bantuan serupa (syarat terakhir "
-            "diperiksa saat pendaftaran penerima, belum menjadi bagian aturan)."
+            "lahan milik sendiri, belum pernah menerima bantuan bedah rumah."
         ),
     },
     {

@@ -182,3 +182,177 @@ def program_create(request):
 def program_edit(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
     return _form_page(request, program)
+
+
+# Enrollments: candidates, proposed/approved, delivery --------------------------------
+
+ENROLLMENT_TABS = {
+    "kandidat": ("Kandidat", ("kandidat",)),
+    "usulan": ("Diusulkan/Disetujui", ("diusulkan", "disetujui", "ditolak")),
+    "penyaluran": ("Penyaluran", ("disetujui", "disalurkan", "selesai")),
+}
+
+
+def _enrollment_qs(request, program: Program, tab: str):
+    from pilar.programs.enrollment import program_period
+    from pilar.programs.models import Enrollment
+
+    statuses = ENROLLMENT_TABS[tab][1]
+    status = request.GET.get("status", "")
+    if status in statuses:
+        statuses = (status,)
+    return (
+        Enrollment.objects.restrict(request.user, "view")
+        .filter(program=program, period=program_period(program), status__in=statuses)
+        .search(request.GET.get("q", ""))
+        .select_related("household", "person", "village__district")
+        .order_by("-priority_total", "pk")
+    )
+
+
+def _with_heads(rows) -> list:
+    from pilar.programs import priority
+    from pilar.registry.choices import Relation
+    from pilar.registry.models import Person
+
+    heads = dict(
+        Person.objects.filter(
+            household_id__in=[e.household_id for e in rows if e.person_id is None],
+            relation=Relation.HEAD,
+            is_active=True,
+        ).values_list("household_id", "name")
+    )
+    for e in rows:
+        e.display_name = e.person.name if e.person else heads.get(e.household_id, "")
+        e.parts = [line for line in priority.explain(e.priority_parts)]
+        e.parts_text = priority.as_text(e.priority_parts)
+    return rows
+
+
+@people_required
+def enrollment_list(request, pk: int, tab: str = "kandidat"):
+    from pilar.programs import enrollment as en
+
+    program = get_object_or_404(Program, pk=pk)
+    if tab not in ENROLLMENT_TABS:
+        raise Http404
+    page = Paginator(_enrollment_qs(request, program, tab), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/enrollment_list.html",
+        {
+            "program": program,
+            "tab": tab,
+            "tabs": [(key, label) for key, (label, _) in ENROLLMENT_TABS.items()],
+            "page": page,
+            "rows": _with_heads(list(page.object_list)),
+            "q": request.GET.get("q", ""),
+            "can_manage": actions.may_manage(request.user),
+            "period": en.program_period(program),
+            "quota": en.quota_usage(program),
+            "budget": en.budget_usage(program),
+        },
+    )
+
+
+def _enrollment_columns() -> list[Column]:
+    return [
+        Column("ID", lambda e: e.pk, kind=INT, width=8),
+        Column("Nama", lambda e: e.display_name, width=28),
+        Column("NIK/No. KK (disamarkan)", lambda e: _masked_id(e), width=20),
+        Column("Kelurahan", lambda e: e.village.name, width=20),
+        Column("Kecamatan", lambda e: e.village.district.name, width=20),
+        Column("Status", lambda e: e.get_status_display(), width=12),
+        Column("Skor prioritas", lambda e: e.priority_total, kind=INT),
+        Column("Rincian skor", lambda e: e.parts_text, width=60),
+        Column("Nilai (Rp)", lambda e: e.amount, kind=DECIMAL),
+        Column("Tanggal salur", lambda e: e.delivered_on and e.delivered_on.isoformat()),
+        Column("Nilai disalurkan (Rp)", lambda e: e.delivered_amount, kind=DECIMAL),
+        Column("Alasan penolakan", lambda e: e.reject_reason, width=30),
+    ]
+
+
+def _masked_id(e) -> str:
+    from pilar.registry.identity import mask
+
+    return mask(e.person.nik if e.person else e.household.no_kk)
+
+
+@people_required
+def enrollment_export(request, pk: int, tab: str, fmt: str):
+    program = get_object_or_404(Program, pk=pk)
+    if tab not in ENROLLMENT_TABS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    rows = _with_heads(list(_enrollment_qs(request, program, tab)))
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        object_type="programs.enrollments",
+        object_id=str(program.pk),
+        request=request,
+        extra={"tab": tab, "q": request.GET.get("q", ""), "format": fmt, "count": len(rows)},
+    )
+    return download_response(
+        fmt, _enrollment_columns(), rows, name=f"kepesertaan-{program.code}", sheet_name="Peserta"
+    )
+
+
+@people_required
+@require_POST
+def enrollment_action(request, pk: int, tab: str):
+    """One form endpoint for the tabs' buttons: generate, propose, approve, reject,
+    deliver. Errors come back as messages; nothing is half-applied (actions)."""
+    import datetime as dt
+
+    from pilar.programs import enrollment as en
+    from pilar.programs.models import Enrollment
+
+    program = get_object_or_404(Program, pk=pk)
+    _manager_required(request)
+    op = request.POST.get("op", "")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    try:
+        if op == "generate":
+            result = en.generate_candidates(program, acting_user=request.user)
+            messages.success(request, f"Daftar kandidat dibuat: {result['created']} kandidat.")
+        elif op == "propose":
+            n = en.propose(program, ids, acting_user=request.user)
+            messages.success(request, f"{n} kandidat diusulkan.")
+        elif op == "approve":
+            n = en.approve(program, ids, acting_user=request.user)
+            messages.success(request, f"{n} usulan disetujui.")
+        elif op == "reject":
+            n = en.reject(
+                program, ids, acting_user=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, f"{n} data ditolak.")
+        elif op == "deliver":
+            row = get_object_or_404(
+                Enrollment.objects.restrict(request.user, "view").filter(program=program),
+                pk=int(request.POST.get("enrollment") or 0),
+            )
+            raw_day = request.POST.get("delivered_on") or ""
+            try:
+                day = dt.date.fromisoformat(raw_day) if raw_day else None
+            except ValueError:
+                day = None
+            en.deliver(
+                row,
+                acting_user=request.user,
+                delivered_on=day,
+                amount=request.POST.get("amount"),
+                amount_reason=request.POST.get("amount_reason", ""),
+                note=request.POST.get("note", ""),
+                evidence=request.FILES.get("evidence"),
+                complete=bool(request.POST.get("complete")),
+            )
+            messages.success(request, "Penyaluran dicatat.")
+        else:
+            raise Http404
+    except InvalidInput as exc:
+        for msgs in exc.errors.values():
+            for m in msgs:
+                messages.error(request, m)
+    return redirect("programs:enrollments", pk=program.pk, tab=tab)

@@ -1,0 +1,465 @@
+"""Writes of case handling. Every action runs in one transaction, changes the rows
+and appends a CaseStep (the domain event).
+
+Who does what (docs/development/cases.md):
+- open, assign, close: Dinas Sosial and admins (CASE_MANAGER_ROLES);
+- assess, add interventions, record intervention results and visits: the assigned
+  worker, and Dinas Sosial/admins.
+The area is checked before the role: a case outside the user's area raises
+NotAllowed (404), a case inside it with the wrong role PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+
+from pilar.accounts.choices import Role
+from pilar.accounts.scope import village_allowed
+from pilar.cases.choices import (
+    ENDING_OUTCOMES,
+    CaseStatus,
+    IntakeSource,
+    InterventionStatus,
+    InterventionType,
+    NeedArea,
+    Outcome,
+    StepAction,
+)
+from pilar.cases.models import Case, CaseStep, Intervention, Visit, default_followup_days
+from pilar.core.dates import today
+from pilar.core.errors import ErrorCollector
+from pilar.ppks.access import may_see_health_data
+from pilar.ppks.actions import end_ppks_record
+from pilar.ppks.choices import RecordStatus
+from pilar.ppks.models import PpksRecord
+from pilar.registry.actions import NotAllowed
+from pilar.registry.validation import parse_date
+
+# Open, assign and close cases.
+CASE_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
+# Roles a case may be assigned to (TKSK and PSM in the area; Dinas Sosial social workers).
+WORKER_ROLES = frozenset({Role.TKSK, Role.PSM, Role.DINSOS})
+
+MSG_MANAGER = "Hanya Dinas Sosial yang dapat membuka, menugaskan dan menutup penanganan."
+MSG_WORKER = "Hanya petugas yang ditugaskan atau Dinas Sosial yang dapat mencatat langkah ini."
+MAX_FOLLOWUP_DAYS = 365
+
+
+def may_manage(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "role", None) in CASE_MANAGER_ROLES
+    )
+
+
+def may_work_on(user, case: Case) -> bool:
+    """Records visits, assessments and intervention results on `case`."""
+    if may_manage(user):
+        return True
+    return bool(getattr(user, "is_active", False) and case.assigned_to_id == user.pk)
+
+
+def _check_area(user, record: PpksRecord) -> None:
+    if not village_allowed(user, record.household.village_id, "change"):
+        raise NotAllowed
+    if record.ppks_type.is_restricted and not may_see_health_data(user):
+        raise NotAllowed
+
+
+def _require_manager(user) -> None:
+    if not may_manage(user):
+        raise PermissionDenied(MSG_MANAGER)
+
+
+def _require_worker(user, case: Case) -> None:
+    if not may_work_on(user, case):
+        raise PermissionDenied(MSG_WORKER)
+
+
+def _locked(case: Case) -> Case:
+    """The row locked for the step (two clicks at once write one change)."""
+    return Case.objects.select_for_update().select_related("record__household").get(pk=case.pk)
+
+
+def _refresh(case: Case, current: Case) -> Case:
+    for field in current._meta.concrete_fields:
+        setattr(case, field.attname, getattr(current, field.attname))
+    return case
+
+
+def _step(case: Case, action: str, user, note: str = "") -> CaseStep:
+    return CaseStep.objects.create(case=case, action=action, actor=user, note=note[:2000])
+
+
+def _require_open(errors: ErrorCollector, case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        errors.add("__all__", "Penanganan ini sudah ditutup.")
+
+
+def _date(errors: ErrorCollector, field: str, value, label: str, *, not_before=None):
+    """A date not in the future and not before `not_before`; today when empty."""
+    date = parse_date(errors, field, value, label)
+    if date is None and field not in errors:
+        date = today()
+    if date is not None:
+        if date > today():
+            errors.add(field, f"{label} tidak boleh di masa depan.")
+        elif not_before is not None and date < not_before:
+            errors.add(field, f"{label} tidak boleh sebelum {not_before:%d-%m-%Y}.")
+    return date
+
+
+def _followup_days(errors: ErrorCollector, value) -> int:
+    if value in (None, ""):
+        return default_followup_days()
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_FOLLOWUP_DAYS:
+        errors.add("followup_days", f"Interval tindak lanjut harus 1–{MAX_FOLLOWUP_DAYS} hari.")
+    return days
+
+
+def eligible_workers_q(record: PpksRecord) -> Q:
+    """Users a case of `record` may be assigned to: the PSM of its kelurahan, the
+    TKSK of its kecamatan, or a Dinas Sosial operator (city-wide)."""
+    village = record.household.village_id
+    return Q(is_active=True) & (
+        Q(role=Role.PSM, village_id=village)
+        | Q(role=Role.TKSK, district_id=village[:8])
+        | Q(role=Role.DINSOS)
+    )
+
+
+def _check_worker(errors: ErrorCollector, record: PpksRecord, worker) -> None:
+    if worker is None:
+        errors.add("assigned_to", "Pilih petugas.")
+        return
+    if not getattr(worker, "is_active", False) or worker.role not in WORKER_ROLES:
+        errors.add("assigned_to", "Petugas harus TKSK, PSM atau pekerja sosial Dinas Sosial.")
+    elif not village_allowed(worker, record.household.village_id, "change"):
+        errors.add(
+            "assigned_to",
+            f"{worker.get_full_name() or worker.username} tidak bertugas di wilayah "
+            f"Kelurahan {record.household.village.name}.",
+        )
+    elif record.ppks_type.is_restricted and not may_see_health_data(worker):
+        errors.add("assigned_to", "Data kesehatan ini hanya dapat ditangani petugas Dinas Sosial.")
+
+
+# Open and assign -------------------------------------------------------------
+
+
+@transaction.atomic
+def open_case(
+    record: PpksRecord,
+    *,
+    acting_user,
+    intake_date=None,
+    source: str = "",
+    notes: str = "",
+    assigned_to=None,
+    followup_days=None,
+) -> Case:
+    """Open a case for an active PPKS record (one open case per record)."""
+    _check_area(acting_user, record)
+    _require_manager(acting_user)
+    # Lock the record: two operators opening at once produce one case.
+    record = (
+        PpksRecord.objects.select_for_update(of=("self",))
+        .select_related("household__village", "ppks_type")
+        .get(pk=record.pk)
+    )
+    errors = ErrorCollector()
+    if record.status != RecordStatus.ACTIVE:
+        errors.add("__all__", "Data PPKS ini sudah selesai; penanganan tidak dapat dibuka.")
+    elif Case.objects.filter(record=record).exclude(status=CaseStatus.CLOSED).exists():
+        errors.add("__all__", "Data PPKS ini sudah memiliki penanganan yang masih berjalan.")
+    date = _date(
+        errors, "intake_date", intake_date, "Tanggal penerimaan", not_before=record.date_found
+    )
+    if source not in IntakeSource.values:
+        errors.add("intake_source", "Pilih sumber penerimaan.")
+    days = _followup_days(errors, followup_days)
+    if assigned_to is not None:
+        _check_worker(errors, record, assigned_to)
+    errors.raise_if_any()
+    case = Case.objects.create(
+        record=record,
+        intake_date=date,
+        intake_by=acting_user,
+        intake_source=source,
+        intake_notes=(notes or "").strip(),
+        assigned_to=assigned_to,
+        followup_days=days,
+        next_due=date + datetime.timedelta(days=days),
+    )
+    _step(case, StepAction.OPENED, acting_user, case.intake_notes)
+    if assigned_to is not None:
+        _step(case, StepAction.ASSIGNED, acting_user, _worker_label(assigned_to))
+    return case
+
+
+def _worker_label(user) -> str:
+    return f"{user.get_full_name() or user.username} ({user.get_role_display()})"
+
+
+@transaction.atomic
+def assign_case(case: Case, *, acting_user, worker, note: str = "") -> Case:
+    _check_area(acting_user, case.record)
+    _require_manager(acting_user)
+    current = _locked(case)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    _check_worker(errors, case.record, worker)
+    errors.raise_if_any()
+    current.assigned_to = worker
+    current.save(update_fields=["assigned_to", "updated_at"])
+    text = _worker_label(worker) + (f": {note.strip()}" if (note or "").strip() else "")
+    _step(current, StepAction.ASSIGNED, acting_user, text)
+    return _refresh(case, current)
+
+
+# Assessment and plan ---------------------------------------------------------
+
+
+@transaction.atomic
+def assess_case(case: Case, *, acting_user, needs, notes: str = "", assessed_on=None) -> Case:
+    """Record the needs found (checklist + free text). May be repeated while open."""
+    _check_area(acting_user, case.record)
+    _require_worker(acting_user, case)
+    current = _locked(case)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    if isinstance(needs, str):
+        needs = [n.strip() for n in needs.replace(";", ",").split(",") if n.strip()]
+    needs = list(dict.fromkeys(needs or []))
+    for item in needs:
+        if item not in NeedArea.values:
+            errors.add("needs", f"Bidang kebutuhan '{item}' tidak dikenal.")
+    notes = (notes or "").strip()
+    if not needs and not notes:
+        errors.add("needs", "Pilih minimal satu bidang kebutuhan atau tulis hasil asesmen.")
+    date = _date(
+        errors, "assessed_on", assessed_on, "Tanggal asesmen", not_before=current.intake_date
+    )
+    errors.raise_if_any()
+    current.needs = needs
+    current.assessment_notes = notes
+    current.assessed_on = date
+    current.assessed_by = acting_user
+    if current.status == CaseStatus.INTAKE:
+        current.status = CaseStatus.ASSESSED
+    current.save()
+    labels = dict(NeedArea.choices)
+    _step(
+        current,
+        StepAction.ASSESSED,
+        acting_user,
+        "; ".join(str(labels[n]) for n in needs) + (f". {notes}" if notes else ""),
+    )
+    return _refresh(case, current)
+
+
+@transaction.atomic
+def add_intervention(
+    case: Case,
+    *,
+    acting_user,
+    kind: str,
+    target: str = "",
+    program=None,
+    enrollment=None,
+    planned_date=None,
+) -> Intervention:
+    """Add a plan item. Needs an assessment first; the case moves to "plan"."""
+    _check_area(acting_user, case.record)
+    _require_worker(acting_user, case)
+    current = _locked(case)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    if current.status == CaseStatus.INTAKE:
+        errors.add("__all__", "Lakukan asesmen kebutuhan sebelum menyusun rencana intervensi.")
+    if kind not in InterventionType.values:
+        errors.add("kind", "Pilih jenis intervensi.")
+    target = (target or "").strip()[:200]
+    if kind == InterventionType.PROGRAM and program is None:
+        errors.add("program", "Pilih programnya.")
+    elif kind and kind != InterventionType.PROGRAM and not target:
+        errors.add("target", "Isi tujuan (nama panti, LKS, rumah sakit, jenis bantuan...).")
+    if enrollment is not None:
+        if program is not None and enrollment.program_id != program.pk:
+            errors.add("enrollment", "Kepesertaan itu bukan dari program yang dipilih.")
+        if enrollment.household_id != current.record.household_id:
+            errors.add("enrollment", "Kepesertaan itu milik keluarga lain.")
+    date = parse_date(errors, "planned_date", planned_date, "Tanggal rencana") or (
+        None if "planned_date" in errors else today()
+    )
+    if date is not None and date < current.intake_date:
+        errors.add("planned_date", "Tanggal rencana tidak boleh sebelum tanggal penerimaan.")
+    errors.raise_if_any()
+    item = Intervention.objects.create(
+        case=current,
+        kind=kind,
+        target=target,
+        program=program,
+        enrollment=enrollment,
+        planned_date=date or today(),
+        created_by=acting_user,
+    )
+    if current.status == CaseStatus.ASSESSED:
+        current.status = CaseStatus.PLAN
+        current.save(update_fields=["status", "updated_at"])
+    _step(
+        current, StepAction.PLANNED, acting_user, f"{item.get_kind_display()}: {item.target_label}"
+    )
+    _refresh(case, current)
+    return item
+
+
+@transaction.atomic
+def record_intervention_result(
+    item: Intervention, *, acting_user, status: str, result_note: str = "", done_on=None
+) -> Intervention:
+    """Mark a plan item done (the case is then "in progress") or cancelled."""
+    case = item.case
+    _check_area(acting_user, case.record)
+    _require_worker(acting_user, case)
+    current = _locked(case)
+    item = Intervention.objects.select_for_update().get(pk=item.pk)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    if item.status != InterventionStatus.PLANNED:
+        errors.add("__all__", "Hasil intervensi ini sudah dicatat.")
+    if status not in (InterventionStatus.DONE, InterventionStatus.CANCELLED):
+        errors.add("status", "Pilih: terlaksana atau dibatalkan.")
+    result_note = (result_note or "").strip()
+    if not result_note:
+        errors.add("result_note", "Tulis hasil atau alasan pembatalannya.")
+    date = _date(errors, "done_on", done_on, "Tanggal", not_before=current.intake_date)
+    errors.raise_if_any()
+    item.status = status
+    item.result_note = result_note
+    item.done_on = date
+    item.save()
+    if status == InterventionStatus.DONE and current.status in (
+        CaseStatus.ASSESSED,
+        CaseStatus.PLAN,
+    ):
+        current.status = CaseStatus.IN_PROGRESS
+        current.save(update_fields=["status", "updated_at"])
+    _step(
+        current,
+        StepAction.INTERVENTION,
+        acting_user,
+        f"{item.get_kind_display()} ({item.target_label}): {item.get_status_display().lower()}. "
+        f"{result_note}",
+    )
+    _refresh(case, current)
+    return item
+
+
+# Follow-up visits --------------------------------------------------------------
+
+
+def _coordinate(errors: ErrorCollector, field: str, value, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors.add(field, "Koordinat harus berupa angka desimal, misalnya -6.178306.")
+        return None
+    if not -limit <= number <= limit:
+        errors.add(field, f"Koordinat harus di antara -{limit} dan {limit}.")
+        return None
+    return number
+
+
+@transaction.atomic
+def record_visit(
+    case: Case, *, acting_user, visited_on=None, notes: str = "", latitude=None, longitude=None
+) -> Visit:
+    """A follow-up visit; the next due date becomes the latest visit + the interval."""
+    _check_area(acting_user, case.record)
+    _require_worker(acting_user, case)
+    current = _locked(case)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    date = _date(
+        errors, "visited_on", visited_on, "Tanggal kunjungan", not_before=current.intake_date
+    )
+    notes = (notes or "").strip()
+    if not notes:
+        errors.add("notes", "Tulis catatan kunjungan.")
+    lat = _coordinate(errors, "latitude", latitude, 90)
+    lon = _coordinate(errors, "longitude", longitude, 180)
+    if (lat is None) != (lon is None) and "latitude" not in errors and "longitude" not in errors:
+        errors.add("latitude", "Isi lintang dan bujur, atau kosongkan keduanya.")
+    errors.raise_if_any()
+    visit = Visit.objects.create(
+        case=current, visited_on=date, visitor=acting_user, notes=notes, latitude=lat, longitude=lon
+    )
+    # A late-entered older visit does not pull the due date back.
+    latest = (
+        current.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+        or date
+        or today()
+    )
+    current.next_due = latest + datetime.timedelta(days=current.followup_days)
+    if current.status == CaseStatus.PLAN:
+        current.status = CaseStatus.IN_PROGRESS
+    current.save(update_fields=["next_due", "status", "updated_at"])
+    _step(current, StepAction.VISITED, acting_user, f"{date:%d-%m-%Y}: {notes}")
+    _refresh(case, current)
+    return visit
+
+
+# Closure ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_case(case: Case, *, acting_user, outcome: str, closed_on=None, note: str = "") -> Case:
+    """Close with an outcome. Resolved, died and moved end the PPKS record too
+    (ENDING_OUTCOMES, same transaction); planned interventions left are cancelled."""
+    _check_area(acting_user, case.record)
+    _require_manager(acting_user)
+    current = _locked(case)
+    errors = ErrorCollector()
+    _require_open(errors, current)
+    if outcome not in Outcome.values:
+        errors.add("outcome", "Pilih hasil akhir penanganan.")
+    date = _date(errors, "closed_on", closed_on, "Tanggal ditutup", not_before=current.intake_date)
+    note = (note or "").strip()
+    if outcome in (Outcome.REFERRED, Outcome.REFUSED) and not note:
+        errors.add("closure_note", "Tulis ke mana dirujuk atau alasan penolakannya.")
+    errors.raise_if_any()
+    current.status = CaseStatus.CLOSED
+    current.outcome = outcome
+    current.closed_on = date
+    current.closure_note = note
+    current.closed_by = acting_user
+    current.next_due = None
+    current.save()
+    current.interventions.filter(status=InterventionStatus.PLANNED).update(
+        status=InterventionStatus.CANCELLED, result_note="Dibatalkan: penanganan ditutup."
+    )
+    label = Outcome(outcome).label
+    _step(current, StepAction.CLOSED, acting_user, f"{label}" + (f". {note}" if note else ""))
+    if outcome in ENDING_OUTCOMES:
+        record = (
+            PpksRecord.objects.select_for_update()
+            .select_related("household")
+            .get(pk=current.record_id)
+        )
+        if record.status == RecordStatus.ACTIVE:
+            reason = ENDING_OUTCOMES[Outcome(outcome)].format(case=current.pk)
+            end_ppks_record(record, acting_user=acting_user, ended_on=date, reason=reason)
+    return _refresh(case, current)
