@@ -29,6 +29,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from pilar.audit.bulk import (
+    create_context,
+    history_triggers_off,
+    insert_with_events,
+    write_events,
+)
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.programs import priority, rules
 from pilar.programs.actions import check_manager
@@ -139,33 +145,51 @@ def generate_candidates(program: Program, *, acting_user, reference_date=None) -
     if not program.has_rule:
         raise InvalidInput({"rule": [MSG_NO_RULE]}, message=MSG_NO_RULE)
     period = program_period(program)
-    with transaction.atomic():
+    table = Enrollment._meta.db_table
+    with transaction.atomic(), history_triggers_off(Enrollment):
         Program.objects.select_for_update().get(pk=program.pk)
-        # One set-based DELETE (no per-row cascade collection: candidates have no
-        # steps; a row another table still points at makes the database refuse).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {Enrollment._meta.db_table} "
-                "WHERE program_id = %s AND period = %s AND status = %s",
-                [program.pk, period, S.CANDIDATE],
-            )
-            removed = cursor.rowcount
         inner_sql, params = candidate_queryset(
             program, acting_user, period, reference_date
         ).query.sql_with_params()
         parts, total = priority.parts_sql("c")
-        sql = f"""
-            INSERT INTO {Enrollment._meta.db_table}
-              (program_id, period, household_id, person_id, village_id, status,
-               priority_total, priority_parts, amount, school_level, reject_reason,
-               amount_reason, delivery_note, evidence, created_at, updated_at)
-            SELECT %s, %s, c.c_household, c.c_person::bigint, c.c_village, %s,
-                   {total}, {parts}, c.c_amount::numeric, c.c_level, '', '', '', '', now(), now()
-            FROM ({inner_sql}) c
-        """
+        # Row history is written set-based (audit/bulk.py, decision 16): the per-row
+        # history triggers cost more than the insert itself at city scale.
         with connection.cursor() as cursor:
-            cursor.execute(sql, [program.pk, period, S.CANDIDATE, *params])
-            created = cursor.rowcount
+            context_id = create_context(
+                cursor,
+                {
+                    "user": acting_user.pk,
+                    "action": "generate_candidates",
+                    "program": program.pk,
+                    "period": period,
+                },
+            )
+            stale = f"SELECT id FROM {table} WHERE program_id = %s AND period = %s AND status = %s"
+            stale_params = [program.pk, period, S.CANDIDATE]
+            # One set-based DELETE (no per-row cascade collection: candidates have no
+            # steps; a row another table still points at makes the database refuse).
+            write_events(cursor, Enrollment, "delete", context_id, stale, stale_params)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE program_id = %s AND period = %s AND status = %s",
+                stale_params,
+            )
+            removed = cursor.rowcount
+            created = insert_with_events(
+                cursor,
+                Enrollment,
+                context_id,
+                f"""
+                INSERT INTO {table}
+                  (program_id, period, household_id, person_id, village_id, status,
+                   priority_total, priority_parts, amount, school_level, reject_reason,
+                   amount_reason, delivery_note, evidence, created_at, updated_at)
+                SELECT %s, %s, c.c_household, c.c_person::bigint, c.c_village, %s,
+                       {total}, {parts}, c.c_amount::numeric, c.c_level, '', '', '', '',
+                       now(), now()
+                FROM ({inner_sql}) c
+                """,
+                [program.pk, period, S.CANDIDATE, *params],
+            )
     return {"created": created, "removed": removed, "period": period}
 
 

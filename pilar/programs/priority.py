@@ -30,7 +30,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest
 
 from pilar.programs.rules import Context, _years_before
 
@@ -41,7 +41,9 @@ class Component:
     label: str  # Indonesian, shown next to the points
     rule: str  # how the points are computed, in Indonesian
     value: Callable[[Context], Any]  # expression: the quantity
-    points: Callable[[Any], Any]  # expression: points from the quantity expression
+    # SQL for the points from the quantity `{v}` (our own text, never user input). Kept
+    # out of the ORM so each quantity's subquery runs once per row, not once per use.
+    points: str
 
 
 def _int(expr) -> Any:
@@ -135,56 +137,56 @@ COMPONENTS: tuple[Component, ...] = (
         "Desil nasional",
         "desil 1 = 30 poin, tiap desil naik berkurang 3 poin; tanpa desil 0",
         _desil,
-        lambda v: Coalesce(Greatest(Value(11) - v, Value(0)) * Value(3), Value(0)),
+        "COALESCE(GREATEST(11 - {v}, 0) * 3, 0)",
     ),
     Component(
         "poverty",
         "Kriteria kemiskinan BPS terpenuhi",
         "2 poin per kriteria (asesmen kemiskinan terakhir)",
         _poverty,
-        lambda v: v * Value(2),
+        "({v}) * 2",
     ),
     Component(
         "rtlh",
         "Kriteria RTLH tidak terpenuhi",
         "5 poin per kriteria gagal (asesmen RTLH terakhir)",
         _rtlh,
-        lambda v: v * Value(5),
+        "({v}) * 5",
     ),
     Component(
         "ppks",
         "Data PPKS aktif di keluarga",
         "4 poin per data PPKS aktif, paling banyak 20",
         _ppks,
-        lambda v: Least(v * Value(4), Value(20)),
+        "LEAST(({v}) * 4, 20)",
     ),
     Component(
         "elderly",
         "Anggota lanjut usia (≥ 60 tahun)",
         "3 poin per orang",
         _elderly,
-        lambda v: v * Value(3),
+        "({v}) * 3",
     ),
     Component(
         "disabled",
         "Anggota penyandang disabilitas",
         "4 poin per orang",
         _disabled,
-        lambda v: v * Value(4),
+        "({v}) * 4",
     ),
     Component(
         "children",
         "Anggota anak (< 18 tahun)",
         "2 poin per anak, paling banyak 10",
         _children,
-        lambda v: Least(v * Value(2), Value(10)),
+        "LEAST(({v}) * 2, 10)",
     ),
     Component(
         "waiting",
         "Lama terdaftar (bulan)",
         "1 poin per bulan sejak keluarga terdaftar, paling banyak 24",
         _waiting,
-        lambda v: Least(v, Value(24)),
+        "LEAST({v}, 24)",
     ),
 )
 
@@ -192,22 +194,19 @@ BY_KEY = {c.key: c for c in COMPONENTS}
 
 
 def score_annotations(ctx: Context) -> dict[str, Any]:
-    """{"pv_<key>": quantity, "pp_<key>": points} for every component."""
-    out: dict[str, Any] = {}
-    for c in COMPONENTS:
-        out[f"pv_{c.key}"] = c.value(ctx)
-        out[f"pp_{c.key}"] = _int(c.points(F(f"pv_{c.key}")))
-    return out
+    """{"pv_<key>": quantity} for every component (points: `parts_sql`)."""
+    return {f"pv_{c.key}": c.value(ctx) for c in COMPONENTS}
 
 
 def parts_sql(alias: str) -> tuple[str, str]:
     """SQL (over the columns of `score_annotations()` in subquery `alias`) for the parts
     JSON and the total. Keys are ours, never user text."""
+    points = {c.key: c.points.format(v=f"{alias}.pv_{c.key}") for c in COMPONENTS}
     pieces = ", ".join(
-        f"'{c.key}', jsonb_build_object('value', {alias}.pv_{c.key}, 'points', {alias}.pp_{c.key})"
+        f"'{c.key}', jsonb_build_object('value', {alias}.pv_{c.key}, 'points', {points[c.key]})"
         for c in COMPONENTS
     )
-    total = " + ".join(f"{alias}.pp_{c.key}" for c in COMPONENTS)
+    total = " + ".join(f"({points[c.key]})" for c in COMPONENTS)
     return f"jsonb_build_object({pieces})", f"({total})"
 
 
