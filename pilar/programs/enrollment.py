@@ -165,7 +165,7 @@ def generate_candidates(program: Program, *, acting_user, reference_date=None) -
                 },
             )
             stale = f"SELECT id FROM {table} WHERE program_id = %s AND period = %s AND status = %s"
-            stale_params = [program.pk, period, S.CANDIDATE]
+            stale_params: list[Any] = [program.pk, period, str(S.CANDIDATE)]
             # One set-based DELETE (no per-row cascade collection: candidates have no
             # steps; a row another table still points at makes the database refuse).
             write_events(cursor, Enrollment, "delete", context_id, stale, stale_params)
