@@ -113,7 +113,6 @@ def candidate_queryset(program: Program, user, period: int, reference_date=None)
 
     ref = reference_date or today()
     level = program.level
-    ctx = rules.Context(level=level, reference_date=ref)
     qs = rules.matching(program.rule, level, user, ref)
     taken = Enrollment.objects.filter(program_id=program.pk, period=period)
     if level == Level.HOUSEHOLD:
@@ -130,9 +129,8 @@ def candidate_queryset(program: Program, user, period: int, reference_date=None)
             "c_person": F("pk"),
             "c_village": F("household__village_id"),
         }
-    qs = qs.annotate(**ids, **_amount_annotations(program), **priority.score_annotations(ctx))
-    names = list(ids) + ["c_level", "c_amount"] + list(priority.score_annotations(ctx))
-    return qs.order_by().values(*names)
+    qs = qs.annotate(**ids, **_amount_annotations(program))
+    return qs.order_by().values(*ids, "c_level", "c_amount")
 
 
 def generate_candidates(program: Program, *, acting_user, reference_date=None) -> dict:
@@ -148,9 +146,12 @@ def generate_candidates(program: Program, *, acting_user, reference_date=None) -
     table = Enrollment._meta.db_table
     with transaction.atomic(), history_triggers_off(Enrollment):
         Program.objects.select_for_update().get(pk=program.pk)
-        inner_sql, params = candidate_queryset(
+        from pilar.core.dates import today
+
+        inner_sql, inner_params = candidate_queryset(
             program, acting_user, period, reference_date
         ).query.sql_with_params()
+        scored, params = priority.scored_sql(inner_sql, inner_params, reference_date or today())
         parts, total = priority.parts_sql("c")
         # Row history is written set-based (audit/bulk.py, decision 16): the per-row
         # history triggers cost more than the insert itself at city scale.
@@ -186,7 +187,7 @@ def generate_candidates(program: Program, *, acting_user, reference_date=None) -
                 SELECT %s, %s, c.c_household, c.c_person::bigint, c.c_village, %s,
                        {total}, {parts}, c.c_amount::numeric, c.c_level, '', '', '', '',
                        now(), now()
-                FROM ({inner_sql}) c
+                FROM ({scored}) c
                 """,
                 [program.pk, period, S.CANDIDATE, *params],
             )
