@@ -158,8 +158,14 @@ class Enrollment(models.Model):
     EnrollmentStep. `village` is the household's kelurahan when listed: the scope
     of the row and the area its quota counts against."""
 
+    # The foreign keys' own indexes would repeat the composite ones below (each
+    # index costs every candidate-list insert of 150,000 rows): db_index=False.
     program = models.ForeignKey(
-        Program, verbose_name="program", on_delete=models.PROTECT, related_name="enrollments"
+        Program,
+        verbose_name="program",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        db_index=False,
     )
     period = models.PositiveSmallIntegerField("periode (tahun)")
     household = models.ForeignKey(
@@ -167,6 +173,7 @@ class Enrollment(models.Model):
         verbose_name="keluarga",
         on_delete=models.PROTECT,
         related_name="enrollments",
+        db_index=False,
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -175,6 +182,7 @@ class Enrollment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enrollments",
+        db_index=False,
     )
     village = models.ForeignKey(
         "regions.Village", verbose_name="kelurahan", on_delete=models.PROTECT, related_name="+"
