@@ -255,7 +255,7 @@ class PilarAPI(NinjaAPI):
         from pilar.ppks.api import router as ppks_router
         from pilar.regions.api import router as regions_router
         from pilar.registry.api import households_router, persons_router
-        from pilar.submissions.api import notifications_router
+        from pilar.submissions.api import notifications_router, verivali_router
         from pilar.submissions.api import router as reports_router
 
         self.add_router("/regions", regions_router, tags=["Wilayah"])
@@ -264,6 +264,7 @@ class PilarAPI(NinjaAPI):
         self.add_router("/ppks", ppks_router, tags=["PPKS"])
         self.add_router("/reports", reports_router, tags=["Laporan lapangan"])
         self.add_router("/notifications", notifications_router, tags=["Notifikasi"])
+        self.add_router("/verivali", verivali_router, tags=["Laporan lapangan"])
         from pilar.fieldapp.api import router as field_router
 
         self.add_router("/field", field_router, tags=["Aplikasi lapangan"])

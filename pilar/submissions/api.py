@@ -7,21 +7,35 @@ same actions as the pages run behind every endpoint, with the same scoping
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 import pydantic
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 
+from pilar.accounts.scope import villages_for
 from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message
+from pilar.audit.actions import log_access
+from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
+from pilar.regions.deployment import normalize_code
 from pilar.submissions import actions
 from pilar.submissions.filters import ReportFilter, inbox_for, page_of, reports_for
-from pilar.submissions.models import Notification, Submission, SubmissionStep
+from pilar.submissions.forms import check_document
+from pilar.submissions.models import (
+    Deliberation,
+    Notification,
+    Ratification,
+    Submission,
+    SubmissionStep,
+)
 from pilar.submissions.proposals import proposals, rows_for_display
 from pilar.submissions.schemas import (
     NotificationOut,
@@ -35,6 +49,7 @@ from pilar.submissions.schemas import (
     ReturnIn,
     VerifyIn,
 )
+from pilar.submissions.stats import Period, turnaround
 
 router = Router(auth=AUTH_PEOPLE)
 notifications_router = Router(auth=AUTH_PEOPLE)
@@ -331,3 +346,234 @@ def list_notifications(request, unread: bool = False, limit: int = 50):
 def read_notification(request, notification_id: int):
     get_object_or_404(Notification, pk=notification_id, user=request.auth)
     return {"updated": actions.mark_read(request.auth, [notification_id]), "at": timezone.now()}
+
+
+# Turnaround, deliberations and ratifications (the optional steps) ------------------------
+
+verivali_router = Router(auth=AUTH_PEOPLE)
+
+
+class TurnaroundRowOut(Schema):
+    code: str | None = None
+    name: str | None = None
+    submitted: int
+    verified: int
+    validated: int
+    rejected: int
+    median_verify: float | None
+    median_validate: float | None
+    waiting_verification: int
+    waiting_validation: int
+    oldest_waiting_days: int | None
+
+
+class TurnaroundOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    rows: list[TurnaroundRowOut]
+    total: TurnaroundRowOut
+
+
+@verivali_router.get(
+    "/turnaround", response={200: TurnaroundOut, **ERRORS}, summary="Waktu proses verivali"
+)
+def turnaround_figures(
+    request,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    kecamatan: str = "",
+):
+    """Per kecamatan (atau per kelurahan bila `kecamatan` diisi): laporan diajukan,
+    median hari sampai verifikasi dan validasi, tunggakan dan umur tunggakan tertua.
+    Bawaan periode: 90 hari terakhir."""
+    period = Period.default()
+    if start:
+        period.start = start
+    if end:
+        period.end = end
+    if period.start > period.end:
+        raise InvalidInput({"start": ["Tanggal mulai harus sebelum tanggal akhir."]})
+    rows, total = turnaround(request.auth, period, normalize_code(kecamatan)[:8])
+    return {"start": period.start, "end": period.end, "rows": rows, "total": total}
+
+
+def _optional(enabled: bool) -> None:
+    if not enabled:
+        raise Http404
+
+
+def _document(request, name: str):
+    upload = request.FILES.get(name)
+    if upload is None:
+        return None
+    try:
+        check_document(upload)
+    except ValidationError as exc:
+        raise InvalidInput({name: list(exc.messages)}) from exc
+    return upload
+
+
+def _ids(raw: str) -> list[int]:
+    try:
+        return [int(x) for x in raw.replace(";", ",").split(",") if x.strip()]
+    except ValueError as exc:
+        raise InvalidInput({"submissions": ["Daftar nomor laporan tidak valid."]}) from exc
+
+
+def _date(raw: str, field: str) -> datetime.date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInput({field: ["Tanggal tidak valid: gunakan TTTT-BB-HH."]}) from exc
+
+
+class DeliberationOut(Schema):
+    id: int
+    kelurahan: str
+    held_on: datetime.date
+    attendees: str
+    notes: str
+    submissions: list[int]
+
+
+DOCUMENT_FORM_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "kelurahan": {"type": "string"},
+                        "held_on": {"type": "string", "format": "date"},
+                        "attendees": {"type": "string"},
+                        "notes": {"type": "string"},
+                        "submissions": {"type": "string", "description": "Nomor laporan, koma."},
+                        "minutes": {"type": "string", "format": "binary"},
+                        "decree_number": {"type": "string"},
+                        "decree_date": {"type": "string", "format": "date"},
+                        "decree_file": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        }
+    }
+}
+
+
+def _deliberation_out(d) -> dict:
+    return {
+        "id": d.pk,
+        "kelurahan": d.village_id,
+        "held_on": d.held_on,
+        "attendees": d.attendees,
+        "notes": d.notes,
+        "submissions": list(d.submissions.values_list("pk", flat=True)),
+    }
+
+
+@verivali_router.get(
+    "/deliberations",
+    response={200: list[DeliberationOut], **ERRORS},
+    summary="Musyawarah kelurahan (bila diaktifkan)",
+)
+def list_deliberations(request, limit: int = 50, offset: int = 0):
+    _optional(settings.PILAR_VERIVALI_MUSYAWARAH)
+    qs = Deliberation.objects.filter(
+        village__in=villages_for(request.auth, "view")
+    ).prefetch_related("submissions")
+    return [_deliberation_out(d) for d in qs[offset : offset + max(1, min(limit, 200))]]
+
+
+@verivali_router.post(
+    "/deliberations",
+    response={201: DeliberationOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Catat musyawarah kelurahan (multipart, berita acara)",
+    openapi_extra=DOCUMENT_FORM_DOC,
+)
+def create_deliberation(request):
+    _optional(settings.PILAR_VERIVALI_MUSYAWARAH)
+    data = request.POST
+    deliberation = actions.record_deliberation(
+        user=request.auth,
+        village_id=normalize_code(data.get("kelurahan", "")),
+        held_on=_date(data.get("held_on", ""), "held_on"),
+        attendees=data.get("attendees", ""),
+        minutes=_document(request, "minutes"),
+        submission_ids=_ids(data.get("submissions", "")),
+        notes=data.get("notes", ""),
+    )
+    return Status(201, _deliberation_out(deliberation))
+
+
+class RatificationOut(Schema):
+    id: int
+    decree_number: str
+    decree_date: datetime.date
+    notes: str
+    submissions: list[int]
+    bnba: list[dict[str, Any]]
+
+
+def _ratification_out(r, user) -> dict:
+    from pilar.api import show_id
+
+    rows = [
+        {**row, "nik": show_id(user, row.get("nik")), "no_kk": show_id(user, row.get("no_kk"))}
+        for row in r.frozen
+    ]
+    return {
+        "id": r.pk,
+        "decree_number": r.decree_number,
+        "decree_date": r.decree_date,
+        "notes": r.notes,
+        "submissions": list(r.submissions.values_list("pk", flat=True)),
+        "bnba": rows,
+    }
+
+
+def _city_role(user) -> None:
+    if user.role not in actions.DECIDER_ROLES and user.role != "pimpinan":
+        raise PermissionDenied("SK penetapan hanya untuk Dinas Sosial dan pimpinan.")
+
+
+@verivali_router.get(
+    "/ratifications/{ratification_id}",
+    response={200: RatificationOut, **ERRORS},
+    summary="SK penetapan dengan daftar BNBA yang dibekukan (bila diaktifkan)",
+)
+def get_ratification(request, ratification_id: int):
+    _optional(settings.PILAR_VERIVALI_SK)
+    _city_role(request.auth)
+    ratification = get_object_or_404(Ratification, pk=ratification_id)
+    log_access(
+        user=request.auth,
+        action=AccessAction.EXPORT,
+        obj=ratification,
+        request=request,
+        extra={"rows": len(ratification.frozen), "via": "api"},
+    )
+    return _ratification_out(ratification, request.auth)
+
+
+@verivali_router.post(
+    "/ratifications",
+    response={201: RatificationOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Catat SK penetapan (multipart, berkas SK)",
+    openapi_extra=DOCUMENT_FORM_DOC,
+)
+def create_ratification(request):
+    _optional(settings.PILAR_VERIVALI_SK)
+    data = request.POST
+    ratification = actions.ratify(
+        user=request.auth,
+        decree_number=data.get("decree_number", ""),
+        decree_date=_date(data.get("decree_date", ""), "decree_date"),
+        decree_file=_document(request, "decree_file"),
+        submission_ids=_ids(data.get("submissions", "")),
+        notes=data.get("notes", ""),
+    )
+    return Status(201, _ratification_out(ratification, request.auth))
