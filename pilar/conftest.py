@@ -165,8 +165,12 @@ def _reference_data_after_flush(request, django_db_blocker):
         province_codes.cache_clear()
         _flushed["yes"] = False
     yield
-    # Transactional tests (committed_db, live_server) end with a flush of every table.
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    # Transactional tests (committed_db, live_server, django_db(transaction=True)) end
+    # with a flush of every table.
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
         _flushed["yes"] = True
 
 

@@ -15,14 +15,8 @@ from pilar.registry import actions as registry
 from pilar.registry import choices as reg
 from pilar.registry.models import HousingSurvey, Person
 from pilar.submissions import choices
+from pilar.submissions.checks import household_data
 from pilar.submissions.paths import prefixed
-
-
-def _household_data(fields: dict) -> dict:
-    data = {k: v for k, v in fields.items() if k != "kelurahan"}
-    if "kelurahan" in fields:
-        data["village"] = fields["kelurahan"]
-    return data
 
 
 def _reraise(exc: InvalidInput, prefix: str):
@@ -47,7 +41,7 @@ def apply_submission(submission, *, acting_user, resolutions: dict[str, str]) ->
     reporter_name = submission.reporter.get_full_name() or submission.reporter.username
 
     if kind == choices.Kind.NEW_HOUSEHOLD:
-        data = _household_data(payload["household"])
+        data = household_data(payload["household"])
         if not data.get("latitude"):
             data.update(_gps(submission))
         try:
@@ -85,7 +79,7 @@ def apply_submission(submission, *, acting_user, resolutions: dict[str, str]) ->
         if fields:
             try:
                 registry.update_household(
-                    household, acting_user=acting_user, data=_household_data(fields)
+                    household, acting_user=acting_user, data=household_data(fields)
                 )
             except InvalidInput as exc:
                 _reraise(exc, "household.")

@@ -59,7 +59,8 @@ def parse_payload(kind: str, payload: Any) -> dict:
     return parsed.model_dump(mode="json", exclude_none=True)
 
 
-def _household_data(fields: dict) -> dict:
+def household_data(fields: dict) -> dict:
+    """Payload household fields as the registry actions name them (kelurahan -> village)."""
     data = {k: v for k, v in fields.items() if k != "kelurahan"}
     if "kelurahan" in fields:
         data["village"] = fields["kelurahan"]
@@ -87,7 +88,7 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
 
     if kind == choices.Kind.NEW_HOUSEHOLD:
         try:
-            clean_household(_household_data(payload.get("household") or {}), user=user)
+            clean_household(household_data(payload.get("household") or {}), user=user)
         except InvalidInput as exc:
             absorb(exc, "household.")
         niks: dict[str, int] = {}
@@ -124,7 +125,7 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
         if fields:
             try:
                 clean_household(
-                    {**_current_household(household), **_household_data(fields)},
+                    {**_current_household(household), **household_data(fields)},
                     user=user,
                     instance=household,
                 )

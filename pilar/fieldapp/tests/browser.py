@@ -2,9 +2,7 @@
 
 `live_server` needs a transactional database, and its flush after each test empties
 every table, including the reference data the migrations loaded (regions, PPKS
-and PSKS types) that the rest of the suite relies on. `restore_reference_data`
-runs the migrations' data steps again: before each browser test and once after
-the module, so the tests that run later find the database as migrations left it.
+and PSKS types); pilar/conftest.py puts it back before the next test.
 """
 
 from __future__ import annotations
@@ -14,8 +12,6 @@ import os
 import random
 
 import pytest
-
-from pilar.conftest import restore_reference_data  # noqa: F401 (used by the tests)
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "rahasia-123"

@@ -14,7 +14,6 @@ from pilar.fieldapp.tests.browser import (
     launch,
     login,
     require_chromium,
-    restore_reference_data,
 )
 
 require_chromium()
@@ -26,22 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_module(django_db_blocker):
-    yield
-    # The last test's flush emptied the migrations' reference data; put it back.
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        restore_reference_data()
-        connections.close_all()
-
-
 @pytest.fixture
 def field_user(transactional_db):
     from pilar.conftest import VILLAGE_A, make_household, make_nik, make_user
 
-    restore_reference_data()
     admin = make_user("dinsos-x", "dinsos")
     user = make_user("psm-lapangan", "psm", village=VILLAGE_A)
     household = make_household(

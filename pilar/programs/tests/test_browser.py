@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from pilar.fieldapp.tests.browser import launch, require_chromium, restore_reference_data
+from pilar.fieldapp.tests.browser import launch, require_chromium
 
 require_chromium()
 
@@ -19,23 +19,12 @@ TIMEOUT_MS = 30_000
 PASSWORD = "rahasia-123"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_module(django_db_blocker):
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        restore_reference_data()
-        connections.close_all()
-
-
 @pytest.fixture
 def setup(transactional_db):
     from pilar.conftest import VILLAGE_A, VILLAGE_B, make_user
     from pilar.programs.models import Program
     from pilar.programs.tests.factories import household
 
-    restore_reference_data()
     dinsos = make_user("dinsos-prog", "dinsos")
     household(dinsos, VILLAGE_A, desil=2, address="Jl. Anggrek 1")
     household(dinsos, VILLAGE_B, desil=3, address="Jl. Kamboja 2")
