@@ -277,6 +277,9 @@ class PilarAPI(NinjaAPI):
         from pilar.cases.api import router as cases_router
 
         self.add_router("/cases", cases_router, tags=["Penanganan"])
+        from pilar.renovations.api import router as renovations_router
+
+        self.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
 
     @property
     def urls(self):

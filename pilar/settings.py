@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pilar.assessments",
     "pilar.programs",
     "pilar.cases",
+    "pilar.renovations",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +223,8 @@ LOGGING = {
 
 # Days between follow-up visits of an open case (pilar.cases).
 PILAR_CASE_FOLLOWUP_DAYS = env_int("PILAR_CASE_FOLLOWUP_DAYS", 30)
+
+# Bedah Rumah (pilar.renovations): the largest photo accepted (photos are stored
+# re-encoded at most 1600 px), and the year the city aims to have no RTLH left.
+PILAR_RENOVATION_PHOTO_MAX_BYTES = env_int("PILAR_RENOVATION_PHOTO_MAX_KB", 8192) * 1024
+PILAR_RTLH_TARGET_YEAR = env_int("PILAR_RTLH_TARGET_YEAR", 2030)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("asesmen/", include("pilar.assessments.urls")),
     path("program/", include("pilar.programs.urls")),
     path("penanganan/", include("pilar.cases.urls")),
+    path("bedah-rumah/", include("pilar.renovations.urls")),
 ]

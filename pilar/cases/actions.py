@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import village_allowed
+from pilar.cases import notify
 from pilar.cases.choices import (
     ENDING_OUTCOMES,
     CaseStatus,
@@ -191,6 +192,7 @@ def open_case(
     if assigned_to is not None:
         _check_worker(errors, record, assigned_to)
     errors.raise_if_any()
+    next_due = date + datetime.timedelta(days=days)
     case = Case.objects.create(
         record=record,
         intake_date=date,
@@ -199,12 +201,22 @@ def open_case(
         intake_notes=(notes or "").strip(),
         assigned_to=assigned_to,
         followup_days=days,
-        next_due=date + datetime.timedelta(days=days),
+        next_due=next_due,
+        overdue_notified_due=_told_overdue(assigned_to, next_due),
     )
     _step(case, StepAction.OPENED, acting_user, case.intake_notes)
     if assigned_to is not None:
         _step(case, StepAction.ASSIGNED, acting_user, _worker_label(assigned_to))
+        notify.assigned(case, worker=assigned_to, previous=None, acting_user=acting_user)
     return case
+
+
+def _told_overdue(worker, next_due):
+    """The overdue period an assignment message tells the worker about (it says
+    "already overdue"), so `notify_overdue` does not repeat it; else None."""
+    if worker is not None and next_due is not None and next_due < today():
+        return next_due
+    return None
 
 
 def _worker_label(user) -> str:
@@ -220,10 +232,16 @@ def assign_case(case: Case, *, acting_user, worker, note: str = "") -> Case:
     _require_open(errors, current)
     _check_worker(errors, case.record, worker)
     errors.raise_if_any()
+    previous = current.assigned_to
     current.assigned_to = worker
-    current.save(update_fields=["assigned_to", "updated_at"])
+    fields = ["assigned_to", "updated_at"]
+    if previous != worker and _told_overdue(worker, current.next_due):
+        current.overdue_notified_due = current.next_due
+        fields.append("overdue_notified_due")
+    current.save(update_fields=fields)
     text = _worker_label(worker) + (f": {note.strip()}" if (note or "").strip() else "")
     _step(current, StepAction.ASSIGNED, acting_user, text)
+    notify.assigned(current, worker=worker, previous=previous, acting_user=acting_user)
     return _refresh(case, current)
 
 

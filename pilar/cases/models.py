@@ -78,6 +78,12 @@ class Case(models.Model):
         "interval tindak lanjut (hari)", default=default_followup_days
     )
     next_due = models.DateField("tindak lanjut berikutnya", null=True, blank=True)
+    # The `next_due` of the overdue period the assigned worker was last told about
+    # (`pilar cases notify-overdue`): one notice per overdue period, however often
+    # the command runs. A visit moves `next_due`, so a new lapse is a new period.
+    overdue_notified_due = models.DateField(
+        "pemberitahuan terlambat untuk jatuh tempo", null=True, blank=True, editable=False
+    )
     # Closure
     closed_on = models.DateField("tanggal ditutup", null=True, blank=True)
     outcome = models.CharField(

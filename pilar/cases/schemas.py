@@ -40,7 +40,7 @@ class VisitOut(Schema):
     longitude: float | None
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     action: str
     action_label: str
     actor: str
@@ -76,7 +76,7 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     interventions: list[InterventionOut]
     visits: list[VisitOut]
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
 
 
 class CasePage(Schema):

@@ -21,7 +21,7 @@ from pilar.accounts.models import User
 from pilar.accounts.scope import villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.cases import actions, forms, stats
+from pilar.cases import actions, forms, notify, stats
 from pilar.cases.choices import CaseStatus, InterventionStatus, Outcome
 from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
@@ -149,6 +149,7 @@ def case_detail(request, pk: int):
     user = request.user
     case = get_case_for_user(user, pk)
     log_access(user=user, action=AccessAction.VIEW_PERSON, obj=case, request=request)
+    notify.mark_case_read(user, case)
     interventions = list(case.interventions.select_related("program", "enrollment"))
     visits = list(case.visits.select_related("visitor"))
     steps = list(case.steps.select_related("actor"))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from pilar.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ErrorOut, PageParams, paginate
 from pilar.programs import actions, rules
@@ -231,8 +231,13 @@ class BeneficiaryOut(Schema):
     kelurahan: str
     kecamatan: str
     amount: Decimal | None
-    delivered_on: datetime.date | None
-    delivered_amount: Decimal | None
+    delivered_on: datetime.date | None = Field(None, description="Tanggal penyaluran terakhir.")
+    delivered_amount: Decimal | None = Field(None, description="Nilai penyaluran terakhir.")
+    delivery_count: int = Field(0, description="Jumlah penyaluran tercatat.")
+    paid_total: Decimal = Field(Decimal(0), description="Total yang sudah disalurkan (Rp).")
+    months_paid: list[str] = Field(
+        default_factory=list, description="Bulan yang sudah dibayar (TTTT-BB), program bulanan."
+    )
     priority_total: int
     priority_parts: list[PriorityPartOut]
 
@@ -253,10 +258,14 @@ def _partner_programs(user):
     from pilar.accounts.choices import Role
 
     if user.role == Role.MITRA:
-        org = (user.organization or "").strip()
-        if not org:
-            return Program.objects.none()
-        return Program.objects.filter(agency__iexact=org)
+        # The agency's own programs by name (case and spacing aside), plus any
+        # program an admin granted explicitly (PartnerAccess): agency names are free
+        # text ("Dinas Perkim / Dinas Sosial ..."), a grant does not depend on it.
+        from django.db.models import Q
+
+        org = " ".join((user.organization or "").split())
+        by_name = Q(agency__iexact=org) if org else Q(pk__in=[])
+        return Program.objects.filter(by_name | Q(partner_access__user=user)).distinct()
     if user.can_see_people:
         return Program.objects.all()
     return Program.objects.none()
@@ -280,7 +289,7 @@ def beneficiary_rows(user, programs, params: BeneficiaryParams):
     return qs
 
 
-def _beneficiary_out(e, heads: dict, reveal: bool) -> dict:
+def _beneficiary_out(e, heads: dict, reveal: bool, deliveries: list | None = None) -> dict:
     from pilar.programs import priority
     from pilar.registry.identity import mask
 
@@ -306,6 +315,7 @@ def _beneficiary_out(e, heads: dict, reveal: bool) -> dict:
         "amount": e.amount,
         "delivered_on": e.delivered_on,
         "delivered_amount": e.delivered_amount,
+        **_paid_fields(deliveries or []),
         "priority_total": e.priority_total,
         "priority_parts": priority.explain(e.priority_parts),
     }
@@ -336,7 +346,10 @@ def _beneficiary_page(request, programs, params: BeneficiaryParams):
         )
     else:
         granted = {e.program_id for e in items} if user.can_reveal_ids else set()
-    out = [_beneficiary_out(e, heads, e.program_id in granted) for e in items]
+    from pilar.programs.enrollment import deliveries_for
+
+    paid = deliveries_for([e.pk for e in items])
+    out = [_beneficiary_out(e, heads, e.program_id in granted, paid[e.pk]) for e in items]
     # Partners' reads of people's data are accountable like exports.
     log_access(
         user=user,
@@ -375,3 +388,280 @@ def list_beneficiaries(request, params: Query[BeneficiaryParams]):
 def program_beneficiaries(request, program_id: int, params: Query[BeneficiaryParams]):
     program = get_object_or_404(_partner_programs(request.auth), pk=program_id)
     return _beneficiary_page(request, Program.objects.filter(pk=program.pk), params)
+
+
+# Deliveries ---------------------------------------------------------------------------
+
+
+def _paid_fields(deliveries: list) -> dict:
+    from pilar.programs.enrollment import delivery_summary
+
+    summary = delivery_summary(deliveries)
+    return {
+        "delivery_count": summary["count"],
+        "paid_total": summary["total"],
+        "months_paid": [f"{m:%Y-%m}" for m in summary["months"]],
+    }
+
+
+class DeliveryOut(Schema):
+    id: int
+    enrollment_id: int
+    period_month: str | None = Field(
+        None, description="Bulan yang dibayar (TTTT-BB); kosong untuk program sekali salur."
+    )
+    delivered_on: datetime.date
+    amount: Decimal
+    planned_amount: Decimal | None = Field(None, description="Nilai rencana saat dibayar.")
+    amount_reason: str = Field(..., description="Alasan bila nilai berbeda dari rencana.")
+    note: str
+    evidence_url: str | None
+    actor: str | None = Field(None, description="Nama pengguna yang mencatat.")
+    created_at: datetime.datetime
+
+
+class DeliveryListOut(Schema):
+    enrollment_id: int
+    program_id: int
+    frequency: str
+    status: str
+    planned_amount: Decimal | None = Field(None, description="Nilai per penyaluran/bulan.")
+    delivery_count: int
+    paid_total: Decimal
+    months_paid: list[str]
+    months_open: list[str] = Field(
+        ..., description="Bulan periode program yang belum dibayar (program bulanan)."
+    )
+    items: list[DeliveryOut]
+
+
+class MonthDeliveryOut(Schema):
+    count: int
+    period_month: str
+
+
+DELIVERY_FORM_DOC = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "delivered_on": {"type": "string", "format": "date"},
+                        "amount": {"type": "string", "description": "Rupiah, mis. 100000."},
+                        "period_month": {
+                            "type": "string",
+                            "description": "TTTT-BB, program bulanan (bawaan: bulan tanggal).",
+                        },
+                        "amount_reason": {"type": "string"},
+                        "note": {"type": "string"},
+                        "complete": {"type": "boolean"},
+                    },
+                    "required": ["delivered_on", "amount"],
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "description": "Kolom yang sama, ditambah berkas bukti.",
+                    "properties": {"evidence": {"type": "string", "format": "binary"}},
+                }
+            },
+        }
+    }
+}
+
+MONTH_FORM_DOC = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "ids": {"type": "array", "items": {"type": "integer"}},
+                        "period_month": {"type": "string", "description": "TTTT-BB"},
+                        "delivered_on": {"type": "string", "format": "date"},
+                        "note": {"type": "string"},
+                    },
+                    "required": ["ids", "period_month", "delivered_on"],
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "description": "Kolom yang sama (ids dipisah koma), ditambah berkas bukti.",
+                    "properties": {"evidence": {"type": "string", "format": "binary"}},
+                }
+            },
+        }
+    }
+}
+
+
+def _form_data(request) -> tuple[dict, Any]:
+    """The JSON body, or a multipart form's fields and its `evidence` file."""
+    import json
+
+    from pilar.core.errors import InvalidInput
+
+    if request.content_type == "multipart/form-data":
+        return request.POST.dict(), request.FILES.get("evidence")
+    try:
+        data = json.loads(request.body.decode("utf-8", "replace") or "{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidInput({"__all__": ["Isi permintaan bukan JSON yang valid."]}) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput({"__all__": ["Isi permintaan harus berupa objek JSON."]})
+    return data, None
+
+
+def _date_field(data: dict, field: str) -> datetime.date | None:
+    from pilar.core.errors import InvalidInput
+
+    raw = str(data.get(field) or "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInput({field: ["Tanggal tidak valid: gunakan TTTT-BB-HH."]}) from exc
+
+
+def _month_field(data: dict) -> datetime.date | None:
+    from pilar.core.errors import InvalidInput
+
+    raw = str(data.get("period_month") or "").strip()
+    if not raw:
+        return None
+    try:
+        year, month = raw.split("-")[:2]
+        return datetime.date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise InvalidInput({"period_month": ["Bulan tidak valid: gunakan TTTT-BB."]}) from exc
+
+
+def _delivery_out(d) -> dict:
+    return {
+        "id": d.pk,
+        "enrollment_id": d.enrollment_id,
+        "period_month": f"{d.period_month:%Y-%m}" if d.period_month else None,
+        "delivered_on": d.delivered_on,
+        "amount": d.amount,
+        "planned_amount": d.planned_amount,
+        "amount_reason": d.amount_reason,
+        "note": d.note,
+        "evidence_url": d.evidence.url if d.evidence else None,
+        "actor": d.actor.username if d.actor else None,
+        "created_at": d.created_at,
+    }
+
+
+def _deliveries_out(e) -> dict:
+    from pilar.programs import enrollment as en
+
+    deliveries = en.deliveries_for([e.pk])[e.pk]
+    paid = {d.period_month for d in deliveries}
+    months = en.period_months(e.program) if en.is_monthly(e.program) else []
+    return {
+        "enrollment_id": e.pk,
+        "program_id": e.program_id,
+        "frequency": e.program.frequency,
+        "status": e.status,
+        "planned_amount": e.amount,
+        **_paid_fields(deliveries),
+        "months_open": [f"{m:%Y-%m}" for m in months if m not in paid],
+        "items": [_delivery_out(d) for d in deliveries],
+    }
+
+
+def _enrollment_for(user, enrollment_id: int):
+    from pilar.programs.models import Enrollment
+
+    return get_object_or_404(
+        Enrollment.objects.restrict(user, "view").select_related("program"), pk=enrollment_id
+    )
+
+
+@router.get(
+    "/enrollments/{int:enrollment_id}/deliveries",
+    response={200: DeliveryListOut, **ERRORS},
+    auth=AUTH_PEOPLE,
+    summary="Riwayat penyaluran satu kepesertaan",
+    description=(
+        "Semua penyaluran (bulan, tanggal, nilai, alasan, catatan, bukti), total yang "
+        "sudah disalurkan dan bulan yang belum dibayar. Di luar wilayah kerja: 404."
+    ),
+)
+def list_deliveries(request, enrollment_id: int):
+    return _deliveries_out(_enrollment_for(request.auth, enrollment_id))
+
+
+@router.post(
+    "/enrollments/{int:enrollment_id}/deliveries",
+    response={201: DeliveryOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Catat penyaluran",
+    description=(
+        "Dinas Sosial/admin. JSON, atau multipart dengan berkas `evidence` (PDF/foto). "
+        "Program bulanan: `period_month` (TTTT-BB, bawaan bulan `delivered_on`), satu kali "
+        "per bulan dalam periode program. Nilai berbeda dari rencana wajib `amount_reason`; "
+        "tanpa bukti wajib `note`. Ditolak: 422, tidak ada yang dicatat."
+    ),
+    openapi_extra=DELIVERY_FORM_DOC,
+)
+def create_delivery(request, enrollment_id: int):
+    from pilar.programs import enrollment as en
+
+    row = _enrollment_for(request.auth, enrollment_id)
+    data, evidence = _form_data(request)
+    complete = data.get("complete")
+    row = en.deliver(
+        row,
+        acting_user=request.auth,
+        delivered_on=_date_field(data, "delivered_on"),
+        amount=data.get("amount"),
+        amount_reason=str(data.get("amount_reason") or ""),
+        note=str(data.get("note") or ""),
+        evidence=evidence,
+        complete=complete is True or str(complete).lower() in ("1", "true", "ya"),
+        month=_month_field(data),
+    )
+    return Status(201, _delivery_out(row.delivery))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/{int:program_id}/deliveries/month",
+    response={201: MonthDeliveryOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Salurkan satu bulan kepada banyak peserta",
+    description=(
+        "Program bulanan, Dinas Sosial/admin: mencatat bulan `period_month` bagi kepesertaan "
+        "`ids` (disetujui/disalurkan), masing-masing sebesar nilai rencananya. Semua atau "
+        "tidak satu pun (422 bila ada yang sudah dibayar, di luar periode, dll.)."
+    ),
+    openapi_extra=MONTH_FORM_DOC,
+)
+def deliver_month(request, program_id: int):
+    from pilar.core.errors import InvalidInput
+    from pilar.programs import enrollment as en
+
+    program = get_object_or_404(Program, pk=program_id)
+    data, evidence = _form_data(request)
+    raw_ids = data.get("ids") or []
+    if isinstance(raw_ids, str):
+        raw_ids = [x for x in raw_ids.replace(";", ",").split(",") if x.strip()]
+    try:
+        ids = [int(x) for x in raw_ids]
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput({"ids": ["Daftar ID kepesertaan tidak valid."]}) from exc
+    month = _month_field(data)
+    n = en.deliver_month(
+        program,
+        ids,
+        acting_user=request.auth,
+        month=month,
+        delivered_on=_date_field(data, "delivered_on"),
+        note=str(data.get("note") or ""),
+        evidence=evidence,
+    )
+    return Status(201, {"count": n, "period_month": f"{month:%Y-%m}" if month else ""})

@@ -27,21 +27,24 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from pilar.audit.bulk import (
-    create_context,
-    history_triggers_off,
-    insert_with_events,
-    write_events,
-)
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.programs import priority, rules
 from pilar.programs.actions import check_manager
-from pilar.programs.choices import COUNTED_ENROLLMENT, EnrollmentStatus, Level, StepAction
+from pilar.programs.choices import (
+    COUNTED_ENROLLMENT,
+    BenefitType,
+    EnrollmentStatus,
+    Frequency,
+    Level,
+    StepAction,
+)
 from pilar.programs.models import (
     MSG_TWICE_HOUSEHOLD,
     MSG_TWICE_PERSON,
+    Candidate,
+    CandidateGeneration,
+    Delivery,
     Enrollment,
     EnrollmentStep,
     Program,
@@ -108,7 +111,8 @@ def _amount_annotations(program: Program) -> dict[str, Any]:
 def candidate_queryset(program: Program, user, period: int, reference_date=None):
     """The rows to insert: what the rule selects in the user's area, minus those
     with an enrollment in this program period (any status: a rejected household
-    does not come back by itself), with priority parts and planned amount."""
+    does not come back by itself), with the household facts the score reads and the
+    planned amount."""
     from pilar.core.dates import today
 
     ref = reference_date or today()
@@ -121,6 +125,8 @@ def candidate_queryset(program: Program, user, period: int, reference_date=None)
             "c_household": F("pk"),
             "c_person": Value(None, output_field=IntegerField()),
             "c_village": F("village_id"),
+            "c_desil": F("desil"),
+            "c_created": F("created_at"),
         }
     else:
         qs = qs.filter(~Exists(taken.filter(person_id=OuterRef("pk"))))
@@ -128,70 +134,96 @@ def candidate_queryset(program: Program, user, period: int, reference_date=None)
             "c_household": F("household_id"),
             "c_person": F("pk"),
             "c_village": F("household__village_id"),
+            "c_desil": F("household__desil"),
+            "c_created": F("household__created_at"),
         }
     qs = qs.annotate(**ids, **_amount_annotations(program))
     return qs.order_by().values(*ids, "c_level", "c_amount")
 
 
+def _id_sequence(cursor) -> str:
+    """The id sequence of Enrollment, which candidate rows draw their ids from (so a
+    proposed candidate keeps its id as an enrollment)."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Enrollment._meta.db_table])
+    return cursor.fetchone()[0]
+
+
+def _insert_candidates(
+    cursor, program: Program, period: int, inner_sql: str, inner_params, reference_date
+) -> int:
+    """INSERT ... SELECT the rows of `inner_sql` (columns c_household, c_person,
+    c_village, c_desil, c_created, c_level, c_amount) into the candidate table, scored
+    (priority parts from per-household aggregates joined once: priority.scored_sql),
+    with ids from Enrollment's sequence."""
+    scored, params = priority.scored_sql(inner_sql, inner_params, reference_date)
+    parts, total = priority.parts_sql("c")
+    cursor.execute(
+        f"""
+        INSERT INTO {Candidate._meta.db_table}
+          (id, program_id, period, household_id, person_id, village_id, priority_total,
+           priority_pairs, amount, school_level, created_at)
+        SELECT nextval(%s::regclass), %s, %s, c.c_household, c.c_person::bigint,
+               c.c_village, {total}, {parts}, c.c_amount::numeric, c.c_level, now()
+        FROM ({scored}) c
+        """,
+        [_id_sequence(cursor), program.pk, period, *params],
+    )
+    return cursor.rowcount
+
+
 def generate_candidates(program: Program, *, acting_user, reference_date=None) -> dict:
-    """Replace the program period's candidates by a fresh list (set-based: one
-    DELETE and one INSERT ... SELECT, whatever the number of rows). Proposed and
-    later enrollments stay and are not listed again."""
+    """Replace the program period's candidate list by a fresh one: one DELETE and one
+    INSERT ... SELECT into the candidate table, whatever the number of rows, and one
+    CandidateGeneration row (who, when, which rule, how many). The candidate table has
+    no row history, no foreign-key checks and one index (decision 24); a candidate
+    gets its history when proposed. Proposed and later enrollments stay and are not
+    listed again."""
+    import time
+
+    from pilar.core.dates import today
+
     check_manager(acting_user)
     if program.is_national:
         raise InvalidInput({"__all__": [MSG_NATIONAL]}, message=MSG_NATIONAL)
     if not program.has_rule:
         raise InvalidInput({"rule": [MSG_NO_RULE]}, message=MSG_NO_RULE)
+    started = time.monotonic()
+    ref = reference_date or today()
     period = program_period(program)
-    table = Enrollment._meta.db_table
-    with transaction.atomic(), history_triggers_off(Enrollment):
-        Program.objects.select_for_update().get(pk=program.pk)
-        from pilar.core.dates import today
-
+    with transaction.atomic():
+        # Every change to a program's candidate list takes the program row first.
+        locked = Program.objects.select_for_update().get(pk=program.pk)
         inner_sql, inner_params = candidate_queryset(
-            program, acting_user, period, reference_date
+            program, acting_user, period, ref
         ).query.sql_with_params()
-        scored, params = priority.scored_sql(inner_sql, inner_params, reference_date or today())
-        parts, total = priority.parts_sql("c")
-        # Row history is written set-based (audit/bulk.py, decision 16): the per-row
-        # history triggers cost more than the insert itself at city scale.
         with connection.cursor() as cursor:
-            context_id = create_context(
-                cursor,
-                {
-                    "user": acting_user.pk,
-                    "action": "generate_candidates",
-                    "program": program.pk,
-                    "period": period,
-                },
-            )
-            stale = f"SELECT id FROM {table} WHERE program_id = %s AND period = %s AND status = %s"
-            stale_params: list[Any] = [program.pk, period, str(S.CANDIDATE)]
-            # One set-based DELETE (no per-row cascade collection: candidates have no
-            # steps; a row another table still points at makes the database refuse).
-            write_events(cursor, Enrollment, "delete", context_id, stale, stale_params)
             cursor.execute(
-                f"DELETE FROM {table} WHERE program_id = %s AND period = %s AND status = %s",
-                stale_params,
+                f"DELETE FROM {Candidate._meta.db_table} WHERE program_id = %s AND period = %s",
+                [program.pk, period],
             )
             removed = cursor.rowcount
-            created = insert_with_events(
-                cursor,
-                Enrollment,
-                context_id,
-                f"""
-                INSERT INTO {table}
-                  (program_id, period, household_id, person_id, village_id, status,
-                   priority_total, priority_parts, amount, school_level, reject_reason,
-                   amount_reason, delivery_note, evidence, created_at, updated_at)
-                SELECT %s, %s, c.c_household, c.c_person::bigint, c.c_village, %s,
-                       {total}, {parts}, c.c_amount::numeric, c.c_level, '', '', '', '',
-                       now(), now()
-                FROM ({scored}) c
-                """,
-                [program.pk, period, S.CANDIDATE, *params],
-            )
+            created = _insert_candidates(cursor, program, period, inner_sql, inner_params, ref)
+        CandidateGeneration.objects.create(
+            program=locked,
+            period=period,
+            generated_by=acting_user,
+            reference_date=ref,
+            rule=program.rule,
+            created=created,
+            removed=removed,
+            duration_ms=round((time.monotonic() - started) * 1000),
+        )
     return {"created": created, "removed": removed, "period": period}
+
+
+def last_generation(program: Program, period: int | None = None) -> CandidateGeneration | None:
+    """The latest generation of the program period's candidate list, if any."""
+    period = period or program_period(program)
+    return (
+        CandidateGeneration.objects.filter(program_id=program.pk, period=period)
+        .select_related("generated_by")
+        .first()
+    )
 
 
 # Transitions --------------------------------------------------------------------------
@@ -208,14 +240,24 @@ def _locked(program: Program, ids: list[int], allowed: tuple[str, ...], verb: st
         .filter(program_id=program.pk, pk__in=ids)
         .order_by("pk")
     )
-    if len(rows) != len(ids):
+    # Candidates are not enrollments until proposed (their own table): name their
+    # status rather than calling them missing.
+    found = {e.pk for e in rows}
+    missing = [i for i in ids if i not in found]
+    listed = (
+        Candidate.objects.filter(program_id=program.pk, pk__in=missing).count() if missing else 0
+    )
+    if len(missing) != listed:
         msg = "Sebagian data tidak ditemukan pada program ini. Muat ulang halaman."
         raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "stale"})
     wrong = [e for e in rows if e.status not in allowed]
-    if wrong:
-        labels = ", ".join(sorted({e.get_status_display().lower() for e in wrong}))
+    if wrong or listed:
+        statuses = {e.get_status_display().lower() for e in wrong}
+        if listed:
+            statuses.add(S.CANDIDATE.label.lower())
+        labels = ", ".join(sorted(statuses))
         msg = (
-            f"{len(wrong)} data tidak dapat {verb} karena berstatus {labels}. "
+            f"{len(wrong) + listed} data tidak dapat {verb} karena berstatus {labels}. "
             "Tidak ada yang diubah."
         )
         raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "stale"})
@@ -246,10 +288,58 @@ def _now():
 
 
 def propose(program: Program, ids: list[int], *, acting_user, note: str = "") -> int:
+    """Propose candidates, all or none: each becomes an Enrollment with the same id
+    (status proposed, row history from here on, a step from candidate to proposed)
+    and leaves the candidate list. Refused when one is no longer listed (the list was
+    regenerated) or is already an enrollment."""
     check_manager(acting_user)
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        raise InvalidInput({"__all__": [MSG_NOTHING]}, message=MSG_NOTHING)
     with transaction.atomic():
-        rows = _locked(program, ids, (S.CANDIDATE,), "diusulkan")
-        _move(rows, S.PROPOSED, StepAction.PROPOSE, acting_user, note)
+        Program.objects.select_for_update().get(pk=program.pk)
+        rows = list(
+            Candidate.objects.select_for_update()
+            .filter(program_id=program.pk, pk__in=ids)
+            .order_by("pk")
+        )
+        if len(rows) != len(ids):
+            found = {c.pk for c in rows}
+            # Raises (no status is allowed): which ones are enrollments already, or stale.
+            _locked(program, [i for i in ids if i not in found], (), "diusulkan")
+        try:
+            with transaction.atomic():
+                Enrollment.objects.bulk_create(
+                    Enrollment(
+                        pk=c.pk,
+                        program_id=c.program_id,
+                        period=c.period,
+                        household_id=c.household_id,
+                        person_id=c.person_id,
+                        village_id=c.village_id,
+                        status=S.PROPOSED,
+                        priority_total=c.priority_total,
+                        priority_parts=c.priority_parts,  # from priority_pairs
+                        amount=c.amount,
+                        school_level=c.school_level,
+                    )
+                    for c in rows
+                )
+        except IntegrityError as exc:  # enrolled in the period by another path meanwhile
+            msg = MSG_TWICE_PERSON if program.level == Level.PERSON else MSG_TWICE_HOUSEHOLD
+            raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "twice"}) from exc
+        EnrollmentStep.objects.bulk_create(
+            EnrollmentStep(
+                enrollment_id=c.pk,
+                action=StepAction.PROPOSE,
+                from_status=S.CANDIDATE,
+                to_status=S.PROPOSED,
+                actor=acting_user,
+                note=note,
+            )
+            for c in rows
+        )
+        Candidate.objects.filter(pk__in=ids).delete()
     return len(rows)
 
 
@@ -278,15 +368,175 @@ def _area_filter(code: str) -> Q:
     return Q(village__code__startswith=code + ".")
 
 
+# Months of a monthly program ---------------------------------------------------------
+
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, n: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def is_monthly(program: Program) -> bool:
+    return program.frequency == Frequency.MONTHLY
+
+
+def period_months(program: Program) -> list[datetime.date]:
+    """The months a monthly program pays in its period (first day of each): from the
+    start date's month to the end date's (twelve months when there is no end date),
+    else January to December of the period year."""
+    if program.start_date:
+        first = month_start(program.start_date)
+        last = month_start(program.end_date) if program.end_date else add_months(first, 11)
+    else:
+        first = datetime.date(program_period(program), 1, 1)
+        last = datetime.date(first.year, 12, 1)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [add_months(first, i) for i in range(max(count, 0))]
+
+
+def _months_from(program: Program, start: datetime.date) -> int:
+    """How many months of the program period are `start`'s month or later."""
+    start = month_start(start)
+    return sum(1 for m in period_months(program) if m >= start)
+
+
+# Budget ---------------------------------------------------------------------------------
+
+
+def _paid(program: Program, period: int) -> Decimal:
+    return Delivery.objects.filter(
+        enrollment__program_id=program.pk, enrollment__period=period
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def _committed_monthly(program: Program, period: int) -> Decimal:
+    """Planned amount x the months still to pay of every approved or delivered
+    (not completed) enrollment. A pupil's months run from the month of approval
+    (or the period's first month, if later) to the period's last month; months
+    paid in that window are not counted again. One statement, whatever the size."""
+    from django.conf import settings
+
+    months = period_months(program)
+    if not months:
+        return Decimal(0)
+    enrollment = Enrollment._meta.db_table
+    step = EnrollmentStep._meta.db_table
+    delivery = Delivery._meta.db_table
+    # Set-based (hash joins over the period's rows, no per-row subqueries): the
+    # enrollment list shows these figures on every page view.
+    sql = f"""
+        WITH e AS (
+            SELECT id, amount FROM {enrollment}
+            WHERE program_id = %(program)s AND period = %(period)s
+              AND status IN (%(approved)s, %(delivered)s) AND amount IS NOT NULL
+        ), approved AS (
+            SELECT s.enrollment_id,
+                   date_trunc('month', max(s.at) AT TIME ZONE %(tz)s)::date AS month
+            FROM {step} s JOIN e ON e.id = s.enrollment_id
+            WHERE s.action = %(approve)s
+            GROUP BY s.enrollment_id
+        ), w AS (
+            SELECT e.id, e.amount, GREATEST(%(first)s::date, COALESCE(a.month, %(first)s::date))
+                   AS start
+            FROM e LEFT JOIN approved a ON a.enrollment_id = e.id
+        ), paid AS (
+            SELECT d.enrollment_id, count(*) AS n
+            FROM {delivery} d JOIN w ON w.id = d.enrollment_id
+            WHERE d.period_month BETWEEN w.start AND %(last)s
+            GROUP BY d.enrollment_id
+        )
+        SELECT COALESCE(SUM(w.amount * GREATEST(0,
+                 (EXTRACT(YEAR FROM %(last)s::date) * 12 + EXTRACT(MONTH FROM %(last)s::date))
+               - (EXTRACT(YEAR FROM w.start) * 12 + EXTRACT(MONTH FROM w.start)) + 1
+               - COALESCE(p.n, 0))), 0)
+        FROM w LEFT JOIN paid p ON p.enrollment_id = w.id
+    """
+    params: dict[str, Any] = {
+        "first": months[0],
+        "last": months[-1],
+        "tz": settings.TIME_ZONE,
+        "approve": str(StepAction.APPROVE),
+        "program": program.pk,
+        "period": period,
+        "approved": str(S.APPROVED),
+        "delivered": str(S.DELIVERED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Decimal(cursor.fetchone()[0])
+
+
+def _committed(program: Program, period: int) -> Decimal:
+    if is_monthly(program):
+        return _committed_monthly(program, period)
+    # One-off and yearly programs: the planned amount of each approved enrollment not
+    # delivered yet (a delivered one's payment is in `paid`).
+    return Enrollment.objects.filter(
+        program_id=program.pk, period=period, status=S.APPROVED
+    ).filter(~Exists(Delivery.objects.filter(enrollment_id=OuterRef("pk")))).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal(0)
+
+
 def budget_usage(program: Program, period: int | None = None) -> dict:
-    """Budget, used (delivered amount, else the planned amount, of approved,
-    delivered and completed enrollments) and left; None figures when no budget."""
+    """The program period's budget: `paid` (sum of the deliveries recorded),
+    `committed` (still owed to approved and delivered enrollments: the planned
+    amount once for one-off programs not yet delivered; for monthly programs the
+    planned amount x the unpaid months from approval to the period's end), `used`
+    (paid + committed) and `left` (budget - used; None figures without a budget).
+    Completed enrollments owe nothing more."""
     period = period or program_period(program)
-    used = _counted(program, period).aggregate(s=Sum(Coalesce("delivered_amount", "amount")))[
-        "s"
-    ] or Decimal(0)
+    paid = _paid(program, period)
+    committed = _committed(program, period)
+    used = paid + committed
     left = program.budget - used if program.budget is not None else None
-    return {"budget": program.budget, "used": used, "left": left}
+    return {
+        "budget": program.budget,
+        "paid": paid,
+        "committed": committed,
+        "used": used,
+        "left": left,
+    }
+
+
+def _approval_cost(program: Program, rows) -> Decimal:
+    """What approving `rows` now adds to the committed figure: the planned amount
+    once, or for a monthly program x the months from this month to the period end."""
+    from pilar.core.dates import today
+
+    total = sum((e.amount or Decimal(0) for e in rows), Decimal(0))
+    if is_monthly(program):
+        first = period_months(program)[:1]
+        start = max(month_start(today()), first[0]) if first else month_start(today())
+        return total * _months_from(program, start)
+    return total
+
+
+def _rupiah(value: Decimal) -> str:
+    return f"Rp{value:,.0f}".replace(",", ".")
 
 
 def approve(program: Program, ids: list[int], *, acting_user, note: str = "") -> int:
@@ -309,13 +559,14 @@ def approve(program: Program, ids: list[int], *, acting_user, note: str = "") ->
                     "quota",
                 )
         if program.budget is not None:
-            used = budget_usage(program, period)["used"]
-            adding_amount = sum((e.amount or Decimal(0)) for e in rows)
-            if used + adding_amount > program.budget:
+            usage = budget_usage(program, period)
+            adding_amount = _approval_cost(program, rows)
+            if usage["used"] + adding_amount > program.budget:
                 errors.add(
                     "__all__",
-                    f"Pagu anggaran terlampaui: pagu Rp{program.budget:,.0f}, terpakai "
-                    f"Rp{used:,.0f}, akan ditambah Rp{adding_amount:,.0f}.".replace(",", "."),
+                    f"Pagu anggaran terlampaui: pagu {_rupiah(program.budget)}, terpakai "
+                    f"{_rupiah(usage['used'])} (dibayar {_rupiah(usage['paid'])}, terikat "
+                    f"{_rupiah(usage['committed'])}), akan ditambah {_rupiah(adding_amount)}.",
                     "budget",
                 )
         if errors.errors:
@@ -356,6 +607,116 @@ def _parse_amount(errors: ErrorCollector, value: Any) -> Decimal | None:
     return amount
 
 
+EVIDENCE_LIMIT = 10 * 1024 * 1024
+MSG_EVIDENCE_KIND = "Bukti penyaluran harus berupa PDF atau foto (JPEG, PNG, WebP)."
+
+
+def _check_evidence(errors: ErrorCollector, evidence) -> None:
+    """An evidence upload must be a PDF or a photo (judged by its content, not its
+    name) of at most 10 MB."""
+    if not evidence:
+        return
+    if evidence.size > EVIDENCE_LIMIT:
+        errors.add("evidence", "Berkas bukti terlalu besar (maksimal 10 MB).")
+        return
+    evidence.seek(0)
+    head = evidence.read(8)
+    evidence.seek(0)
+    if head.startswith(b"%PDF-"):
+        return
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(evidence.read())) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    evidence.seek(0)
+    if kind not in ("JPEG", "PNG", "WEBP"):
+        errors.add("evidence", MSG_EVIDENCE_KIND)
+
+
+def _check_day(errors: ErrorCollector, delivered_on: datetime.date | None) -> None:
+    from pilar.core.dates import today
+
+    if delivered_on is None:
+        errors.add("delivered_on", "Tanggal penyaluran wajib diisi.")
+    elif delivered_on > today():
+        errors.add("delivered_on", "Tanggal penyaluran tidak boleh di masa depan.")
+
+
+def _status_refusal(row: Enrollment, monthly: bool) -> InvalidInput | None:
+    if row.status in (S.REJECTED, S.COMPLETED):
+        msg = (
+            f"Manfaat tidak dapat disalurkan: kepesertaan ini berstatus "
+            f"{row.get_status_display().lower()}."
+        )
+    elif row.status == S.DELIVERED and not monthly:
+        msg = "Manfaat program ini disalurkan sekali dan sudah disalurkan" + (
+            f" pada {row.delivered_on:%d-%m-%Y}." if row.delivered_on else "."
+        )
+    elif row.status not in (S.APPROVED, S.DELIVERED):
+        msg = (
+            "Manfaat hanya dapat disalurkan kepada kepesertaan yang sudah disetujui "
+            f"(status sekarang: {row.get_status_display().lower()})."
+        )
+    else:
+        return None
+    return InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "status"})
+
+
+def _month_refusal(program: Program, month: datetime.date) -> str:
+    """Why `month` cannot be paid in this program ('' when it may)."""
+    months = period_months(program)
+    if month in months:
+        return ""
+    if not months:
+        return "Periode program belum diisi: isi tahun atau tanggal mulai/selesai program."
+    return (
+        f"Bulan {month_label(month)} di luar periode program "
+        f"({month_label(months[0])} s.d. {month_label(months[-1])})."
+    )
+
+
+def _check_budget(
+    errors: ErrorCollector, program: Program, adding: Decimal, field: str = "amount"
+) -> None:
+    """What is paid never exceeds the budget (approval already keeps the planned
+    amounts within it; an amount raised with a reason must fit too)."""
+    if program.budget is None:
+        return
+    paid = _paid(program, program_period(program))
+    if paid + adding > program.budget:
+        errors.add(
+            field,
+            f"Pagu anggaran terlampaui: pagu {_rupiah(program.budget)}, sudah dibayar "
+            f"{_rupiah(paid)}, akan dibayar {_rupiah(adding)}.",
+            "budget",
+        )
+
+
+MSG_VIA_HANDOVER = (
+    "Bantuan bedah rumah disalurkan lewat serah terima pekerjaannya di menu Bedah Rumah "
+    "(dengan foto dan keadaan rumah sesudahnya), bukan dicatat langsung di sini."
+)
+
+
+def _check_not_renovation(program: Program, via_handover: bool) -> None:
+    if (
+        program.benefit_type == BenefitType.HOUSE_RENOVATION
+        and not program.is_national
+        and not via_handover
+    ):
+        raise InvalidInput(
+            {"__all__": [MSG_VIA_HANDOVER]},
+            message=MSG_VIA_HANDOVER,
+            codes={"__all__": "via_handover"},
+        )
+
+
 def deliver(
     enrollment: Enrollment,
     *,
@@ -366,83 +727,284 @@ def deliver(
     note: str = "",
     evidence=None,
     complete: bool = False,
+    month: datetime.date | None = None,
+    via_handover: bool = False,
 ) -> Enrollment:
-    """Record the benefit delivered to an approved enrollment (date, amount,
-    evidence file or note), then optionally mark it completed. An amount other
-    than the planned one (program amount, or the school level's) needs a reason."""
-    check_manager(acting_user)
-    errors = ErrorCollector()
-    if delivered_on is None:
-        errors.add("delivered_on", "Tanggal penyaluran wajib diisi.")
-    else:
-        from pilar.core.dates import today
+    """Record one delivery (a Delivery row: date, amount, evidence file or note) to
+    an approved enrollment, then optionally mark it completed. An amount other than
+    the planned one (program amount, or the school level's) needs a reason.
 
-        if delivered_on > today():
-            errors.add("delivered_on", "Tanggal penyaluran tidak boleh di masa depan.")
+    One-off and yearly programs: one delivery, approved -> delivered; `month` must
+    be None. Monthly programs: `month` (any day of it; default the month of
+    `delivered_on`) must lie in the program period and not be paid yet; the first
+    payment moves approved -> delivered, later ones keep it delivered.
+
+    A local house-renovation benefit (Bedah Rumah) is delivered by the handover of
+    its renovation (pilar.renovations, `via_handover=True`), which records the house
+    after the work; a direct delivery is refused.
+
+    Returns the enrollment (its delivered_* fields now repeat this delivery) with
+    the new Delivery as `.delivery`."""
+    check_manager(acting_user)
+    _check_not_renovation(enrollment.program, via_handover)
+    errors = ErrorCollector()
+    _check_day(errors, delivered_on)
     value = _parse_amount(errors, amount) if amount not in (None, "") else None
     if amount in (None, ""):
         errors.add("amount", "Nilai disalurkan wajib diisi.")
     if not evidence and not (note or "").strip():
         errors.add("evidence", "Unggah bukti penyaluran atau tulis catatannya.")
+    _check_evidence(errors, evidence)
     with transaction.atomic():
+        # The program row first, as approvals do: the budget check sees every payment.
+        program = Program.objects.select_for_update().get(pk=enrollment.program_id)
         row = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if row.status in (S.REJECTED, S.COMPLETED):
-            msg = (
-                f"Manfaat tidak dapat disalurkan: kepesertaan ini berstatus "
-                f"{row.get_status_display().lower()}."
+        monthly = is_monthly(program)
+        refusal = _status_refusal(row, monthly)
+        if refusal is not None:
+            raise refusal
+        paid_month = None
+        if monthly:
+            day = month or delivered_on
+            if day is not None:
+                paid_month = month_start(day)
+                why = _month_refusal(program, paid_month)
+                if why:
+                    errors.add("period_month", why, "period")
+                else:
+                    earlier = row.deliveries.filter(period_month=paid_month).first()
+                    if earlier is not None:
+                        errors.add(
+                            "period_month",
+                            f"Bulan {month_label(paid_month)} sudah dibayarkan kepada peserta "
+                            f"ini pada {earlier.delivered_on:%d-%m-%Y}.",
+                            "paid",
+                        )
+        elif month is not None:
+            errors.add(
+                "period_month", "Program ini tidak dibayar per bulan: jangan isi bulan.", "period"
             )
-            raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "status"})
-        if row.status != S.APPROVED:
-            msg = (
-                "Manfaat hanya dapat disalurkan kepada kepesertaan yang sudah disetujui "
-                f"(status sekarang: {row.get_status_display().lower()})."
-            )
-            raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "status"})
         planned = row.amount
         reason = (amount_reason or "").strip()
         if value is not None and planned is not None and value != planned and not reason:
             errors.add(
                 "amount_reason",
-                f"Nilai disalurkan (Rp{value:,.0f}) berbeda dari nilai program "
-                f"(Rp{planned:,.0f}): tuliskan alasannya.".replace(",", "."),
+                f"Nilai disalurkan ({_rupiah(value)}) berbeda dari nilai program "
+                f"({_rupiah(planned)}): tuliskan alasannya.",
                 "amount_differs",
             )
+        if value is not None:
+            _check_budget(errors, program, value)
         errors.raise_if_any()
-        row.delivered_on = delivered_on
-        row.delivered_amount = value
-        row.amount_reason = reason
-        row.delivery_note = (note or "").strip()
+        assert delivered_on is not None and value is not None
+        delivery = Delivery(
+            enrollment=row,
+            period_month=paid_month,
+            delivered_on=delivered_on,
+            amount=value,
+            planned_amount=planned,
+            amount_reason=reason,
+            note=(note or "").strip(),
+            actor=acting_user,
+        )
         if evidence:
-            row.evidence = evidence
+            delivery.evidence = evidence
+        delivery.save()
         before = row.status
+        _show_latest(row, delivery)
         row.status = S.DELIVERED
         row.save()
+        label = f"Bulan {month_label(paid_month)}" if paid_month else ""
         EnrollmentStep.objects.create(
             enrollment=row,
             action=StepAction.DELIVER,
             from_status=before,
             to_status=S.DELIVERED,
             actor=acting_user,
-            note=row.delivery_note or reason,
+            note=" · ".join(t for t in (label, delivery.note or reason) if t),
         )
         if complete:
             _move([row], S.COMPLETED, StepAction.COMPLETE, acting_user)
             row.status = S.COMPLETED
+    row.delivery = delivery  # type: ignore[attr-defined]
     return row
 
 
-def complete(enrollment: Enrollment, *, acting_user, note: str = "") -> Enrollment:
+def _show_latest(row: Enrollment, delivery: Delivery) -> None:
+    """The enrollment's delivered_* fields repeat its latest delivery."""
+    row.delivered_on = delivery.delivered_on
+    row.delivered_amount = delivery.amount
+    row.amount_reason = delivery.amount_reason
+    row.delivery_note = delivery.note
+    row.evidence = delivery.evidence.name or ""
+
+
+def deliver_month(
+    program: Program,
+    ids: list[int],
+    *,
+    acting_user,
+    month: datetime.date | None,
+    delivered_on: datetime.date | None,
+    note: str = "",
+    evidence=None,
+) -> int:
+    """Pay one month of a monthly program to the selected approved or delivered
+    enrollments, each its planned amount ("salurkan bulan X"). All or none: one
+    enrollment that may not be paid (status, month already paid, no planned amount)
+    or a month outside the period or a budget overrun leaves everything as it was.
+    One evidence file (e.g. the bank's transfer list) is stored once and shared."""
+    from django.core.files.storage import default_storage
+
     check_manager(acting_user)
+    _check_not_renovation(program, via_handover=False)
+    errors = ErrorCollector()
+    _check_day(errors, delivered_on)
+    if month is None:
+        errors.add("period_month", "Pilih bulan yang dibayarkan.")
+    if not evidence and not (note or "").strip():
+        errors.add("evidence", "Unggah bukti penyaluran atau tulis catatannya.")
+    _check_evidence(errors, evidence)
+    if not is_monthly(program):
+        msg = "Penyaluran per bulan hanya untuk program yang dibayar per bulan."
+        raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "not_monthly"})
     with transaction.atomic():
-        rows = _locked(enrollment.program, [enrollment.pk], (S.DELIVERED,), "diselesaikan")
-        _move(rows, S.COMPLETED, StepAction.COMPLETE, acting_user, note)
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        rows = _locked(program, ids, (S.APPROVED, S.DELIVERED), "disalurkan")
+        paid_month = month_start(month) if month else None
+        if paid_month is not None:
+            why = _month_refusal(program, paid_month)
+            if why:
+                errors.add("period_month", why, "period")
+            else:
+                paid = list(
+                    Delivery.objects.filter(
+                        enrollment_id__in=[e.pk for e in rows], period_month=paid_month
+                    ).values_list("enrollment_id", flat=True)
+                )
+                if paid:
+                    errors.add(
+                        "__all__",
+                        f"{len(paid)} peserta sudah dibayar untuk bulan {month_label(paid_month)} "
+                        f"(ID {', '.join(str(i) for i in sorted(paid)[:10])}"
+                        f"{', ...' if len(paid) > 10 else ''}). Tidak ada yang dicatat.",
+                        "paid",
+                    )
+        no_amount = [e.pk for e in rows if e.amount is None]
+        if no_amount:
+            errors.add(
+                "__all__",
+                f"{len(no_amount)} peserta belum memiliki nilai manfaat; salurkan satu per satu.",
+                "amount",
+            )
+        total = sum((e.amount or Decimal(0) for e in rows), Decimal(0))
+        _check_budget(errors, program, total, "__all__")
+        if errors.errors:
+            first = next(iter(errors.errors.values()))[0]
+            raise InvalidInput(errors.errors, message=first, codes=errors.codes)
+        assert delivered_on is not None and paid_month is not None
+        stored = ""
+        if evidence:
+            import os
+            import uuid
+
+            # Not part of the transaction: removed below if the writes fail.
+            ext = os.path.splitext(evidence.name or "")[1].lower()[:10]
+            stored = default_storage.save(
+                f"penyaluran/{program.pk}/bulan-{paid_month:%Y-%m}-{uuid.uuid4().hex[:8]}{ext}",
+                evidence,
+            )
+        clean_note = (note or "").strip()
+        try:
+            Delivery.objects.bulk_create(
+                Delivery(
+                    enrollment_id=e.pk,
+                    period_month=paid_month,
+                    delivered_on=delivered_on,
+                    amount=e.amount,
+                    planned_amount=e.amount,
+                    note=clean_note,
+                    evidence=stored,
+                    actor=acting_user,
+                )
+                for e in rows
+            )
+            # The UPDATEs fire the row-history triggers for every enrollment.
+            Enrollment.objects.filter(pk__in=[e.pk for e in rows]).update(
+                status=S.DELIVERED,
+                delivered_on=delivered_on,
+                delivered_amount=F("amount"),
+                amount_reason="",
+                delivery_note=clean_note,
+                evidence=stored,
+                updated_at=_now(),
+            )
+            EnrollmentStep.objects.bulk_create(
+                EnrollmentStep(
+                    enrollment_id=e.pk,
+                    action=StepAction.DELIVER,
+                    from_status=e.status,
+                    to_status=S.DELIVERED,
+                    actor=acting_user,
+                    note=" · ".join(
+                        t for t in (f"Bulan {month_label(paid_month)}", clean_note) if t
+                    ),
+                )
+                for e in rows
+            )
+        except BaseException:
+            if stored:
+                default_storage.delete(stored)
+            raise
+    return len(rows)
+
+
+def complete(enrollment: Enrollment, *, acting_user, note: str = "") -> Enrollment:
+    complete_many(enrollment.program, [enrollment.pk], acting_user=acting_user, note=note)
     enrollment.refresh_from_db()
     return enrollment
 
 
-def enroll(program: Program, *, acting_user, household=None, person=None) -> Enrollment:
-    """One enrollment added by hand as a candidate (outside the generated list);
-    refused with a clear message when already enrolled in the period."""
+def complete_many(program: Program, ids: list[int], *, acting_user, note: str = "") -> int:
+    """Mark delivered enrollments completed, all or none (a monthly pupil who
+    received every month, or left school: nothing more is owed)."""
+    check_manager(acting_user)
+    with transaction.atomic():
+        rows = _locked(program, ids, (S.DELIVERED,), "diselesaikan")
+        _move(rows, S.COMPLETED, StepAction.COMPLETE, acting_user, note)
+    return len(rows)
+
+
+def deliveries_for(enrollment_ids: list[int]) -> dict[int, list[Delivery]]:
+    """The deliveries of the given enrollments, by enrollment, oldest month first
+    (one query, for list pages, exports and the API)."""
+    out: dict[int, list[Delivery]] = {i: [] for i in enrollment_ids}
+    for d in (
+        Delivery.objects.filter(enrollment_id__in=enrollment_ids)
+        .select_related("actor")
+        .order_by("enrollment_id", "period_month", "delivered_on", "pk")
+    ):
+        out[d.enrollment_id].append(d)
+    return out
+
+
+def delivery_summary(deliveries: list[Delivery]) -> dict:
+    """Months paid, number of deliveries and total paid of one enrollment."""
+    months = [d.period_month for d in deliveries if d.period_month]
+    return {
+        "count": len(deliveries),
+        "total": sum((d.amount for d in deliveries), Decimal(0)),
+        "months": months,
+        "months_text": ", ".join(f"{m:%Y-%m}" for m in months),
+    }
+
+
+def enroll(program: Program, *, acting_user, household=None, person=None) -> Candidate:
+    """One household or person added by hand to the candidate list (outside the
+    rule), scored like the generated ones; refused with a clear message when already
+    listed or enrolled in the period. A regeneration replaces it like the others."""
+    from pilar.core.dates import today
+
     check_manager(acting_user)
     if person is not None:
         household = person.household
@@ -450,32 +1012,38 @@ def enroll(program: Program, *, acting_user, household=None, person=None) -> Enr
         raise InvalidInput({"household": ["Pilih keluarga atau individu."]})
     period = program_period(program)
     msg = MSG_TWICE_PERSON if person is not None else MSG_TWICE_HOUSEHOLD
-    active = Enrollment.objects.filter(program_id=program.pk, period=period).exclude(
-        status=S.REJECTED
-    )
-    active = (
-        active.filter(person=person)
-        if person is not None
-        else active.filter(household=household, person__isnull=True)
-    )
-    if active.exists():
-        raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "twice"})
     amount = program.amount
     level = ""
     if person is not None and program.amount_by_level:
         level = SCHOOL_LEVEL_BY_EDUCATION.get(person.education or "", "")
         if level in program.amount_by_level:
             amount = Decimal(str(program.amount_by_level[level]))
-    try:
-        with transaction.atomic():
-            return Enrollment.objects.create(
-                program=program,
-                period=period,
-                household=household,
-                person=person,
-                village_id=household.village_id,
-                amount=amount,
-                school_level=level,
-            )
-    except IntegrityError as exc:  # a concurrent enrollment of the same one
-        raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "twice"}) from exc
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=program.pk)
+        same = {"program_id": program.pk, "period": period}
+        if person is not None:
+            same["person_id"] = person.pk
+        else:
+            same.update(household_id=household.pk, person__isnull=True)
+        if (
+            Enrollment.objects.filter(**same).exclude(status=S.REJECTED).exists()
+            or Candidate.objects.filter(**same).exists()
+        ):
+            raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "twice"})
+        one = (
+            "SELECT %s::bigint AS c_household, %s::bigint AS c_person, "
+            "%s::varchar AS c_village, %s::integer AS c_desil, "
+            "%s::timestamptz AS c_created, %s::varchar AS c_level, %s::numeric AS c_amount"
+        )
+        values = [
+            household.pk,
+            person.pk if person else None,
+            household.village_id,
+            household.desil,
+            household.created_at,
+            level,
+            amount,
+        ]
+        with connection.cursor() as cursor:
+            _insert_candidates(cursor, program, period, one, values, today())
+        return Candidate.objects.get(**same)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -151,12 +152,13 @@ def evidence_path(instance: Enrollment, filename: str) -> str:
 @pghistory.track(*history_trackers())
 class Enrollment(models.Model):
     """One household (household programs) or person (person programs) in one program
-    period, from candidate to completed (or rejected). Candidates are generated
-    set-based from the program's rule with their priority score (pilar.programs.
-    priority: `priority_parts` explains `priority_total`); later statuses are set by
-    pilar.programs.enrollment actions (Dinas Sosial, admins), each with an
-    EnrollmentStep. `village` is the household's kelurahan when listed: the scope
-    of the row and the area its quota counts against."""
+    period, from proposed to completed (or rejected). Candidates are listed in
+    Candidate (generated set-based from the program's rule with their priority score:
+    `priority_parts` explains `priority_total`) and become an Enrollment, with the
+    same id, when proposed; later statuses are set by pilar.programs.enrollment
+    actions (Dinas Sosial, admins), each with an EnrollmentStep. `village` is the
+    household's kelurahan when listed: the scope of the row and the area its quota
+    counts against."""
 
     # The foreign keys' own indexes would repeat the composite ones below (each
     # index costs every candidate-list insert of 150,000 rows): db_index=False.
@@ -269,6 +271,97 @@ class EnrollmentStep(models.Model):
         return f"{self.get_action_display()} #{self.enrollment_id}"
 
 
+def delivery_evidence_path(instance: Delivery, filename: str) -> str:
+    import os
+    import uuid
+
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    program_id = instance.enrollment.program_id
+    return f"penyaluran/{program_id}/{instance.enrollment_id}-{uuid.uuid4().hex[:8]}{ext}"
+
+
+@pghistory.track(*history_trackers())
+class Delivery(models.Model):
+    """One benefit payment or handover to an enrollment: the month it pays (monthly
+    programs such as Tangerang Cerdas, up to one per month of the program period) or
+    none (one-off and yearly programs: one delivery per enrollment), the date, the
+    amount, why it differs from the planned amount, a note and an evidence file.
+
+    Written only by pilar.programs.enrollment (`deliver`, `deliver_month`; Dinas
+    Sosial and admins) together with an EnrollmentStep; never edited afterwards.
+    The enrollment's own delivered_on/delivered_amount/amount_reason/delivery_note/
+    evidence repeat its latest delivery, for readers of one-off programs. What the
+    budget counts as paid is the sum of these rows (enrollment.budget_usage)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name="kepesertaan",
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    # First day of the month paid (monthly programs); null for one-off programs.
+    period_month = models.DateField("bulan dibayar", null=True, blank=True)
+    delivered_on = models.DateField("tanggal penyaluran")
+    amount = models.DecimalField(
+        "nilai disalurkan (Rp)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    # The enrollment's planned amount when paid: an amount that differs needs a reason.
+    planned_amount = models.DecimalField(
+        "nilai rencana (Rp)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_reason = models.TextField("alasan nilai berbeda", blank=True)
+    note = models.TextField("catatan penyaluran", blank=True)
+    evidence = models.FileField(
+        "bukti penyaluran", upload_to=delivery_evidence_path, max_length=200, blank=True
+    )
+    # Null only for deliveries copied by migration 0006 without a recorded step.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="dicatat oleh",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("dicatat pada", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "penyaluran"
+        verbose_name_plural = "penyaluran"
+        ordering = ["period_month", "delivered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "period_month"],
+                condition=models.Q(period_month__isnull=False),
+                name="delivery_month_once",
+                violation_error_message="Bulan ini sudah dibayarkan kepada peserta ini.",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=models.Q(period_month__isnull=True),
+                name="delivery_one_off_once",
+                violation_error_message="Manfaat ini sudah disalurkan kepada peserta ini.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_month__isnull=True) | models.Q(period_month__day=1),
+                name="delivery_month_first_day",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="delivery_amount_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(planned_amount__isnull=True)
+                | models.Q(amount=models.F("planned_amount"))
+                | ~models.Q(amount_reason=""),
+                name="delivery_differs_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        month = f" {self.period_month:%Y-%m}" if self.period_month else ""
+        return f"#{self.enrollment_id}{month}: {self.amount}"
+
+
 class PartnerAccess(models.Model):
     """What a partner (`mitra` user) may see of one program's beneficiaries beyond
     the default (masked NIK / No. KK). Managed by admins in Django admin; a partner
@@ -305,3 +398,132 @@ class PartnerAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.program}"
+
+
+class CandidateGeneration(models.Model):
+    """One generation of a program period's candidate list (the audit of the list,
+    which has no row history of its own): who, when, with which rule and reference
+    date, how many rows were listed and how many earlier candidates replaced.
+    Append-only; written by pilar.programs.enrollment.generate_candidates."""
+
+    program = models.ForeignKey(
+        Program, verbose_name="program", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.PositiveSmallIntegerField("periode (tahun)")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="dibuat oleh",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    generated_at = models.DateTimeField("waktu", auto_now_add=True)
+    reference_date = models.DateField("tanggal acuan")
+    rule = models.JSONField("aturan kelayakan saat itu", default=dict)
+    created = models.PositiveIntegerField("jumlah kandidat")
+    removed = models.PositiveIntegerField("kandidat lama yang diganti")
+    duration_ms = models.PositiveIntegerField("lama (ms)", default=0)
+
+    class Meta:
+        verbose_name = "pembuatan daftar kandidat"
+        verbose_name_plural = "pembuatan daftar kandidat"
+        ordering = ["-generated_at", "-pk"]
+        indexes = [models.Index(fields=["program", "period", "-generated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.period} {self.generated_at:%Y-%m-%d %H:%M}: {self.created}"
+
+
+class Candidate(models.Model):
+    """One household (household programs) or person (person programs) on a program
+    period's candidate list, with its priority score. A working list, not a record of
+    what the office did: generate_candidates replaces a period's rows wholesale,
+    set-based, without row history and without database foreign-key checks (decision
+    24: 150,000 rows in well under 5 s); each generation is logged in
+    CandidateGeneration. `propose` (pilar.programs.enrollment) turns a row into an
+    Enrollment with the same id, from then on with row history and steps. Ids are
+    drawn from Enrollment's id sequence, so a row keeps its id through the chain.
+
+    The foreign keys are not constrained in the database (the rows are rebuilt from
+    the registry each time; on_delete still removes them when Django deletes a
+    household or person)."""
+
+    id = models.BigIntegerField(primary_key=True)
+    program = models.ForeignKey(
+        Program,
+        verbose_name="program",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    period = models.PositiveSmallIntegerField("periode (tahun)")
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="keluarga",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name="individu",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        verbose_name="kelurahan",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    priority_total = models.IntegerField("skor prioritas", default=0)
+    # [value, points] per component of pilar.programs.priority.COMPONENTS, flattened.
+    priority_pairs = ArrayField(
+        models.IntegerField(null=True), verbose_name="rincian skor", default=list, blank=True
+    )
+    amount = models.DecimalField(
+        "nilai manfaat (Rp)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    school_level = models.CharField("jenjang", max_length=5, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    # What the shared enrollment table and export read from every row.
+    status = EnrollmentStatus.CANDIDATE
+    reject_reason = ""
+    delivered_on = None
+    delivered_amount = None
+    evidence = None
+
+    class Meta:
+        verbose_name = "kandidat program"
+        verbose_name_plural = "kandidat program"
+        ordering = ["-priority_total", "pk"]
+        # The one index besides the primary key: the list's order within a period.
+        indexes = [
+            models.Index(
+                fields=["program", "period", "-priority_total", "id"],
+                name="programs_candidate_rank_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.period} kandidat #{self.pk}"
+
+    def get_status_display(self) -> str:
+        return EnrollmentStatus.CANDIDATE.label
+
+    @property
+    def priority_parts(self) -> dict:
+        """The parts as an enrollment stores them: {key: {"value", "points"}}."""
+        from pilar.programs.priority import parts_from_pairs
+
+        return parts_from_pairs(self.priority_pairs)

@@ -7,10 +7,14 @@ local aid to ranking, never the national desil.
 
 Every component's quantity is read from per-household aggregates joined once to
 the candidate rows (`scored_sql`: a GROUP BY per source table, not a subquery
-per row), so the whole candidate list is scored in one INSERT ... SELECT. Each enrollment stores
-`priority_parts = {key: {"value": quantity, "points": points}}` and
+per row), so the whole candidate list is scored in one INSERT ... SELECT. A
+candidate row stores `priority_pairs` = [value, points] per component, flattened
+in COMPONENTS order (an integer array: building a JSON object per row cost more
+than the rest of the scoring at 150,000 rows); an enrollment stores the same as
+`priority_parts = {key: {"value": quantity, "points": points}}` (`parts_from_pairs`).
 `priority_total` = the sum of the points; `explain()` turns the parts into
-Indonesian lines for the pages and the API.
+Indonesian lines for the pages and the API. COMPONENTS is append-only: stored
+arrays are read by position (regenerate candidate lists after a change).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ class Component:
     key: str
     label: str  # Indonesian, shown next to the points
     rule: str  # how the points are computed, in Indonesian
-    # SQL for the quantity over the aliases of `scored_sql` (h, mem, pov, rtlh, ppks)
+    # SQL for the quantity over the aliases of `scored_sql` (base, mem, pov, rtlh, ppks)
     # and for the points from the quantity `{v}`: our own text, never user input.
     value: str
     points: str
@@ -39,7 +43,7 @@ COMPONENTS: tuple[Component, ...] = (
         "desil",
         "Desil nasional",
         "desil 1 = 30 poin, tiap desil naik berkurang 3 poin; tanpa desil 0",
-        "h.desil",
+        "base.c_desil",
         "COALESCE(GREATEST(11 - {v}, 0) * 3, 0)",
     ),
     Component(
@@ -88,8 +92,8 @@ COMPONENTS: tuple[Component, ...] = (
         "waiting",
         "Lama terdaftar (bulan)",
         "1 poin per bulan sejak keluarga terdaftar, paling banyak 24",
-        "GREATEST(%(ref_months)s - (EXTRACT(YEAR FROM h.created_local) * 12 "
-        "+ EXTRACT(MONTH FROM h.created_local)), 0)::int",
+        "GREATEST(%(ref_months)s - (EXTRACT(YEAR FROM base.c_created AT TIME ZONE %(tz)s) * 12 "
+        "+ EXTRACT(MONTH FROM base.c_created AT TIME ZONE %(tz)s)), 0)::int",
         "LEAST({v}, 24)",
     ),
 )
@@ -99,11 +103,12 @@ BY_KEY = {c.key: c for c in COMPONENTS}
 
 def scored_sql(inner_sql: str, inner_params, reference_date) -> tuple[str, list]:
     """The candidate rows of `inner_sql` (columns c_household, c_person, c_village,
-    c_level, c_amount) with one `pv_<key>` column per component. The household
-    facts are aggregated once per candidate household and joined, instead of one
-    correlated subquery per row and component (35 s -> a few seconds for 150,000
-    persons). "Latest" assessment = the latest `assessed_on`, then the latest entry,
-    as `latest_per_household()`."""
+    c_level, c_amount, and the household's c_desil and c_created, read by the rule's
+    own join) with one `pv_<key>` column per component. The household facts are
+    aggregated once per candidate household and joined, instead of one correlated
+    subquery per row and component (35 s -> a few seconds for 150,000 persons).
+    "Latest" assessment = the latest `assessed_on`, then the latest entry, as
+    `latest_per_household()`."""
     from pilar.registry import choices as rc
 
     ref = reference_date
@@ -119,10 +124,6 @@ def scored_sql(inner_sql: str, inner_params, reference_date) -> tuple[str, list]
     sql = f"""
         WITH base AS ({inner_sql}),
         hh AS (SELECT DISTINCT c_household AS id FROM base),
-        h AS (
-            SELECT x.id, x.desil, (x.created_at AT TIME ZONE %(tz)s) AS created_local
-            FROM registry_household x JOIN hh ON hh.id = x.id
-        ),
         mem AS (
             SELECT p.household_id,
                    count(*) FILTER (WHERE p.birth_date <= %(elderly)s) AS elderly,
@@ -152,7 +153,6 @@ def scored_sql(inner_sql: str, inner_params, reference_date) -> tuple[str, list]
         SELECT base.c_household, base.c_person, base.c_village, base.c_level,
                base.c_amount, {columns}
         FROM base
-        JOIN h ON h.id = base.c_household
         LEFT JOIN mem ON mem.household_id = base.c_household
         LEFT JOIN pov ON pov.household_id = base.c_household
         LEFT JOIN rtlh ON rtlh.household_id = base.c_household
@@ -174,15 +174,23 @@ def scored_sql(inner_sql: str, inner_params, reference_date) -> tuple[str, list]
 
 
 def parts_sql(alias: str) -> tuple[str, str]:
-    """SQL (over the columns of `score_annotations()` in subquery `alias`) for the parts
-    JSON and the total. Keys are ours, never user text."""
+    """SQL (over the `pv_<key>` columns of `scored_sql` in subquery `alias`) for the
+    [value, points, ...] array of `priority_pairs` and for the total. Our own text,
+    never user input."""
     points = {c.key: c.points.format(v=f"{alias}.pv_{c.key}") for c in COMPONENTS}
-    pieces = ", ".join(
-        f"'{c.key}', jsonb_build_object('value', {alias}.pv_{c.key}, 'points', {points[c.key]})"
-        for c in COMPONENTS
-    )
+    pairs = ", ".join(f"{alias}.pv_{c.key}, {points[c.key]}" for c in COMPONENTS)
     total = " + ".join(f"({points[c.key]})" for c in COMPONENTS)
-    return f"jsonb_build_object({pieces})", f"({total})"
+    return f"ARRAY[{pairs}]::integer[]", f"({total})"
+
+
+def parts_from_pairs(pairs: list | None) -> dict:
+    """`priority_pairs` (a candidate row) as `priority_parts` (an enrollment row)."""
+    pairs = pairs or []
+    return {
+        c.key: {"value": pairs[2 * i], "points": pairs[2 * i + 1]}
+        for i, c in enumerate(COMPONENTS)
+        if 2 * i + 1 < len(pairs)
+    }
 
 
 def explain(parts: dict | None) -> list[dict]:

@@ -201,10 +201,21 @@ def _enrollment_qs(request, program: Program, tab: str):
     status = request.GET.get("status", "")
     if status in statuses:
         statuses = (status,)
+    if tab == "kandidat":
+        # Candidates live in their own table (decision 24) until they are proposed.
+        from pilar.programs.models import Candidate
+
+        qs = Candidate.objects.restrict(request.user, "view").filter(
+            program=program, period=program_period(program)
+        )
+    else:
+        qs = Enrollment.objects.restrict(request.user, "view").filter(
+            program=program, period=program_period(program), status__in=statuses
+        )
+    if tab == "penyaluran":
+        qs = _unpaid_filter(qs, _month_param(request.GET.get("belum_dibayar", "")))
     return (
-        Enrollment.objects.restrict(request.user, "view")
-        .filter(program=program, period=program_period(program), status__in=statuses)
-        .search(request.GET.get("q", ""))
+        qs.search(request.GET.get("q", ""))
         .select_related("household", "person", "village__district")
         .order_by("-priority_total", "pk")
     )
@@ -229,6 +240,84 @@ def _with_heads(rows) -> list:
     return rows
 
 
+def _month_param(raw: str):
+    """'2026-03' (a month input's value) -> date(2026, 3, 1); None when empty or
+    not a month."""
+    import datetime as dt
+
+    raw = (raw or "").strip()
+    try:
+        year, month = raw.split("-")[:2]
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def _unpaid_filter(qs, month):
+    """Enrollments not paid yet for `month` (all when None): the list staff pay."""
+    if month is None:
+        return qs
+    from django.db.models import Exists, OuterRef
+
+    from pilar.programs.models import Delivery
+
+    return qs.exclude(
+        Exists(Delivery.objects.filter(enrollment_id=OuterRef("pk"), period_month=month))
+    )
+
+
+MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def _with_deliveries(rows, program: Program | None = None) -> list:
+    """Each enrollment's deliveries (`e.delivery_list`) and their summary (`e.paid`:
+    count, total, months), in one query; for a monthly program also one mark per
+    month of the period (`e.month_marks`: paid or not) and `e.paid_values`."""
+    from pilar.programs import enrollment as en
+
+    months = en.period_months(program) if program and en.is_monthly(program) else []
+    by_id = en.deliveries_for([e.pk for e in rows])
+    if program is not None and program.benefit_type == "bedah_rumah" and not program.is_national:
+        # Delivered by the renovation's handover: the row links to its work instead.
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects(rows, "renovation")
+    for e in rows:
+        e.delivery_list = by_id.get(e.pk, [])
+        e.paid = en.delivery_summary(e.delivery_list)
+        for d in e.delivery_list:
+            d.month_label = en.month_label(d.period_month) if d.period_month else ""
+        by_month = {d.period_month: d for d in e.delivery_list if d.period_month}
+        e.paid_values = {f"{m:%Y-%m}" for m in by_month}
+        e.month_marks = [
+            {"short": MONTH_SHORT[m.month - 1], "label": en.month_label(m), "paid": by_month.get(m)}
+            for m in months
+        ]
+    return rows
+
+
+def _delivery_context(request, program: Program, tab: str) -> dict:
+    """What the delivery tab needs: the program's months (monthly programs), the
+    month filtered on, and the budget split into paid and committed."""
+    from pilar.core.dates import today
+    from pilar.programs import enrollment as en
+
+    if tab != "penyaluran":
+        return {}
+    monthly = en.is_monthly(program)
+    months = en.period_months(program) if monthly else []
+    current = en.month_start(today())
+    return {
+        "monthly": monthly,
+        # Bedah Rumah: delivered by the renovation's handover (pilar.renovations).
+        "via_handover": program.benefit_type == "bedah_rumah" and not program.is_national,
+        "months": [(f"{m:%Y-%m}", en.month_label(m)) for m in months],
+        "default_month": f"{current:%Y-%m}" if current in months else "",
+        "unpaid": request.GET.get("belum_dibayar", "") if monthly else "",
+        "today": today().isoformat(),
+    }
+
+
 @people_required
 def enrollment_list(request, pk: int, tab: str = "kandidat"):
     from pilar.programs import enrollment as en
@@ -247,14 +336,21 @@ def enrollment_list(request, pk: int, tab: str = "kandidat"):
             "tab": tab,
             "tabs": [(key, label) for key, (label, _) in ENROLLMENT_TABS.items()],
             "page": page,
-            "rows": _with_heads(list(page.object_list)),
+            "rows": _rows_for(tab, list(page.object_list), program),
             "q": request.GET.get("q", ""),
             "can_manage": actions.may_manage(request.user),
             "period": en.program_period(program),
+            "generation": en.last_generation(program) if tab == "kandidat" else None,
             "quota": en.quota_usage(program),
             "budget": en.budget_usage(program),
+            **_delivery_context(request, program, tab),
         },
     )
+
+
+def _rows_for(tab: str, rows: list, program: Program) -> list:
+    rows = _with_heads(rows)
+    return _with_deliveries(rows, program) if tab == "penyaluran" else rows
 
 
 def _enrollment_columns() -> list[Column]:
@@ -268,10 +364,25 @@ def _enrollment_columns() -> list[Column]:
         Column("Skor prioritas", lambda e: e.priority_total, kind=INT),
         Column("Rincian skor", lambda e: e.parts_text, width=60),
         Column("Nilai (Rp)", lambda e: e.amount, kind=DECIMAL),
-        Column("Tanggal salur", lambda e: e.delivered_on and e.delivered_on.isoformat()),
-        Column("Nilai disalurkan (Rp)", lambda e: e.delivered_amount, kind=DECIMAL),
+        Column("Jumlah penyaluran", lambda e: _paid(e)["count"], kind=INT),
+        Column("Bulan dibayar", lambda e: _paid(e)["months_text"], width=40),
+        Column("Total disalurkan (Rp)", lambda e: _paid(e)["total"], kind=DECIMAL),
+        Column(
+            "Tanggal salur terakhir",
+            lambda e: getattr(e, "delivered_on", None) and e.delivered_on.isoformat(),
+        ),
+        Column(
+            "Nilai salur terakhir (Rp)",
+            lambda e: getattr(e, "delivered_amount", None),
+            kind=DECIMAL,
+        ),
         Column("Alasan penolakan", lambda e: e.reject_reason, width=30),
     ]
+
+
+def _paid(e) -> dict:
+    """The delivery summary of an exported row (none on the candidate tab)."""
+    return getattr(e, "paid", None) or {"count": None, "total": None, "months_text": ""}
 
 
 def _masked_id(e) -> str:
@@ -286,13 +397,21 @@ def enrollment_export(request, pk: int, tab: str, fmt: str):
     if tab not in ENROLLMENT_TABS or fmt not in ("xlsx", "csv"):
         raise Http404
     rows = _with_heads(list(_enrollment_qs(request, program, tab)))
+    if tab != "kandidat":
+        rows = _with_deliveries(rows)
     log_access(
         user=request.user,
         action=AccessAction.EXPORT,
         object_type="programs.enrollments",
         object_id=str(program.pk),
         request=request,
-        extra={"tab": tab, "q": request.GET.get("q", ""), "format": fmt, "count": len(rows)},
+        extra={
+            "tab": tab,
+            "q": request.GET.get("q", ""),
+            "belum_dibayar": request.GET.get("belum_dibayar", ""),
+            "format": fmt,
+            "count": len(rows),
+        },
     )
     return download_response(
         fmt, _enrollment_columns(), rows, name=f"kepesertaan-{program.code}", sheet_name="Peserta"
@@ -303,9 +422,9 @@ def enrollment_export(request, pk: int, tab: str, fmt: str):
 @require_POST
 def enrollment_action(request, pk: int, tab: str):
     """One form endpoint for the tabs' buttons: generate, propose, approve, reject,
-    deliver. Errors come back as messages; nothing is half-applied (actions)."""
-    import datetime as dt
-
+    deliver (one enrollment), deliver_month (the selected ones, one month of a
+    monthly program), complete. Errors come back as messages; nothing is
+    half-applied (actions)."""
     from pilar.programs import enrollment as en
     from pilar.programs.models import Enrollment
 
@@ -333,26 +452,60 @@ def enrollment_action(request, pk: int, tab: str):
                 Enrollment.objects.restrict(request.user, "view").filter(program=program),
                 pk=int(request.POST.get("enrollment") or 0),
             )
-            raw_day = request.POST.get("delivered_on") or ""
-            try:
-                day = dt.date.fromisoformat(raw_day) if raw_day else None
-            except ValueError:
-                day = None
-            en.deliver(
+            raw_month = request.POST.get("period_month", "")
+            row = en.deliver(
                 row,
                 acting_user=request.user,
-                delivered_on=day,
+                delivered_on=_day_param(request.POST.get("delivered_on", "")),
                 amount=request.POST.get("amount"),
                 amount_reason=request.POST.get("amount_reason", ""),
                 note=request.POST.get("note", ""),
                 evidence=request.FILES.get("evidence"),
                 complete=bool(request.POST.get("complete")),
+                month=_month_param(raw_month) if raw_month else None,
             )
-            messages.success(request, "Penyaluran dicatat.")
+            paid = row.delivery.period_month  # type: ignore[attr-defined]
+            messages.success(
+                request,
+                f"Penyaluran bulan {en.month_label(paid)} dicatat."
+                if paid
+                else "Penyaluran dicatat.",
+            )
+        elif op == "deliver_month":
+            month = _month_param(request.POST.get("period_month", ""))
+            n = en.deliver_month(
+                program,
+                ids,
+                acting_user=request.user,
+                month=month,
+                delivered_on=_day_param(request.POST.get("delivered_on", "")),
+                note=request.POST.get("note", ""),
+                evidence=request.FILES.get("evidence"),
+            )
+            assert month is not None
+            messages.success(
+                request, f"Penyaluran bulan {en.month_label(month)} dicatat: {n} peserta."
+            )
+        elif op == "complete":
+            n = en.complete_many(program, ids, acting_user=request.user)
+            messages.success(request, f"{n} kepesertaan diselesaikan.")
         else:
             raise Http404
     except InvalidInput as exc:
         for msgs in exc.errors.values():
             for m in msgs:
                 messages.error(request, m)
-    return redirect("programs:enrollments", pk=program.pk, tab=tab)
+    response = redirect("programs:enrollments", pk=program.pk, tab=tab)
+    back = _month_param(request.POST.get("belum_dibayar", ""))
+    if back is not None:  # keep the "not paid for month X" list being worked through
+        response["Location"] += f"?belum_dibayar={back:%Y-%m}"
+    return response
+
+
+def _day_param(raw: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None

@@ -324,3 +324,23 @@ class HousingSurvey(models.Model):
     @property
     def area_per_person(self) -> float:
         return float(self.floor_area_m2) / max(self.occupants, 1)
+
+
+# The state of the house a survey records (block III), in the instrument's order:
+# the fields a field report proposes and a Bedah Rumah handover re-records.
+SURVEY_FIELDS = (
+    "house_ownership",
+    "land_status",
+    "floor_material",
+    "floor_condition",
+    "wall_material",
+    "wall_condition",
+    "roof_material",
+    "roof_condition",
+    "floor_area_m2",
+    "occupants",
+    "water_source",
+    "lighting_source",
+    "toilet",
+    "cooking_fuel",
+)

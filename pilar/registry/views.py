@@ -29,6 +29,8 @@ from pilar.core.errors import InvalidInput
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
+from pilar.programs.participation import for_household as enrollments_for_household
+from pilar.programs.participation import for_person as enrollments_for_person
 from pilar.registry import actions
 from pilar.registry.choices import Disability, LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, households_for
@@ -217,6 +219,7 @@ def household_detail(request, pk: int):
             "can_write": can_write(user, household),
             "reports": reports_touching(user, household=household),
             "report_link": _report_link(user, household),
+            "enrollments": enrollments_for_household(household),
         },
     )
 
@@ -254,6 +257,7 @@ def person_detail(request, pk: int):
             "can_write": can_write(user, person.household),
             "reports": reports_touching(user, person=person),
             "report_link": _report_link(user, person.household),
+            "enrollments": enrollments_for_person(person),
         },
     )
 

@@ -9,7 +9,6 @@ notifications it causes, in the same transaction.
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from pilar.accounts.choices import Role
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
+from pilar.core.images import BadImage, read_image
 from pilar.regions.deployment import normalize_code
 from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household
@@ -43,7 +43,6 @@ from pilar.submissions.proposals import proposals, touched_person_ids
 
 Status = choices.Status
 DECIDER_ROLES = {Role.ADMIN, Role.DINSOS}
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 # Who may do what ---------------------------------------------------------------------
@@ -171,8 +170,6 @@ class PhotoFile:
 
 def _read_photos(declared: list[dict], files, known: set[str]) -> list[PhotoFile]:
     """Check every declared photo not already stored: present, an image, not too large."""
-    from PIL import Image, UnidentifiedImageError
-
     errors: list[str] = []
     out: list[PhotoFile] = []
     limit = settings.PILAR_REPORT_PHOTO_MAX_BYTES
@@ -185,24 +182,12 @@ def _read_photos(declared: list[dict], files, known: set[str]) -> list[PhotoFile
         if upload is None:
             errors.append(f"Berkas foto '{label}' tidak ikut terkirim. Kirim ulang laporan.")
             continue
-        if upload.size > limit:
-            errors.append(
-                f"Foto '{label}' terlalu besar ({upload.size // 1024} KB; maksimal "
-                f"{limit // 1024} KB). Perkecil foto lalu kirim lagi."
-            )
-            continue
-        content = upload.read()
         try:
-            with Image.open(io.BytesIO(content)) as image:
-                image.verify()
-                kind, (width, height) = image.format, image.size
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            errors.append(f"Berkas '{label}' bukan foto yang dapat dibaca (JPEG, PNG atau WebP).")
+            image = read_image(upload, label, limit)
+        except BadImage as exc:
+            errors.append(str(exc))
             continue
-        if kind not in IMAGE_TYPES:
-            errors.append(f"Berkas '{label}' harus berupa foto JPEG, PNG atau WebP.")
-            continue
-        out.append(PhotoFile(photo, content, IMAGE_TYPES[kind], width, height))
+        out.append(PhotoFile(photo, image.content, image.content_type, image.width, image.height))
     if errors:
         raise InvalidInput({"evidence.photos": errors})
     return out

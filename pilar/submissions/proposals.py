@@ -14,7 +14,7 @@ from typing import Any
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry import choices as reg
 from pilar.registry.identity import mask
-from pilar.registry.models import Household, HousingSurvey, Person
+from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey, Person
 from pilar.submissions import choices
 from pilar.submissions.paths import norm
 
@@ -49,22 +49,6 @@ PERSON_LABELS = {
     "life_status": "Status kehidupan",
     "reason": "Alasan",
 }
-SURVEY_FIELDS = [
-    "house_ownership",
-    "land_status",
-    "floor_material",
-    "floor_condition",
-    "wall_material",
-    "wall_condition",
-    "roof_material",
-    "roof_condition",
-    "floor_area_m2",
-    "occupants",
-    "water_source",
-    "lighting_source",
-    "toilet",
-    "cooking_fuel",
-]
 SURVEY_LABELS = {
     name: str(HousingSurvey._meta.get_field(name).verbose_name).capitalize()  # type: ignore[union-attr]
     for name in SURVEY_FIELDS

@@ -53,3 +53,27 @@ def add_class(bound_field, css: str):
 def dash(value):
     """'-' for empty values, so table cells never look broken."""
     return "-" if value in (None, "", []) else value
+
+
+@register.filter
+def rupiah(value):
+    """Rp15.000.000: whole rupiah with dots, '-' when empty."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return "-"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    sign = "-" if number < 0 else ""
+    return sign + "Rp" + f"{abs(number):,.0f}".replace(",", ".")
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -15,7 +15,14 @@ from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.programs import enrollment as en
 from pilar.programs.choices import EnrollmentStatus as S
-from pilar.programs.models import Enrollment, EnrollmentStep, Program, ProgramQuota
+from pilar.programs.models import (
+    Candidate,
+    CandidateGeneration,
+    Enrollment,
+    EnrollmentStep,
+    Program,
+    ProgramQuota,
+)
 from pilar.programs.tests.factories import household, poverty, rtlh
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +54,7 @@ def test_candidates_generated_ranked_with_parts(dinsos, terang):
     poverty(dinsos, poorer, poor=True)
     result = en.generate_candidates(terang, acting_user=dinsos)
     assert result["created"] == 2 and result["period"] == 2026
-    rows = list(Enrollment.objects.filter(program=terang))
+    rows = list(Candidate.objects.filter(program=terang))
     assert [e.household_id for e in rows] == [poorer.pk, richer.pk]  # ranked by total
     top = rows[0]
     assert top.status == S.CANDIDATE and top.village_id == VILLAGE_A
@@ -63,6 +70,136 @@ def test_candidates_generated_ranked_with_parts(dinsos, terang):
     again = en.generate_candidates(terang, acting_user=dinsos)
     assert again == {"created": 1, "removed": 1, "period": 2026}
     assert Enrollment.objects.filter(program=terang, household=poorer).count() == 1
+    assert list(Candidate.objects.filter(program=terang).values_list("household", flat=True)) == [
+        richer.pk
+    ]
+    # Each generation is logged: who, when, with which rule, how many.
+    logs = list(CandidateGeneration.objects.filter(program=terang).order_by("pk"))
+    assert [(g.created, g.removed, g.period) for g in logs] == [(2, 0, 2026), (1, 1, 2026)]
+    assert {g.generated_by_id for g in logs} == {dinsos.pk}
+    assert logs[0].rule == terang.rule and logs[0].generated_at is not None
+    assert en.last_generation(terang) == logs[1]
+
+
+def test_candidates_have_no_row_history_until_proposed(dinsos, terang):
+    """Candidates are a working list: no Enrollment row and no history event until
+    proposed; proposing creates the Enrollment with the candidate's id, its parts, an
+    insert event and a step from candidate to proposed."""
+    events = Enrollment.pgh_event_model.objects  # type: ignore[attr-defined]
+    poorer = household(dinsos, VILLAGE_A, desil=1)
+    household(dinsos, VILLAGE_B, desil=3)
+    en.generate_candidates(terang, acting_user=dinsos)
+    assert Candidate.objects.filter(program=terang).count() == 2
+    assert not Enrollment.objects.exists() and not events.exists()
+    cand = Candidate.objects.get(program=terang, household=poorer)
+    assert en.propose(terang, [cand.pk], acting_user=dinsos, note="musyawarah RW") == 1
+    e = Enrollment.objects.get(pk=cand.pk)
+    assert (e.program_id, e.period, e.household_id, e.village_id) == (
+        terang.pk,
+        2026,
+        poorer.pk,
+        VILLAGE_A,
+    )
+    assert e.status == S.PROPOSED and e.amount == Decimal("1000000")
+    assert e.priority_total == cand.priority_total and e.priority_parts == cand.priority_parts
+    assert e.priority_parts["desil"] == {"value": 1, "points": 30}
+    assert list(events.filter(pgh_obj_id=e.pk).values_list("pgh_label", "status")) == [
+        ("insert", S.PROPOSED)
+    ]
+    assert list(e.steps.values_list("action", "from_status", "to_status", "note")) == [
+        ("usul", S.CANDIDATE, S.PROPOSED, "musyawarah RW")
+    ]
+    assert not Candidate.objects.filter(pk=cand.pk).exists()
+    # Approving it afterwards writes its history as any enrollment.
+    en.approve(terang, [e.pk], acting_user=dinsos)
+    assert events.filter(pgh_obj_id=e.pk, pgh_label="update", status=S.APPROVED).exists()
+
+
+def test_regeneration_never_touches_enrollments(dinsos, terang):
+    rows = {
+        name: household(dinsos, VILLAGE_A, desil=d)
+        for name, d in (("proposed", 1), ("approved", 2), ("rejected", 3), ("listed", 4))
+    }
+    en.generate_candidates(terang, acting_user=dinsos)
+    ids = {
+        name: Candidate.objects.get(program=terang, household=hh).pk for name, hh in rows.items()
+    }
+    en.propose(terang, [ids["proposed"], ids["approved"], ids["rejected"]], acting_user=dinsos)
+    en.approve(terang, [ids["approved"]], acting_user=dinsos)
+    en.reject(terang, [ids["rejected"]], acting_user=dinsos, reason="Data ganda")
+    before = list(Enrollment.objects.order_by("pk").values())
+    result = en.generate_candidates(terang, acting_user=dinsos)
+    assert result == {"created": 1, "removed": 1, "period": 2026}
+    assert list(Enrollment.objects.order_by("pk").values()) == before
+    # Only the household never proposed is listed again (a rejected one is not relisted).
+    assert list(Candidate.objects.filter(program=terang).values_list("household", flat=True)) == [
+        rows["listed"].pk
+    ]
+
+
+def test_propose_refuses_stale_or_already_proposed(dinsos, terang):
+    household(dinsos, VILLAGE_A, desil=1)
+    household(dinsos, VILLAGE_A, desil=2)
+    en.generate_candidates(terang, acting_user=dinsos)
+    first, second = Candidate.objects.filter(program=terang)
+    en.propose(terang, [first.pk], acting_user=dinsos)
+    with pytest.raises(InvalidInput) as exc:  # one proposed already: nothing done
+        en.propose(terang, [first.pk, second.pk], acting_user=dinsos)
+    assert exc.value.codes == {"__all__": "stale"}
+    assert "berstatus diusulkan" in exc.value.message
+    assert Candidate.objects.filter(pk=second.pk).exists()
+    # A regeneration gives the listed rows new ids: the old page's ids are refused.
+    en.generate_candidates(terang, acting_user=dinsos)
+    with pytest.raises(InvalidInput) as exc:
+        en.propose(terang, [second.pk], acting_user=dinsos)
+    assert "tidak ditemukan" in exc.value.message
+    assert Enrollment.objects.filter(program=terang).count() == 1
+    with pytest.raises(InvalidInput):
+        en.propose(terang, [], acting_user=dinsos)
+
+
+def test_propose_never_enrolls_twice(dinsos, terang):
+    """An enrollment written around the actions after the list was made: proposing the
+    stale candidate is refused by the database's unique constraint, nothing changes."""
+    hh = household(dinsos, VILLAGE_A, desil=1)
+    en.generate_candidates(terang, acting_user=dinsos)
+    cand = Candidate.objects.get(program=terang, household=hh)
+    Enrollment.objects.create(
+        program=terang, period=2026, household=hh, village_id=VILLAGE_A, status=S.APPROVED
+    )
+    with pytest.raises(InvalidInput) as exc:
+        en.propose(terang, [cand.pk], acting_user=dinsos)
+    assert exc.value.codes == {"__all__": "twice"}
+    assert Candidate.objects.filter(pk=cand.pk).exists()
+    assert Enrollment.objects.filter(program=terang, household=hh).count() == 1
+    assert not EnrollmentStep.objects.exists()
+
+
+def test_person_program_scores_each_pupil(dinsos):
+    from pilar.programs.tests.factories import child, head
+
+    cerdas = Program.objects.get(code="tangerang-cerdas")
+    cerdas.year = 2026
+    cerdas.save()
+    hh = household(
+        dinsos,
+        VILLAGE_A,
+        desil=2,
+        members=[
+            head(),
+            child("Ani", "2012-04-01", "sd", sex="P"),
+            child("Bayu", "2014-02-02", "sd"),
+        ],
+    )
+    en.generate_candidates(cerdas, acting_user=dinsos)
+    rows = list(Candidate.objects.filter(program=cerdas, household=hh))
+    assert {e.person.name for e in rows} == {"Ani", "Bayu"}
+    for e in rows:
+        assert len(e.priority_pairs) == 2 * len(en.priority.COMPONENTS)
+        assert e.priority_total == sum(p["points"] for p in e.priority_parts.values())
+        # Household facts, shared by the pupils of one household.
+        assert e.priority_parts["desil"] == {"value": 2, "points": 27}
+        assert e.priority_parts["children"] == {"value": 2, "points": 4}
 
 
 def test_priority_parts_count_members(dinsos, terang):
@@ -76,7 +213,7 @@ def test_priority_parts_count_members(dinsos, terang):
     hh = household(dinsos, VILLAGE_A, desil=3, members=members)
     rtlh(dinsos, hh, bad=True)
     en.generate_candidates(terang, acting_user=dinsos)
-    e = Enrollment.objects.get(program=terang, household=hh)
+    e = Candidate.objects.get(program=terang, household=hh)
     assert e.priority_parts["elderly"] == {"value": 1, "points": 3}
     assert e.priority_parts["rtlh"]["value"] >= 1
     assert e.priority_parts["rtlh"]["points"] == 5 * e.priority_parts["rtlh"]["value"]
@@ -100,28 +237,38 @@ def test_generation_refused_without_rule_and_for_others(dinsos, psm_a, terang):
 def test_never_twice_in_a_period(dinsos, terang):
     hh = household(dinsos, VILLAGE_A, desil=2)
     first = en.enroll(terang, acting_user=dinsos, household=hh)
-    with pytest.raises(InvalidInput) as exc:
+    # Added by hand, scored like a generated candidate.
+    assert first.status == S.CANDIDATE and first.priority_parts["desil"]["points"] == 27
+    with pytest.raises(InvalidInput) as exc:  # already listed
         en.enroll(terang, acting_user=dinsos, household=hh)
     assert (
         exc.value.message
         == "Keluarga ini sudah terdaftar pada program ini untuk periode yang sama."
     )
+    en.propose(terang, [first.pk], acting_user=dinsos)
+    with pytest.raises(InvalidInput):  # already proposed
+        en.enroll(terang, acting_user=dinsos, household=hh)
     # The database refuses it too (a second row written around the action).
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrollment.objects.create(
             program=terang, period=2026, household=hh, village_id=VILLAGE_A, status=S.PROPOSED
         )
+    # A generation does not list it again.
+    assert en.generate_candidates(terang, acting_user=dinsos)["created"] == 0
     # Once rejected, the place is free again; another period is another place.
-    en.propose(terang, [first.pk], acting_user=dinsos)
     en.reject(terang, [first.pk], acting_user=dinsos, reason="Pindah domisili")
-    assert en.enroll(terang, acting_user=dinsos, household=hh).status == S.CANDIDATE
+    again = en.enroll(terang, acting_user=dinsos, household=hh)
+    assert again.status == S.CANDIDATE and again.pk != first.pk
+    en.propose(terang, [again.pk], acting_user=dinsos)
+    assert Enrollment.objects.get(pk=again.pk).status == S.PROPOSED
     Enrollment.objects.create(program=terang, period=2027, household=hh, village_id=VILLAGE_A)
 
 
 def _proposed(dinsos, program, households):
     rows = [en.enroll(program, acting_user=dinsos, household=h) for h in households]
     en.propose(program, [e.pk for e in rows], acting_user=dinsos, note="musyawarah")
-    return rows
+    # The enrollments keep the candidates' ids.
+    return [Enrollment.objects.get(pk=e.pk) for e in rows]
 
 
 def test_approve_within_quota_all_or_none(dinsos, terang):
@@ -268,14 +415,20 @@ def test_school_level_amount(dinsos):
         ],
     )
     en.generate_candidates(cerdas, acting_user=dinsos)
-    rows = {e.person.name: e for e in Enrollment.objects.filter(program=cerdas, household=hh)}
+    rows = {e.person.name: e for e in Candidate.objects.filter(program=cerdas, household=hh)}
     assert rows["Ani"].school_level == "SMP" and rows["Ani"].amount == Decimal("100000")
     assert rows["Bayu"].school_level == "SD" and rows["Bayu"].amount == Decimal("80000")
     en.propose(cerdas, [rows["Ani"].pk], acting_user=dinsos)
     en.approve(cerdas, [rows["Ani"].pk], acting_user=dinsos)
+    ani = Enrollment.objects.get(pk=rows["Ani"].pk)
+    assert (ani.person_id, ani.school_level, ani.amount) == (
+        rows["Ani"].person_id,
+        "SMP",
+        Decimal("100000"),
+    )
     with pytest.raises(InvalidInput) as exc:  # the SD amount for an SMP pupil
         en.deliver(
-            rows["Ani"],
+            ani,
             acting_user=dinsos,
             delivered_on=datetime.date(2026, 1, 5),
             amount="80000",

@@ -106,3 +106,21 @@ def test_staff_see_beneficiaries_in_their_area(client, setup, psm_a, dinsos):
     item = next(i for i in body["items"] if i["id"] == setup["rows"][0].pk)
     assert item["nik"] == setup["hh_a"].members.get(relation="kepala").nik
     assert item["priority_parts"][0]["key"] == "desil"
+
+
+def test_partner_grant_opens_a_program_of_another_agency_name(client, setup):
+    """Agency names are free text: an explicit grant works whatever the names say,
+    and spacing or case in the partner's agency name do not matter."""
+    partner = setup["partner"]
+    other = setup["other"]
+    url = f"/api/v1/programs/{other.pk}/beneficiaries"
+    assert get(client, partner, url).status_code == 404
+    PartnerAccess.objects.create(user=partner, program=other)
+    body = get(client, partner, url).json()
+    assert body["count"] == 1 and all("*" in i["nik"] for i in body["items"])
+    listed = get(client, partner, "/api/v1/programs/beneficiaries").json()
+    assert {i["program_id"] for i in listed["items"]} == {setup["terang"].pk, other.pk}
+    spaced = make_user("mitra-spasi", Role.MITRA)
+    spaced.organization = "  " + PERKIM.upper().replace(" ", "  ") + " "
+    spaced.save()
+    assert get(client, spaced, "/api/v1/programs/beneficiaries").json()["count"] == 2

@@ -64,6 +64,11 @@ class Command(BaseCommand):
             assessed = seed_assessments()
             if assessed:
                 out.write(f"  {assessed} keluarga diberi asesmen demo (kemiskinan dan RTLH).")
+            from pilar.renovations.demo import seed as seed_renovations
+
+            renovated = seed_renovations()
+            if renovated:
+                out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
         call_command("collectstatic", interactive=False, verbosity=0)
 
         from pilar.regions.deployment import districts, villages

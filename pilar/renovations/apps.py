@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RenovationsConfig(AppConfig):
+    name = "pilar.renovations"
+    verbose_name = "Bedah Rumah"
