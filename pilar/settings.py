@@ -205,6 +205,7 @@ PILAR_RTLH_M2_PER_PERSON = Decimal(env_str("PILAR_RTLH_M2_PER_PERSON", "7.2"))
 # An import adding at least this many rows (and half a table's size) loads that table
 # with its secondary indexes dropped and rebuilt, locking it meanwhile (operations.md).
 PILAR_IMPORT_BULK_MIN_ROWS = env_int("PILAR_IMPORT_BULK_MIN_ROWS", 50_000)
+PILAR_IMPORT_WORKERS = env_int("PILAR_IMPORT_WORKERS", 0)  # row-check processes; 0 = auto
 # Uploads (the import form) must not be held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

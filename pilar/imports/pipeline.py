@@ -16,8 +16,10 @@ apply_batch
     row by row (``pilar.imports.bulkload``).
 
 Speed (``benchmarks/RESULTS.md``): rows are checked by ``RowChecker.check_line`` (cached
-per distinct cell value) and COPYed as text; the apply draws every new id up front into
-a temp table of the batch's rows (``import_rows``) rather than updating staging.
+per distinct cell value) and COPYed as text, by worker processes for a big file
+(``parallel``, ``PILAR_IMPORT_WORKERS``) with the same result as in one process; the
+apply draws every new id up front into a temp table of the batch's rows
+(``import_rows``) rather than updating staging.
 
 Matching an import row to a registered person (so importing a file twice creates
 nothing the second time): by NIK; else by ``id_sumber``; else, in the household with
@@ -47,7 +49,7 @@ from pilar.audit.bulk import (
     write_events,
 )
 from pilar.core.dates import today
-from pilar.imports import bulkload
+from pilar.imports import bulkload, parallel
 from pilar.imports.columns import map_headers
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem, StagedRow
 from pilar.imports.readers import DEFAULT_MAX_BYTES, FileProblem, Table, read_table
@@ -273,7 +275,8 @@ def _check(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> Import
     timings: dict[str, float] = {}
     started = time.monotonic()
     with connection.cursor() as cursor:
-        _copy_rows(cursor, _STAGED, STAGED_COLUMNS, staged_lines())
+        if not _stage_in_workers(cursor, table, checker, batch, writer, problems, counts):
+            _copy_rows(cursor, _STAGED, STAGED_COLUMNS, staged_lines())
     timings["read, check rows, COPY"] = round(time.monotonic() - started, 2)
     if "file_problem" in counts:
         StagedRow.objects.filter(batch=batch).delete()
@@ -316,6 +319,45 @@ def _check(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> Import
     batch.stage = ""
     batch.save()
     return batch
+
+
+def _stage_in_workers(cursor, table, checker, batch, writer, problems, counts) -> bool:
+    """Read, check and stage the rows in worker processes (``parallel``) when the file is
+    big enough; False when the caller must do it in this process (including after a
+    ``Fallback``, whose partly staged rows are removed here)."""
+    if not parallel.usable(table, batch.rows_total):
+        return False
+    check = parallel.ParallelCheck(
+        table, checker, str(batch.pk), progress=lambda rows: writer.update(done=rows)
+    )
+    stopped: list[Exception] = []
+
+    def blocks() -> Iterator[str]:
+        # Caught here so that the COPY ends normally (an aborted COPY would abort the
+        # surrounding transaction too).
+        try:
+            yield from check.blocks()
+        except (parallel.Fallback, FileProblem) as exc:
+            stopped.append(exc)
+
+    _copy_blocks(cursor, _STAGED, STAGED_COLUMNS, blocks())
+    if stopped and isinstance(stopped[0], parallel.Fallback):
+        log.info("import %s: checked in one process (%s)", batch.pk, stopped[0])
+        cursor.execute(f"DELETE FROM {_STAGED} WHERE batch_id = %s", [batch.pk])
+        return False
+    if stopped:
+        counts["file_problem"] = stopped[0].message  # type: ignore[attr-defined]
+    problems.extend(check.problems)
+    counts["rows"] = check.rows
+    counts["error_rows"] = check.error_rows
+    return True
+
+
+def _copy_blocks(cursor, table: str, columns: tuple[str, ...], blocks: Iterator[str]) -> None:
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with cursor.copy(sql) as copy:
+        for block in blocks:
+            copy.write(block)
 
 
 def _whole_file_checks(cursor, batch_id: int) -> None:

@@ -3,10 +3,12 @@
 ``read_table(path)`` looks at the file's content, never its name: offices rename files,
 and a PNG or an old ``.xls`` saved as ``.csv`` must get a clear reason, not a traceback.
 
-- XLSX: a zip holding ``xl/workbook.xml``, read with python-calamine. The first worksheet
-  with a recognisable header row (``columns.find_header_row``) is used; cell values are
-  kept as calamine gives them (a NIK typed as a number arrives as a float, and
-  ``values.parse_id_number`` decides whether it kept its digits).
+- XLSX: a zip holding ``xl/workbook.xml``, streamed row by row from the worksheet's XML
+  by ``pilar.imports.xlsx`` (never the whole sheet in memory), with python-calamine for
+  a workbook that reader does not handle. The first worksheet with a recognisable header
+  row (``columns.find_header_row``) is used; cell values are those python-calamine gives
+  (a NIK typed as a number arrives as a float, and ``values.parse_id_number`` decides
+  whether it kept its digits; a date-styled number arrives as a date).
 - CSV: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode Text"), else
   Windows-1252 (Excel's "CSV" on an Indonesian Windows). The delimiter is one of
   ``;`` (Excel with Indonesian regional settings), ``,`` or tab; ``csv.Sniffer`` proposes
@@ -27,7 +29,7 @@ import csv
 import datetime
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,6 +188,34 @@ def read_table(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
 # --- XLSX -----------------------------------------------------------------------------
 
 
+class _XlsxStreamRows(_Rows):
+    """Rows of a worksheet read by ``xlsx.SheetReader`` (numbered by their ``r``), each
+    at least as wide as the header row, as calamine's rows are."""
+
+    def __init__(self, sheet: Any, header_index: int, width: int) -> None:
+        super().__init__(header_index)
+        self.sheet = sheet
+        self.width = width
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.clean(self.sheet.rows())
+
+    def clean(self, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Row]:
+        """The data rows among parsed rows: below the header, not blank, cells cleaned."""
+        header_row = self.header_index + 1
+        width = self.width
+        for number, raw in rows:
+            if number <= header_row:
+                continue
+            cells = [
+                None if type(cell) is str and (not cell or cell.isspace()) else cell for cell in raw
+            ]
+            if cells.count(None) != len(cells):
+                if len(cells) < width:
+                    cells.extend([None] * (width - len(cells)))
+                yield number, cells
+
+
 def _read_xlsx(path: str) -> Table:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -196,6 +226,39 @@ def _read_xlsx(path: str) -> Table:
         # Another zip (an .ods, a .docx, an archive of CSVs): not something we read.
         raise FileProblem(MESSAGE_NOT_READABLE)
 
+    from pilar.imports import xlsx
+
+    try:
+        workbook = xlsx.Workbook(path)
+    except xlsx.Unsupported:
+        return _read_xlsx_calamine(path)
+    sheets = [name for name, _ in workbook.worksheets]
+    any_data = False
+    for position, (name, member) in enumerate(workbook.worksheets):
+        sheet = workbook.sheet(member)
+        first: list[list[Cell]] = [[] for _ in range(HEADER_SCAN_ROWS)]
+        for number, cells in sheet.rows():
+            if number > HEADER_SCAN_ROWS:
+                break
+            if number >= 1:
+                first[number - 1] = [_clean(cell) for cell in cells]
+        any_data = any_data or any(not _blank(row) for row in first)
+        header_index = find_header_row(first, max_scan=HEADER_SCAN_ROWS)
+        if header_index is None:
+            continue
+        return Table(
+            format="xlsx",
+            headers=[_header_text(cell) for cell in first[header_index]],
+            header_row_number=header_index + 1,
+            rows=_XlsxStreamRows(sheet, header_index, len(first[header_index])),
+            sheet_name=name,
+            unused_sheets=sheets[:position] + sheets[position + 1 :],
+        )
+    raise FileProblem(MESSAGE_NO_HEADER if any_data else MESSAGE_EMPTY)
+
+
+def _read_xlsx_calamine(path: str) -> Table:
+    """A workbook the streaming reader does not handle (see ``xlsx``), read whole."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
