@@ -110,10 +110,13 @@ def staged(batch) -> tuple[list, list, dict]:
             [batch.pk],
         )
         rows = cursor.fetchall()
-    problems = list(
-        ImportProblem.objects.filter(batch=batch)
-        .order_by("id")
-        .values_list("row_number", "column", "message", "is_error")
+    # By row, not by id: the whole-file checks insert their problems with one
+    # INSERT ... SELECT each, whose row order is the plan's (it differs between
+    # PostgreSQL versions and runs); users see them by row too.
+    problems = sorted(
+        ImportProblem.objects.filter(batch=batch).values_list(
+            "row_number", "column", "message", "is_error"
+        )
     )
     summary = {k: v for k, v in batch.summary.items() if k != "seconds_check"}
     return rows, problems, summary
