@@ -275,8 +275,9 @@ def open_renovation(enrollment: Enrollment, *, acting_user, data: dict) -> Renov
         survey = assessments.latest_survey(row.household)
         if survey is None:
             raise _refuse(
-                "Keluarga ini belum memiliki survei rumah: survei rumah (laporan lapangan "
-                "atau asesmen) dahulu sebelum bedah rumah dimulai.",
+                "Keluarga ini belum memiliki survei rumah. Survei rumahnya dahulu (laporan "
+                "lapangan jenis Survei rumah, divalidasi Dinas Sosial) sebelum bedah rumah "
+                "dibuka.",
                 "survey",
             )
         from pilar.assessments.models import RtlhAssessment

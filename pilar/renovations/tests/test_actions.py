@@ -401,3 +401,22 @@ def test_bedah_rumah_is_delivered_only_by_its_handover(dinsos):
     assert exc.value.codes["__all__"] == "via_handover"
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.APPROVED
+
+
+def test_open_needs_a_housing_survey(dinsos):
+    from pilar.conftest import make_household
+    from pilar.programs import enrollment as enrollment_actions
+    from pilar.programs.models import Enrollment
+    from pilar.renovations.tests.helpers import bedah_rumah
+
+    household = make_household(dinsos)  # never surveyed
+    program = bedah_rumah()
+    listed = enrollment_actions.enroll(program, acting_user=dinsos, household=household)
+    enrollment_actions.propose(program, [listed.pk], acting_user=dinsos)
+    enrollment = Enrollment.objects.get(household=household)
+    enrollment_actions.approve(program, [enrollment.pk], acting_user=dinsos)
+    with pytest.raises(InvalidInput) as exc:
+        actions.open_renovation(enrollment, acting_user=dinsos, data=PLAN)
+    assert exc.value.codes["__all__"] == "survey"
+    assert "belum memiliki survei rumah" in exc.value.errors["__all__"][0]
+    assert not Renovation.objects.exists()
