@@ -665,3 +665,413 @@ def deliver_month(request, program_id: int):
         evidence=evidence,
     )
     return Status(201, {"count": n, "period_month": f"{month:%Y-%m}" if month else ""})
+
+
+# Writing programs --------------------------------------------------------------------
+
+
+class ProgramQuotaIn(Schema):
+    area_code: str = Field(..., description="Kode kecamatan atau kelurahan, mis. 36.71.01.")
+    quota: int = Field(..., ge=0, description="Jumlah kepesertaan yang boleh disetujui.")
+
+
+class ProgramCreateIn(Schema):
+    name: str = ""
+    agency: str = Field("", description="OPD pelaksana.")
+    level: str = Field("", description="individu | keluarga")
+    benefit_type: str = Field("", description="tunai | barang | jasa | bedah_rumah")
+    amount: Decimal | None = Field(None, description="Nilai manfaat (Rp).")
+    amount_by_level: dict[str, Any] = Field(
+        default_factory=dict, description='Nilai per jenjang, mis. {"SD": 80000}.'
+    )
+    frequency: str = Field("sekali", description="sekali | bulanan | tahunan")
+    year: int | None = Field(None, description="Tahun anggaran.")
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    budget: Decimal | None = Field(None, description="Pagu anggaran (Rp).")
+    is_national: bool = False
+    is_active: bool = True
+    description: str = ""
+    rule: dict[str, Any] | None = Field(
+        None, description='Aturan kelayakan {"op": "and"|"or", "rules": [...]} (boleh kosong).'
+    )
+    quotas: list[ProgramQuotaIn] | None = Field(None, description="Kuota per wilayah.")
+
+
+class ProgramPatchIn(Schema):
+    name: str | None = None
+    agency: str | None = None
+    level: str | None = None
+    benefit_type: str | None = None
+    amount: Decimal | None = None
+    amount_by_level: dict[str, Any] | None = None
+    frequency: str | None = None
+    year: int | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    budget: Decimal | None = None
+    is_national: bool | None = None
+    is_active: bool | None = None
+    description: str | None = None
+    rule: dict[str, Any] | None = Field(None, description="Aturan baru (tidak dikirim: tetap).")
+    quotas: list[ProgramQuotaIn] | None = Field(
+        None,
+        description="Kuota per wilayah, menggantikan semua kuota lama ([] menghapus semuanya; "
+        "tidak dikirim: tetap).",
+    )
+
+
+def _quota_pairs(quotas: list[ProgramQuotaIn] | None) -> list[tuple[str, int]] | None:
+    return None if quotas is None else [(q.area_code.strip(), q.quota) for q in quotas]
+
+
+@router.post(
+    "",
+    response={201: ProgramOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Buat program",
+    description=(
+        "Dinas Sosial dan admin (lainnya 403). Isian sama dengan formulir program, ditambah "
+        "aturan kelayakan dan kuota per wilayah. Isian salah: 422, tidak ada yang disimpan."
+    ),
+)
+def create_program(request, body: ProgramCreateIn):
+    data = body.dict(exclude={"rule", "quotas"})
+    program = actions.create_program(
+        acting_user=request.auth, data=data, rule=body.rule, quotas=_quota_pairs(body.quotas)
+    )
+    return Status(201, program_out(program))
+
+
+@router.patch(
+    "/{int:program_id}",
+    response={200: ProgramOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Ubah program (termasuk kuota)",
+    description=(
+        "Dinas Sosial dan admin. Hanya kolom yang dikirim yang diubah; `quotas` menggantikan "
+        "semua kuota. Isian salah: 422, program tetap seperti semula."
+    ),
+)
+def update_program(request, program_id: int, body: ProgramPatchIn):
+    program = get_object_or_404(Program, pk=program_id)
+    given = body.dict(exclude_unset=True)
+    rule = given.pop("rule", None)
+    given.pop("quotas", None)
+    program = actions.update_program(
+        program,
+        acting_user=request.auth,
+        data=given,
+        rule=rule,
+        quotas=_quota_pairs(body.quotas) if "quotas" in body.model_fields_set else None,
+    )
+    return program_out(program)
+
+
+# Candidates and enrollments ------------------------------------------------------------
+
+
+class CandidateGenerateOut(Schema):
+    count: int = Field(..., description="Jumlah kandidat dalam daftar baru.")
+    removed: int = Field(..., description="Kandidat lama yang diganti.")
+    period: int
+
+
+class CandidateOut(Schema):
+    id: int
+    program_id: int
+    period: int
+    status: str
+    status_label: str
+    household_id: int
+    person_id: int | None
+    name: str = Field(..., description="Nama individu, atau kepala keluarga.")
+    nik: str | None = Field(None, description="NIK, disamarkan.")
+    no_kk: str | None = Field(None, description="No. KK, disamarkan.")
+    kelurahan: str
+    kecamatan: str
+    amount: Decimal | None
+    school_level: str
+    priority_total: int
+    priority_parts: list[PriorityPartOut]
+
+
+class CandidatePage(Schema):
+    items: list[CandidateOut]
+    count: int
+
+
+class CandidateParams(PageParams):
+    q: str = Field("", description="Cari nama, alamat, atau awal NIK/No. KK.")
+
+
+class CandidateManualIn(Schema):
+    household_id: int | None = Field(None, description="Keluarga (program sasaran keluarga).")
+    person_id: int | None = Field(None, description="Individu (program sasaran individu).")
+
+
+class EnrollmentOut(CandidateOut):
+    reject_reason: str
+    delivered_on: datetime.date | None
+    delivered_amount: Decimal | None
+
+
+class EnrollmentPage(Schema):
+    items: list[EnrollmentOut]
+    count: int
+
+
+class EnrollmentParams(CandidateParams):
+    status: str = Field(
+        "", description="diusulkan | disetujui | ditolak | disalurkan | selesai (kosong: semua)"
+    )
+
+
+class EnrollmentActionIn(Schema):
+    ids: list[int] = Field(
+        default_factory=list,
+        description="ID kandidat (usul) atau ID kepesertaan (setujui, tolak, selesaikan).",
+    )
+    note: str = Field("", description="Catatan langkah.")
+    reason: str = Field("", description="Alasan penolakan (wajib untuk reject).")
+
+
+class EnrollmentCountOut(Schema):
+    count: int
+
+
+class ProgramQuotaUsageOut(Schema):
+    area_code: str
+    quota: int
+    used: int
+    left: int
+
+
+class ProgramBudgetUsageOut(Schema):
+    budget: Decimal | None
+    paid: Decimal
+    committed: Decimal
+    used: Decimal
+    left: Decimal | None
+
+
+class ProgramUsageOut(Schema):
+    period: int
+    quotas: list[ProgramQuotaUsageOut]
+    budget: ProgramBudgetUsageOut
+
+
+ENROLLMENT_STATUSES = ("diusulkan", "disetujui", "ditolak", "disalurkan", "selesai")
+
+
+def _program_rows(request, program: Program, model, q: str):
+    """The program period's rows of `model` (Candidate or Enrollment) in the user's
+    area, ranked like the page: highest priority first."""
+    from pilar.programs.enrollment import program_period
+
+    return (
+        model.objects.restrict(request.auth, "view")
+        .filter(program=program, period=program_period(program))
+        .search(q)
+        .select_related("household", "person", "village__district")
+        .order_by("-priority_total", "pk")
+    )
+
+
+def _row_out(e, heads: dict) -> dict:
+    from pilar.programs import priority
+    from pilar.registry.identity import mask
+
+    person = e.person or heads.get(e.household_id)
+    out = {
+        "id": e.pk,
+        "program_id": e.program_id,
+        "period": e.period,
+        "status": e.status,
+        "status_label": e.get_status_display(),
+        "household_id": e.household_id,
+        "person_id": e.person_id,
+        "name": person.name if person else "",
+        # Always masked, like the enrollment pages and their export.
+        "nik": mask(person.nik) if person and person.nik else None,
+        "no_kk": mask(e.household.no_kk) if e.household.no_kk else None,
+        "kelurahan": e.village.name,
+        "kecamatan": e.village.district.name,
+        "amount": e.amount,
+        "school_level": e.school_level,
+        "priority_total": e.priority_total,
+        "priority_parts": priority.explain(e.priority_parts),
+    }
+    if e.status != "kandidat":
+        out.update(
+            reject_reason=e.reject_reason,
+            delivered_on=e.delivered_on,
+            delivered_amount=e.delivered_amount,
+        )
+    return out
+
+
+def _rows_out(rows: list) -> list[dict]:
+    from pilar.registry.choices import Relation
+    from pilar.registry.models import Person
+
+    heads = {
+        p.household_id: p
+        for p in Person.objects.filter(
+            household_id__in=[e.household_id for e in rows if e.person_id is None],
+            relation=Relation.HEAD,
+            is_active=True,
+        )
+    }
+    return [_row_out(e, heads) for e in rows]
+
+
+@router.post(
+    "/{int:program_id}/candidates",
+    response={200: CandidateGenerateOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Buat daftar kandidat dari aturan",
+    description=(
+        "Dinas Sosial dan admin. Mengganti daftar kandidat periode program dengan hasil "
+        "aturan kelayakan saat ini (yang sudah diusulkan dan seterusnya tidak tersentuh). "
+        "Program tanpa aturan atau program nasional: 422."
+    ),
+)
+def generate_candidates(request, program_id: int):
+    from pilar.programs import enrollment as en
+
+    program = get_object_or_404(Program, pk=program_id)
+    result = en.generate_candidates(program, acting_user=request.auth)
+    return {"count": result["created"], "removed": result["removed"], "period": result["period"]}
+
+
+@router.get(
+    "/{int:program_id}/candidates",
+    response={200: CandidatePage, **ERRORS},
+    auth=AUTH_PEOPLE,
+    summary="Daftar kandidat (berperingkat)",
+    description=(
+        "Kandidat periode program di wilayah kerja pengguna, skor prioritas tertinggi "
+        "lebih dahulu, dengan rincian skor. NIK/No. KK disamarkan."
+    ),
+)
+def list_candidates(request, program_id: int, params: Query[CandidateParams]):
+    from pilar.programs.models import Candidate
+
+    program = get_object_or_404(Program, pk=program_id)
+    items, count = paginate(_program_rows(request, program, Candidate, params.q), params)
+    return {"items": _rows_out(items), "count": count}
+
+
+@router.post(
+    "/{int:program_id}/candidates/manual",
+    response={201: CandidateOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Tambah kandidat secara manual",
+    description=(
+        "Dinas Sosial dan admin: menambahkan satu keluarga (`household_id`) atau individu "
+        "(`person_id`) ke daftar kandidat di luar aturan, dengan skor prioritasnya. "
+        "Keluarga/individu di luar wilayah kerja: 404. Sudah terdaftar pada periode: 422."
+    ),
+)
+def add_candidate(request, program_id: int, body: CandidateManualIn):
+    from pilar.programs import enrollment as en
+    from pilar.registry.models import Household, Person
+
+    program = get_object_or_404(Program, pk=program_id)
+    person = household = None
+    if body.person_id is not None:
+        person = get_object_or_404(
+            Person.objects.restrict(request.auth, "view").select_related("household"),
+            pk=body.person_id,
+        )
+    elif body.household_id is not None:
+        household = get_object_or_404(
+            Household.objects.restrict(request.auth, "view"), pk=body.household_id
+        )
+    row = en.enroll(program, acting_user=request.auth, household=household, person=person)
+    row = _program_rows(request, program, type(row), "").get(pk=row.pk)
+    return Status(201, _rows_out([row])[0])
+
+
+@router.get(
+    "/{int:program_id}/enrollments",
+    response={200: EnrollmentPage, **ERRORS},
+    auth=AUTH_PEOPLE,
+    summary="Daftar kepesertaan (usulan, disetujui, ditolak, disalurkan, selesai)",
+    description=(
+        "Kepesertaan periode program di wilayah kerja pengguna, skor prioritas tertinggi "
+        "lebih dahulu; `status` menyaring satu status. NIK/No. KK disamarkan."
+    ),
+)
+def list_enrollments(request, program_id: int, params: Query[EnrollmentParams]):
+    from pilar.core.errors import InvalidInput
+    from pilar.programs.models import Enrollment
+
+    program = get_object_or_404(Program, pk=program_id)
+    if params.status and params.status not in ENROLLMENT_STATUSES:
+        raise InvalidInput(
+            {"status": [f"Status tidak dikenal. Pilihan: {', '.join(ENROLLMENT_STATUSES)}."]}
+        )
+    qs = _program_rows(request, program, Enrollment, params.q)
+    if params.status:
+        qs = qs.filter(status=params.status)
+    items, count = paginate(qs, params)
+    return {"items": _rows_out(items), "count": count}
+
+
+ENROLLMENT_ACTIONS = ("propose", "approve", "reject", "complete")
+
+
+@router.post(
+    "/{int:program_id}/enrollments/{action}",
+    response={200: EnrollmentCountOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Usulkan, setujui, tolak atau selesaikan kepesertaan",
+    description=(
+        "Dinas Sosial dan admin. `action`: `propose` (ids = ID kandidat), `approve` (dalam "
+        "kuota dan pagu), `reject` (wajib `reason`), `complete` (yang sudah disalurkan). "
+        "Semua atau tidak satu pun: bila satu data tidak dapat diproses, 422 dan tidak ada "
+        "yang berubah. Jawaban: jumlah data yang diproses."
+    ),
+)
+def enrollment_action(request, program_id: int, action: str, body: EnrollmentActionIn):
+    from pilar.programs import enrollment as en
+
+    program = get_object_or_404(Program, pk=program_id)
+    user = request.auth
+    if action == "propose":
+        n = en.propose(program, body.ids, acting_user=user, note=body.note)
+    elif action == "approve":
+        n = en.approve(program, body.ids, acting_user=user, note=body.note)
+    elif action == "reject":
+        n = en.reject(program, body.ids, acting_user=user, reason=body.reason)
+    elif action == "complete":
+        n = en.complete_many(program, body.ids, acting_user=user, note=body.note)
+    else:
+        from django.http import Http404
+
+        raise Http404
+    return {"count": n}
+
+
+@router.get(
+    "/{int:program_id}/usage",
+    response={200: ProgramUsageOut, **ERRORS},
+    auth=AUTH_PEOPLE,
+    summary="Pemakaian kuota dan pagu",
+    description=(
+        "Per wilayah kuota: kuota, terpakai (disetujui, disalurkan, selesai) dan sisa; "
+        "pagu: dibayar, terikat, terpakai dan sisa (kosong bila tanpa pagu)."
+    ),
+)
+def program_usage(request, program_id: int):
+    from pilar.programs import enrollment as en
+
+    program = get_object_or_404(Program, pk=program_id)
+    period = en.program_period(program)
+    return {
+        "period": period,
+        "quotas": en.quota_usage(program, period),
+        "budget": en.budget_usage(program, period),
+    }

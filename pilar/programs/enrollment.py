@@ -1006,6 +1006,16 @@ def enroll(program: Program, *, acting_user, household=None, person=None) -> Can
     from pilar.core.dates import today
 
     check_manager(acting_user)
+    # The target must be the program's level: a household in a person program (or
+    # the reverse) would be listed, counted and paid against the wrong quota.
+    if program.level == Level.PERSON and person is None:
+        raise InvalidInput(
+            {"person": ["Program ini untuk individu: pilih individunya, bukan keluarga."]}
+        )
+    if program.level == Level.HOUSEHOLD and person is not None:
+        raise InvalidInput(
+            {"household": ["Program ini untuk keluarga: pilih keluarganya, bukan individu."]}
+        )
     if person is not None:
         household = person.household
     if household is None:

@@ -468,3 +468,20 @@ def test_no_earlier_renovation_rule(dinsos):
             "pk", flat=True
         )
     ) == {done.pk}
+
+
+def test_manual_add_must_match_the_program_level(dinsos, terang):
+    """A person in a household program, or a household in a person program, is
+    refused: it would be counted and paid against the wrong target."""
+    from pilar.programs.models import Candidate
+
+    cerdas = Program.objects.get(code="tangerang-cerdas")
+    hh = household(dinsos, VILLAGE_A, desil=2)
+    head_person = hh.members.get(relation="kepala")
+    with pytest.raises(InvalidInput) as exc:
+        en.enroll(cerdas, acting_user=dinsos, household=hh)
+    assert "individu" in exc.value.errors["person"][0]
+    with pytest.raises(InvalidInput) as exc:
+        en.enroll(terang, acting_user=dinsos, person=head_person)
+    assert "keluarga" in exc.value.errors["household"][0]
+    assert not Candidate.objects.exists()
