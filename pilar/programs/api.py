@@ -1075,3 +1075,43 @@ def program_usage(request, program_id: int):
         "quotas": en.quota_usage(program, period),
         "budget": en.budget_usage(program, period),
     }
+
+
+class NationalParticipationIn(Schema):
+    numbers: list[str] = Field(
+        ..., description="No. KK (program keluarga) atau NIK (program individu), 16 digit."
+    )
+    period: int = Field(..., description="Tahun periode kepesertaan.")
+    source: str = Field(..., description="Sumber data, mis. 'Data SIKS-NG Oktober 2026'.")
+
+
+class NationalParticipationOut(Schema):
+    period: int
+    created: int
+    already: list[str]
+    not_found: list[str]
+    invalid: list[str]
+
+
+@router.post(
+    "/{int:program_id}/participants",
+    response={200: NationalParticipationOut, **ERRORS},
+    auth=AUTH_EDIT,
+    summary="Catat kepesertaan program nasional dari data pusat",
+    description=(
+        "Dinas Sosial dan admin. Nomor yang cocok (aktif, di wilayah kerja) dicatat sebagai "
+        "peserta periode itu; yang sudah tercatat, tidak ditemukan atau salah format "
+        "dikembalikan tanpa disimpan. Program bukan nasional: 422."
+    ),
+)
+def record_national_participation(request, program_id: int, payload: NationalParticipationIn):
+    from pilar.programs.national import record_participation
+
+    program = get_object_or_404(Program, pk=program_id)
+    return record_participation(
+        program,
+        acting_user=request.auth,
+        numbers="\n".join(payload.numbers),
+        period=payload.period,
+        source=payload.source,
+    )

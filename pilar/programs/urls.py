@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.program_detail, name="detail"),
     path("<int:pk>/ubah/", views.program_edit, name="edit"),
     path("<int:pk>/aturan/", views.rule_save, name="rule_save"),
+    path("<int:pk>/data-pusat/", views.national_record, name="national_record"),
     path("<int:pk>/peserta/<str:tab>/", views.enrollment_list, name="enrollments"),
     path("<int:pk>/peserta/<str:tab>/aksi/", views.enrollment_action, name="enrollment_action"),
     re_path(

@@ -124,6 +124,45 @@ def program_detail(request, pk: int):
 
 @people_required
 @require_POST
+def national_record(request, pk: int):
+    """Record national-program participation from a pasted list (see national.py)."""
+    from pilar.programs.national import record_participation
+
+    program = get_object_or_404(Program, pk=pk)
+    _manager_required(request)
+    try:
+        result = record_participation(
+            program,
+            acting_user=request.user,
+            numbers=request.POST.get("numbers", ""),
+            period=request.POST.get("period", ""),
+            source=request.POST.get("source", ""),
+        )
+    except InvalidInput as exc:
+        context = _detail_context(request, program)
+        context["national_errors"] = [m for msgs in exc.errors.values() for m in msgs]
+        context["national_values"] = request.POST
+        return render(request, "programs/program_detail.html", context, status=422)
+    if result["created"]:
+        messages.success(
+            request,
+            f"{result['created']} kepesertaan periode {result['period']} tercatat dari data pusat.",
+        )
+    else:
+        messages.warning(request, "Tidak ada kepesertaan baru yang tercatat.")
+    for key, text in (
+        ("already", "sudah tercatat pada periode ini"),
+        ("not_found", "tidak ditemukan (aktif) di wilayah Anda"),
+        ("invalid", "bukan nomor 16 digit"),
+    ):
+        if result[key]:
+            shown = ", ".join(result[key][:20]) + (" …" if len(result[key]) > 20 else "")
+            messages.warning(request, f"{len(result[key])} nomor {text}: {shown}")
+    return redirect("programs:detail", pk=program.pk)
+
+
+@people_required
+@require_POST
 def rule_save(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
     _manager_required(request)
