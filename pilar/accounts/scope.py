@@ -51,6 +51,16 @@ def villages_for(user, action: Action = "view") -> QuerySet:
     return Village.objects.filter(area_q(user, "", action)).select_related("district")
 
 
+def area_options(user, kecamatan: str = "") -> tuple[list, list]:
+    """The kecamatan and kelurahan choices of a list's area filter: every kecamatan
+    in `user`'s area, and its kelurahan (only those of `kecamatan` when one is chosen)."""
+    villages = list(villages_for(user).order_by("district__name", "name"))
+    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
+    if kecamatan:
+        villages = [v for v in villages if v.district_id == kecamatan]
+    return districts, villages
+
+
 def village_allowed(user, village, action: Action = "change") -> bool:
     """Whether `user` may place a record in `village` (checked before every write)."""
     if village is None:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pilar.accounts.scope import villages_for
+from pilar.accounts.scope import area_options
 from pilar.assessments import actions
 from pilar.assessments import criteria as cr
 from pilar.assessments.access import may_assess
@@ -37,13 +37,6 @@ from pilar.registry.models import Household, HousingSurvey
 from pilar.registry.views import PAGE_SIZE, people_required
 
 EXPORT_CHUNK = 2000
-
-
-def _area_options(user, flt) -> tuple[list, list]:
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    options = [v for v in villages if v.district_id == flt.kecamatan] if flt.kecamatan else villages
-    return districts, options
 
 
 def _household(user, pk: int) -> Household:
@@ -228,7 +221,7 @@ def overdue(request):
     day = today()
     qs = overdue_households_for(user, flt, day)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    districts, villages = _area_options(user, flt)
+    districts, villages = area_options(user, flt.kecamatan)
     return render(
         request,
         "assessments/overdue.html",
@@ -288,7 +281,7 @@ def consistency(request):
     records = list(page.object_list)
     for record in records:
         record.reasons = reasons(record)
-    districts, villages = _area_options(user, flt)
+    districts, villages = area_options(user, flt.kecamatan)
     types = (
         PpksType.objects.filter(is_active=True, level="individu")
         .exclude(pk__in=hidden_type_ids(user))

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from pilar.accounts.models import User
-from pilar.accounts.scope import villages_for
+from pilar.accounts.scope import area_options
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.cases import actions, forms, notify, stats
@@ -62,14 +62,6 @@ def _workers(record: PpksRecord):
     )
 
 
-def _area_options(user, flt):
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    if flt is not None and getattr(flt, "kecamatan", ""):
-        villages = [v for v in villages if v.district_id == flt.kecamatan]
-    return districts, villages
-
-
 # List, export ------------------------------------------------------------------
 
 
@@ -82,7 +74,7 @@ def case_list(request, overdue_only: bool = False):
     qs = cases_for(user, flt)
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    districts, villages = _area_options(user, flt)
+    districts, villages = area_options(user, flt.kecamatan)
     overdue_count = Case.objects.restrict(user, "view").overdue().count()
     worker_ids = (
         Case.objects.restrict(user, "view")

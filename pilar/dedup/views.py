@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pilar.accounts.scope import village_allowed, villages_for
+from pilar.accounts.scope import area_options, village_allowed, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
@@ -55,14 +55,6 @@ def reviewer_required(view):
     return wrapper
 
 
-def _area_options(user, flt: PairFilter):
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    if flt.kecamatan:
-        villages = [v for v in villages if v.district_id == flt.kecamatan]
-    return districts, villages
-
-
 # Queue ----------------------------------------------------------------------
 
 
@@ -72,7 +64,7 @@ def queue(request):
     flt = PairFilter.from_params(request.GET)
     paginator = Paginator(pairs_for(user, flt), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    districts, villages = _area_options(user, flt)
+    districts, villages = area_options(user, flt.kecamatan)
     pairs = list(page.object_list)
     for pair in pairs:
         # The strongest evidence either way, for the list's short summary.

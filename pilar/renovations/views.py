@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pilar.accounts.scope import villages_for
+from pilar.accounts.scope import area_options
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
@@ -53,14 +53,6 @@ def get_renovation_for_user(user, pk: int) -> Renovation:
     )
 
 
-def _area_options(user, flt):
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    if flt is not None and getattr(flt, "kecamatan", ""):
-        villages = [v for v in villages if v.district_id == flt.kecamatan]
-    return districts, villages
-
-
 def _programs():
     return Program.objects.filter(benefit_type="bedah_rumah").order_by("name")
 
@@ -68,7 +60,7 @@ def _programs():
 def _list_context(request, flt, qs, template_extra):
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    districts, villages = _area_options(request.user, flt)
+    districts, villages = area_options(request.user, flt.kecamatan)
     return {
         "filter": flt,
         "page": page,

@@ -28,7 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.choices import CITY_ROLES, Role
-from pilar.accounts.scope import area_q, villages_for
+from pilar.accounts.scope import area_options, area_q, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
@@ -65,14 +65,6 @@ PAGE_SIZE = 25
 # Reports waiting longer than this are highlighted in the inbox.
 STALE_DAYS = 7
 REVIEWER_ROLES = {Role.TKSK, Role.DINSOS, Role.ADMIN}
-
-
-def _area_options(user, kecamatan: str = ""):
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    if kecamatan:
-        villages = [v for v in villages if v.district_id == kecamatan]
-    return districts, villages
 
 
 def _paginate(request, qs):
@@ -112,7 +104,7 @@ def report_list(request):
     user = request.user
     flt, mine = _list_filter(request)
     paginator, page, rows = _paginate(request, reports_for(user, flt))
-    districts, villages = _area_options(user, flt.kecamatan)
+    districts, villages = area_options(user, flt.kecamatan)
     narrowed = {k: v for k, v in flt.as_dict().items() if k != "mine"}
     return render(
         request,
@@ -391,7 +383,7 @@ def _turnaround_args(request):
         if period.start > period.end:
             period = Period.default()
     kecamatan = normalize_code(str(request.GET.get("kecamatan") or ""))[:8]
-    districts, _ = _area_options(user)
+    districts, _ = area_options(user)
     district = None
     if kecamatan:
         district = next((d for d in districts if d.code == kecamatan), None)
