@@ -26,6 +26,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from pilar.core.disclosure import note_disclosed
 from pilar.core.errors import InvalidInput
 from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import mask
@@ -199,7 +200,10 @@ def show_id(user, value: str | None) -> str | None:
     """NIK / No. KK in full for roles that may reveal them, masked otherwise."""
     if not value:
         return None
-    return value if user.can_reveal_ids else mask(value)
+    if not user.can_reveal_ids:
+        return mask(value)
+    note_disclosed(value)  # the access log records who received it (audit middleware)
+    return value
 
 
 def check_filter_codes(params, cleaned: dict[str, str]) -> None:

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilar.audit.middleware.HistoryContextMiddleware",
+    "pilar.audit.middleware.DisclosureLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pilar.audit.models import AccessAction, AccessLog
+from pilar.core.disclosure import note_logged
 
 
 def client_ip(request) -> str | None:
@@ -22,6 +23,7 @@ def log_access(
     request=None,
     extra: dict | None = None,
 ) -> AccessLog:
+    note_logged()  # this request's access is on record: no second, generic entry
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

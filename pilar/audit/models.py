@@ -14,6 +14,8 @@ class AccessAction(models.TextChoices):
     VIEW_PERSON = "lihat_individu", "Melihat data individu"
     VIEW_HOUSEHOLD = "lihat_keluarga", "Melihat data keluarga"
     EXPORT = "ekspor", "Ekspor data"
+    # An API answer that carried full NIK / No. KK (a list page, a write's answer).
+    DISCLOSE_IDS = "nik_api", "Menerima NIK/No. KK utuh lewat API"
 
 
 class AccessLog(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,10 @@ from django.views.decorators.http import require_POST
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.registry.identity import mask
 from pilar.registry.models import Household, Person
+
+MIN_REASON = 5
 
 # kind in the URL -> (model, field, access-log action)
 REVEALABLE: dict[str, tuple[Any, str, AccessAction]] = {
@@ -35,5 +39,24 @@ def reveal(request, kind: str, pk: int):
     value = getattr(obj, field)
     if not value:
         raise Http404
-    log_access(user=request.user, action=action, obj=obj, request=request)
+    # The reason is asked by the button (htmx's hx-prompt sends it as a header); a
+    # plain form may post it as `reason`. UU PDP: each reveal must say why.
+    prompt = request.headers.get("HX-Prompt", "")
+    if request.headers.get("HX-Prompt-URI-AutoEncoded") == "true":
+        prompt = unquote(prompt)  # htmx encodes a non-ASCII answer to fit in a header
+    reason = " ".join((prompt or request.POST.get("reason", "")).split())
+    if len(reason) < MIN_REASON:
+        return render(
+            request,
+            "core/_id.html",
+            {
+                "kind": kind,
+                "pk": pk,
+                "masked": mask(value),
+                "has_value": True,
+                "can_reveal": True,
+                "error": f"Tuliskan alasan membuka nomor ini (paling sedikit {MIN_REASON} huruf).",
+            },
+        )
+    log_access(user=request.user, action=action, obj=obj, request=request, reason=reason)
     return render(request, "audit/_revealed.html", {"value": value, "kind": kind, "pk": pk})

@@ -42,6 +42,9 @@ def may_validate(user) -> bool:
     )
 
 
+MSG_UNKNOWN_TYPE = "Jenis PPKS '{}' tidak dikenal (isi nomor 1–26 atau nama)."
+
+
 def resolve_type(errors: ErrorCollector, value) -> PpksType | None:
     if isinstance(value, PpksType):
         return value
@@ -55,7 +58,7 @@ def resolve_type(errors: ErrorCollector, value) -> PpksType | None:
             or PpksType.objects.filter(is_active=True, short_name__iexact=text).first()
         )
     if ppks_type is None:
-        errors.add("ppks_type", f"Jenis PPKS '{text}' tidak dikenal (isi nomor 1–26 atau nama).")
+        errors.add("ppks_type", MSG_UNKNOWN_TYPE.format(text))
     return ppks_type
 
 

@@ -29,7 +29,7 @@ from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household
 from pilar.submissions import choices
 from pilar.submissions.apply import apply_submission
-from pilar.submissions.checks import check, parse_payload
+from pilar.submissions.checks import check, check_references, is_restricted, parse_payload
 from pilar.submissions.models import (
     Deliberation,
     Notification,
@@ -57,7 +57,12 @@ def may_verify(user, submission: Submission) -> bool:
     if not user.is_active or user.pk == submission.reporter_id:
         return False
     if user.role == Role.TKSK:
-        return bool(user.district_id) and submission.village_id.startswith(user.district_id + ".")
+        # Restricted health data is Dinas Sosial's alone, verification included.
+        return (
+            bool(user.district_id)
+            and not submission.restricted
+            and submission.village_id.startswith(user.district_id + ".")
+        )
     return user.role in DECIDER_ROLES
 
 
@@ -132,7 +137,7 @@ def _verifiers(submission: Submission):
     tksk = User.objects.filter(
         role=Role.TKSK, is_active=True, district_id=submission.village_id[:8]
     ).exclude(pk=submission.reporter_id)
-    if tksk.exists():
+    if not submission.restricted and tksk.exists():
         return list(tksk)
     return list(
         User.objects.filter(role=Role.DINSOS, is_active=True).exclude(pk=submission.reporter_id)
@@ -225,7 +230,7 @@ def _base(submission: Submission, client_base: dict) -> dict:
     when it sent one (masked numbers excepted), else the registry's value now."""
     submission.base = {}
     out = {}
-    for p in proposals(submission):
+    for p in proposals(submission, reader=submission.reporter):
         if not p.checks_conflict:
             continue
         seen = client_base.get(p.path)
@@ -265,6 +270,10 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
     submit = data.get("submit", True)
     if submit:
         check(kind, payload, user=user, household=household)
+    else:
+        # A draft is not checked in full (it may be unfinished), but what it names by
+        # id is: its detail shows the registry's values of those objects.
+        check_references(kind, payload, user=user, household=household)
     if household is not None:
         village_id = household.village_id
     else:
@@ -285,6 +294,7 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
                 village_id=village_id,
                 household=household,
                 payload=payload,
+                restricted=is_restricted(kind, payload),
                 visit_date=data.get("visit_date") or today(),
                 latitude=data.get("latitude"),
                 longitude=data.get("longitude"),
@@ -346,6 +356,7 @@ def resubmit_submission(submission: Submission, *, user, data: dict, files=None)
     known = {str(c) for c in current.photos.values_list("client_id", flat=True)}
     photos = _read_photos(data.get("photos") or [], files, known=known)
     current.payload = payload
+    current.restricted = is_restricted(current.kind, payload)
     for field in ("visit_date", "latitude", "longitude", "gps_accuracy_m"):
         if data.get(field) is not None:
             setattr(current, field, data[field])
@@ -366,8 +377,8 @@ def resubmit_submission(submission: Submission, *, user, data: dict, files=None)
 # Reviewing ----------------------------------------------------------------------------------
 
 
-def known_paths(submission: Submission) -> set[str]:
-    paths = {p.path for p in proposals(submission)}
+def known_paths(submission: Submission, reader) -> set[str]:
+    paths = {p.path for p in proposals(submission, reader=reader)}
     paths |= {"evidence.photos", "evidence.gps", "evidence.visit_date", "evidence.notes"}
     return paths
 
@@ -381,7 +392,7 @@ def return_submission(
     if not may_return(user, current):
         raise PermissionDenied("Anda tidak dapat mengembalikan laporan ini.")
     reasons = {k: v.strip() for k, v in (field_reasons or {}).items() if (v or "").strip()}
-    paths = known_paths(current)
+    paths = known_paths(current, user)
     unknown = [
         k for k in reasons if k not in paths and not any(p.startswith(k + ".") for p in paths)
     ]
@@ -405,10 +416,14 @@ def return_submission(
     return current
 
 
-def _check_resolutions(submission: Submission, resolutions: dict[str, str]) -> dict[str, str]:
+def _check_resolutions(
+    submission: Submission, resolutions: dict[str, str], reader
+) -> dict[str, str]:
     clean = {k: str(v) for k, v in resolutions.items() if v}
     bad = [k for k, v in clean.items() if v not in choices.Resolution.values]
-    open_paths = [p.path for p in proposals(submission) if p.conflict and p.path not in clean]
+    open_paths = [
+        p.path for p in proposals(submission, reader=reader) if p.conflict and p.path not in clean
+    ]
     errors: dict[str, list[str]] = {}
     if bad:
         errors["resolutions"] = ["Keputusan konflik harus 'usulan' atau 'registri'."]
@@ -438,7 +453,7 @@ def verify_submission(
             {"__all__": ["Laporan ini belum disetujui musyawarah kelurahan."]},
             message="Laporan ini belum disetujui musyawarah kelurahan.",
         )
-    clean = _check_resolutions(current, resolutions or {})
+    clean = _check_resolutions(current, resolutions or {}, user)
     check(current.kind, current.payload, user=current.reporter, household=current.household)
     current.status = Status.VERIFIED
     current.verified_at = timezone.now()
@@ -460,7 +475,7 @@ def validate_submission(
     if not may_decide(user, current):
         raise PermissionDenied("Anda tidak dapat memvalidasi laporan ini.")
     merged = {**current.resolutions, **{k: v for k, v in (resolutions or {}).items() if v}}
-    clean = _check_resolutions(current, merged)
+    clean = _check_resolutions(current, merged, user)
     with pghistory.context(submission=current.pk, url=report_url(current), user=user.pk):
         result = apply_submission(current, acting_user=user, resolutions=clean)
     current.status = Status.VALIDATED

@@ -36,7 +36,7 @@ from pilar.submissions.models import (
     Submission,
     SubmissionStep,
 )
-from pilar.submissions.proposals import proposals, rows_for_display
+from pilar.submissions.proposals import payload_for, proposals, rows_for_display
 from pilar.submissions.schemas import (
     NotificationOut,
     RejectIn,
@@ -112,7 +112,7 @@ def report_detail(report: Submission, user) -> dict[str, Any]:
     out = report_out(report)
     out.update(
         {
-            "payload": report.payload,
+            "payload": payload_for(user, report.payload),
             "latitude": float(report.latitude) if report.latitude is not None else None,
             "longitude": float(report.longitude) if report.longitude is not None else None,
             "gps_accuracy_m": report.gps_accuracy_m,
@@ -143,7 +143,7 @@ def report_detail(report: Submission, user) -> dict[str, Any]:
                     k: row[k]
                     for k in ("path", "label", "current", "proposed", "base", "changed", "conflict")
                 }
-                for row in rows_for_display(proposals(report))
+                for row in rows_for_display(proposals(report, reader=user), user=user)
             ],
             "result": report.result,
         }
@@ -225,7 +225,10 @@ def inbox(request, limit: int = 25, offset: int = 0):
 
 @router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, summary="Rincian laporan")
 def get_report(request, report_id: int):
+    """Reading a report (the people it names, their registry values) is written to
+    the access log, as on its page."""
     report = _report(request.auth, report_id)
+    log_access(user=request.auth, action=AccessAction.VIEW_PERSON, obj=report, request=request)
     return _detail(report.pk, request.auth)
 
 

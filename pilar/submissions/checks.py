@@ -7,14 +7,17 @@ Errors are keyed by field path (paths.py) and in Indonesian."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
 
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
+from pilar.ppks.access import may_see_health_data
+from pilar.ppks.actions import MSG_UNKNOWN_TYPE
 from pilar.ppks.actions import _clean as clean_ppks
-from pilar.ppks.models import PpksRecord, RecordStatus
+from pilar.ppks.models import PpksRecord, PpksType, RecordStatus
 from pilar.registry import choices as reg
 from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household, Person
@@ -77,6 +80,102 @@ def _current_person(person: Person) -> dict:
     return {f: getattr(person, f) for f in PERSON_FIELDS}
 
 
+MSG_NOT_MEMBER = "Individu ini bukan anggota keluarga yang dilaporkan."
+MSG_NOT_RECORD = "Data PPKS ini bukan milik keluarga yang dilaporkan."
+
+
+@dataclass
+class References:
+    """The registry objects a report names by id, fetched through the reporter's scope."""
+
+    members: dict[int, Person] = field(default_factory=dict)
+    records: dict[int, PpksRecord] = field(default_factory=dict)
+
+
+def is_restricted(kind: str, payload: dict) -> bool:
+    """Whether the report carries restricted health data (a PPKS type such as ODHA or
+    NAPZA to add or end): such a report is seen and handled by Dinas Sosial only."""
+    if kind != choices.Kind.PPKS:
+        return False
+    added = {item.get("ppks_type") for item in payload.get("add") or []}
+    ended = [item.get("record_id") for item in payload.get("end") or []]
+    return (
+        PpksType.objects.filter(number__in=added, is_restricted=True).exists()
+        or PpksRecord.objects.filter(pk__in=ended, ppks_type__is_restricted=True).exists()
+    )
+
+
+def _references(
+    kind: str, payload: dict, *, user, household: Household | None, errors: dict
+) -> References:
+    """Fetch every object the report names through `user`'s scoped querysets and the
+    health-data rule; a name outside them gets the same message as a missing one.
+
+    This runs on drafts as much as on submitted reports: a draft's detail shows the
+    registry's current values of what it names, so an unchecked draft would let a
+    reporter read any person or PPKS record by id (issue 11)."""
+    refs = References()
+    if kind == choices.Kind.NEW_HOUSEHOLD:
+        return refs
+    if household is None:
+        raise InvalidInput({"household_id": ["Pilih keluarga yang dilaporkan."]})
+    if not Household.objects.restrict(user, "change").filter(pk=household.pk).exists():
+        raise NotAllowed
+    if kind == choices.Kind.CHANGE:
+        wanted = [item.get("person_id") for item in payload.get("persons") or []]
+    elif kind == choices.Kind.PPKS:
+        wanted = [item.get("person_id") for item in payload.get("add") or []]
+    else:
+        wanted = []
+    wanted = [pid for pid in wanted if pid]
+    if wanted:
+        refs.members = {
+            p.pk: p
+            for p in Person.objects.restrict(user, "change").filter(
+                household=household, is_active=True, pk__in=wanted
+            )
+        }
+    if kind == choices.Kind.CHANGE:
+        for item in payload.get("persons") or []:
+            if item["person_id"] not in refs.members:
+                errors.setdefault(f"person.{item['person_id']}", []).append(MSG_NOT_MEMBER)
+    if kind == choices.Kind.PPKS:
+        for i, item in enumerate(payload.get("add") or []):
+            if item.get("person_id") and item["person_id"] not in refs.members:
+                errors.setdefault(f"ppks_add.{i}.person_id", []).append(MSG_NOT_MEMBER)
+            if not may_see_health_data(user) and item.get("ppks_type") in _restricted_numbers():
+                # Answered exactly like a type that does not exist.
+                errors.setdefault(f"ppks_add.{i}.ppks_type", []).append(
+                    MSG_UNKNOWN_TYPE.format(item["ppks_type"])
+                )
+        ended = [item.get("record_id") for item in payload.get("end") or []]
+        if ended:
+            refs.records = {
+                r.pk: r
+                for r in PpksRecord.objects.restrict(user, "change")
+                .filter(household=household, pk__in=ended)
+                .select_related("ppks_type")
+            }
+        for i, item in enumerate(payload.get("end") or []):
+            if item["record_id"] not in refs.records:
+                errors.setdefault(f"ppks_end.{i}", []).append(MSG_NOT_RECORD)
+    return refs
+
+
+def _restricted_numbers() -> set[int]:
+    return set(PpksType.objects.filter(is_restricted=True).values_list("number", flat=True))
+
+
+def check_references(kind: str, payload: dict, *, user, household: Household | None) -> None:
+    """InvalidInput (paths as keys) when the report names a person or PPKS record the
+    reporter may not see, or one that does not exist; NotAllowed for a household
+    outside the reporter's area. Run when a draft is created or changed."""
+    errors: dict[str, list[str]] = {}
+    _references(kind, payload, user=user, household=household, errors=errors)
+    if errors:
+        raise InvalidInput(errors)
+
+
 def check(kind: str, payload: dict, *, user, household: Household | None) -> None:
     """Raise InvalidInput (paths as keys) for anything the registry would refuse;
     NotAllowed for a household outside the user's area."""
@@ -86,6 +185,7 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
         for key, messages in prefixed(exc, prefix).items():
             errors.setdefault(key, []).extend(messages)
 
+    refs = _references(kind, payload, user=user, household=household, errors=errors)
     if kind == choices.Kind.NEW_HOUSEHOLD:
         try:
             clean_household(household_data(payload.get("household") or {}), user=user)
@@ -111,13 +211,8 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
             errors.setdefault("members", []).append(
                 "Keluarga baru harus punya tepat satu kepala keluarga."
             )
-    else:
-        if household is None:
-            raise InvalidInput({"household_id": ["Pilih keluarga yang dilaporkan."]})
-        if not Household.objects.restrict(user, "change").filter(pk=household.pk).exists():
-            raise NotAllowed
-        if not household.is_active:
-            raise InvalidInput({"household_id": ["Keluarga ini sudah tidak aktif."]})
+    elif household is not None and not household.is_active:
+        raise InvalidInput({"household_id": ["Keluarga ini sudah tidak aktif."]})
 
     if kind == choices.Kind.CHANGE:
         assert household is not None
@@ -131,17 +226,13 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
                 )
             except InvalidInput as exc:
                 absorb(exc, "household.")
-        members = {p.pk: p for p in Person.objects.filter(household=household, is_active=True)}
         seen: set[int] = set()
         for item in payload.get("persons") or []:
             pid = item["person_id"]
             prefix = f"person.{pid}."
-            person = members.get(pid)
+            person = refs.members.get(pid)
             if person is None:
-                errors.setdefault(f"person.{pid}", []).append(
-                    "Individu ini bukan anggota keluarga yang dilaporkan."
-                )
-                continue
+                continue  # reported by _references
             if pid in seen:
                 errors.setdefault(f"person.{pid}", []).append(
                     "Individu yang sama dilaporkan lebih dari sekali."
@@ -202,16 +293,10 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
 
     if kind == choices.Kind.PPKS:
         assert household is not None
-        members = {p.pk: p for p in Person.objects.filter(household=household, is_active=True)}
         for i, item in enumerate(payload.get("add") or []):
-            person = None
-            if item.get("person_id"):
-                person = members.get(item["person_id"])
-                if person is None:
-                    errors.setdefault(f"ppks_add.{i}.person_id", []).append(
-                        "Individu ini bukan anggota keluarga yang dilaporkan."
-                    )
-                    continue
+            person = refs.members.get(item["person_id"]) if item.get("person_id") else None
+            if (item.get("person_id") and person is None) or f"ppks_add.{i}.ppks_type" in errors:
+                continue  # reported by _references
             data = {
                 "ppks_type": item["ppks_type"],
                 "person": person,
@@ -224,17 +309,10 @@ def check(kind: str, payload: dict, *, user, household: Household | None) -> Non
                 clean_ppks(data, user=user)
             except InvalidInput as exc:
                 absorb(exc, f"ppks_add.{i}.")
-        records = {
-            r.pk: r
-            for r in PpksRecord.objects.filter(household=household).select_related("ppks_type")
-        }
         for i, item in enumerate(payload.get("end") or []):
-            record = records.get(item["record_id"])
+            record = refs.records.get(item["record_id"])
             if record is None:
-                errors.setdefault(f"ppks_end.{i}", []).append(
-                    "Data PPKS ini bukan milik keluarga yang dilaporkan."
-                )
-                continue
+                continue  # reported by _references
             if record.status != RecordStatus.ACTIVE:
                 errors.setdefault(f"ppks_end.{i}", []).append("Data PPKS ini sudah selesai.")
             if not (item.get("reason") or "").strip():

@@ -87,7 +87,10 @@ def inbox_for(user) -> QuerySet[Submission]:
         # nobody else to verify it: Dinas Sosial does.
         covered = User.objects.filter(role=Role.TKSK, is_active=True).values("district_id")
         unverifiable = Q(status=Status.SUBMITTED) & (
-            Q(reporter__role=Role.TKSK) | ~Q(village__district_id__in=covered)
+            Q(reporter__role=Role.TKSK)
+            | ~Q(village__district_id__in=covered)
+            # Restricted health data is verified by Dinas Sosial, never a TKSK.
+            | Q(restricted=True)
         )
         qs = qs.filter(Q(status=Status.VERIFIED) | unverifiable).exclude(verified_by=user)
     else:

@@ -58,6 +58,9 @@ class Submission(models.Model):
         "registry.Person", verbose_name="individu", blank=True, related_name="submissions"
     )
     payload = models.JSONField("usulan", default=dict)
+    # Adds or ends a PPKS record of a restricted health type (ODHA, NAPZA): only roles
+    # that may see health data see the report, and Dinas Sosial verifies it.
+    restricted = models.BooleanField("memuat data kesehatan", default=False)
     base = models.JSONField("nilai registri saat dilaporkan", default=dict)
     visit_date = models.DateField("tanggal kunjungan", null=True, blank=True)
     latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)

@@ -1,7 +1,9 @@
 """What a report proposes, item by item, next to the registry as it is now.
 
-`proposals(submission)` lists every proposed value with its path, label, the
-registry's current value and the value the reporter saw (`base`). A path is in
+`proposals(submission, reader=user)` lists every proposed value with its path, label,
+the registry's current value and the value the reporter saw (`base`). The current
+values are read through the reader's scoped querysets and the health-data rule, so
+a report never shows a reader more of the registry than they may see elsewhere. A path is in
 conflict when the registry changed since (current != base) to something other
 than the proposal: the reviewer must then choose, nothing is overwritten silently.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pilar.core.disclosure import note_disclosed
+from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry import choices as reg
 from pilar.registry.identity import mask
@@ -141,12 +145,17 @@ def _person_label(person: Person | None, fallback: str) -> str:
     return person.name if person is not None else fallback
 
 
-def proposals(submission) -> list[Proposal]:
-    """Every proposed value of the report, with the registry's current value."""
+def proposals(submission, *, reader) -> list[Proposal]:
+    """Every proposed value of the report, with the registry's current value as
+    `reader` may see it (objects outside their scope read as absent)."""
     payload = submission.payload or {}
     base = submission.base or {}
     out: list[Proposal] = []
-    household = submission.household
+    household = (
+        Household.objects.restrict(reader, "view").filter(pk=submission.household_id).first()
+        if submission.household_id
+        else None
+    )
     kind = submission.kind
 
     if kind == choices.Kind.NEW_HOUSEHOLD:
@@ -181,7 +190,7 @@ def proposals(submission) -> list[Proposal]:
                 )
             )
         ids = [item.get("person_id") for item in payload.get("persons") or []]
-        people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        people = {p.pk: p for p in Person.objects.restrict(reader, "view").filter(pk__in=ids)}
         for item in payload.get("persons") or []:
             person = people.get(item.get("person_id"))
             pid = item.get("person_id")
@@ -232,29 +241,32 @@ def proposals(submission) -> list[Proposal]:
         return out
 
     if kind == choices.Kind.PPKS:
-        types = {t.number: t for t in PpksType.objects.all()}
+        types = {t.number: t for t in PpksType.objects.exclude(pk__in=hidden_type_ids(reader))}
         add = payload.get("add") or []
         end = payload.get("end") or []
         people = {
             p.pk: p
-            for p in Person.objects.filter(
+            for p in Person.objects.restrict(reader, "view").filter(
                 pk__in=[a.get("person_id") for a in add if a.get("person_id")]
             )
         }
         for i, item in enumerate(add):
             ppks_type = types.get(item.get("ppks_type"))
             who = people.get(item.get("person_id")) if item.get("person_id") else None
-            target = who.name if who else "keluarga"
-            name = ppks_type.name if ppks_type else f"jenis {item.get('ppks_type')}"
+            if item.get("person_id"):
+                target = who.name if who else f"individu #{item['person_id']}"
+            else:
+                target = "keluarga"
+            name = ppks_type.name if ppks_type else "Data PPKS (tidak dapat ditampilkan)"
             text = f"{name} untuk {target}"
             if item.get("disability_subtypes"):
                 text += f" ({display('disabilities', item['disability_subtypes'])})"
             out.append(Proposal(f"ppks_add.{i}", "PPKS baru", text, group="PPKS baru"))
         records = {
             r.pk: r
-            for r in PpksRecord.objects.select_related("ppks_type", "person").filter(
-                pk__in=[e.get("record_id") for e in end]
-            )
+            for r in PpksRecord.objects.restrict(reader, "view")
+            .select_related("ppks_type", "person")
+            .filter(pk__in=[e.get("record_id") for e in end])
         }
         for i, item in enumerate(end):
             record = records.get(item.get("record_id"))
@@ -315,23 +327,27 @@ def field_of(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def rows_for_display(items: list[Proposal], *, reveal: bool = False) -> list[dict]:
-    """Review-table rows: values as words; the registry's NIK/KK masked."""
+def rows_for_display(items: list[Proposal], *, user) -> list[dict]:
+    """Review-table rows: values as words. The registry's NIK/KK is masked (revealing
+    it is a logged act of its own); the proposed one is shown in full only to roles
+    that may reveal numbers, and noted as disclosed for the access log."""
     rows = []
     for p in items:
         field = field_of(p.path)
         current = p.current
         base = p.base
-        if field in MASKED_CURRENT and not reveal:
+        proposed = p.proposed
+        if field in MASKED_CURRENT:
             current = mask(current) if isinstance(current, str) else current
             base = mask(base) if isinstance(base, str) and "*" not in base else base
+            proposed = show_number(user, proposed)
         rows.append(
             {
                 "path": p.path,
                 "label": p.label,
                 "group": p.group,
                 "current": display(field, current),
-                "proposed": display(field, p.proposed),
+                "proposed": display(field, proposed),
                 "base": display(field, base),
                 "changed": p.changed,
                 "conflict": p.conflict,
@@ -340,8 +356,26 @@ def rows_for_display(items: list[Proposal], *, reveal: bool = False) -> list[dic
     return rows
 
 
-def conflicts(submission) -> list[Proposal]:
-    return [p for p in proposals(submission) if p.conflict]
+def show_number(user, value: Any) -> Any:
+    """A proposed NIK / No. KK as `user` may receive it."""
+    if not isinstance(value, str) or not value:
+        return value
+    if not getattr(user, "can_reveal_ids", False):
+        return mask(value)
+    note_disclosed(value)
+    return value
+
+
+def payload_for(user, payload: Any) -> Any:
+    """The report's payload with every NIK / No. KK shown as `user` may receive it."""
+    if isinstance(payload, dict):
+        return {
+            k: show_number(user, v) if k in MASKED_CURRENT else payload_for(user, v)
+            for k, v in payload.items()
+        }
+    if isinstance(payload, list):
+        return [payload_for(user, v) for v in payload]
+    return payload
 
 
 def touched_person_ids(kind: str, payload: dict) -> list[int]:

@@ -205,12 +205,12 @@ def _permissions(user, report: Submission) -> dict[str, bool]:
     }
 
 
-def _review_rows(report: Submission, posted=None, errors=None):
+def _review_rows(report: Submission, user, posted=None, errors=None):
     """The review table grouped by `group`, each row with its reason, resolution,
     error messages, and what the reporter saw when it differs from the registry."""
     errors = errors or {}
-    items = proposals(report)
-    rows = rows_for_display(items)
+    items = proposals(report, reader=user)
+    rows = rows_for_display(items, user=user)
     known = {r["path"]: f"{r['group']}: {r['label']}" if r["group"] else r["label"] for r in rows}
     reasons = report.return_reasons or {}
     groups: list[dict] = []
@@ -252,7 +252,9 @@ def _review_rows(report: Submission, posted=None, errors=None):
 def _render_detail(request, report: Submission, *, posted=None, error: InvalidInput | None = None):
     user = request.user
     errors = dict(error.errors) if error is not None else {}
-    groups, show_base, known, other_reasons, evidence_inputs = _review_rows(report, posted, errors)
+    groups, show_base, known, other_reasons, evidence_inputs = _review_rows(
+        report, user, posted, errors
+    )
     stale = error is not None and error.codes.get("__all__") == "stale"
     row_paths = {row["path"] for g in groups for row in g["rows"]}
     evidence_paths = {e["path"] for e in evidence_inputs}

@@ -173,7 +173,7 @@ def test_page_matrix(client, world, role, name, key, kind):
 @pytest.mark.parametrize("role", ROLES)
 def test_reveal_matrix(client, world, role):
     url = reverse("audit:reveal", kwargs={"kind": "nik", "pk": world["person"].pk})
-    response = client_for(client, world, role).post(url)
+    response = client_for(client, world, role).post(url, HTTP_HX_PROMPT="pemeriksaan data")
     body = response.content.decode()
     if role == "anonymous":
         assert response.status_code == 302
