@@ -230,10 +230,13 @@ def bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
-def answer(response) -> tuple:
+def answer(response, echoed: str = "") -> tuple:
     """What a caller learns from a response: status, redirect target and body (CSRF
-    tokens, different on every page, blanked)."""
+    tokens, different on every page, blanked; `echoed`, the value the caller typed
+    and a form shows back, too)."""
     body = response.content.decode(errors="replace") if not response.streaming else ""
+    if echoed:
+        body = body.replace(f'value="{echoed}"', 'value="…"')
     return response.status_code, response.get("Location", ""), _TOKEN.sub("…", body)
 
 
