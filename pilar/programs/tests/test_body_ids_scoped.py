@@ -284,3 +284,37 @@ def test_partner_search_by_number_needs_the_whole_number(client, dinsos, terang)
     # Staff who may reveal numbers keep searching by their start.
     client.force_login(dinsos)
     assert client.get(url, {"q": hh.no_kk[:10]}).json()["count"] == 1
+
+
+# The rule preview: a PPKS type named in the rule follows the health-data rule ------------
+
+
+@pytest.mark.parametrize(
+    "level,field",
+    [("keluarga", "household_ppks"), ("individu", "household_ppks"), ("individu", "person_ppks")],
+)
+def test_preview_on_restricted_type_reveals_nobody(
+    client, dinsos, psm_a, psm_b, tksk_a, pimpinan, level, field
+):
+    from pilar.ppks.actions import create_ppks_record
+
+    odha = household(dinsos, VILLAGE_A).members.get()
+    create_ppks_record(acting_user=dinsos, data={"ppks_type": 16, "person": odha})
+    household(dinsos, VILLAGE_B)
+    url = f"{URL}/preview"
+
+    def body(operator):
+        rule = {"op": "and", "rules": [{"field": field, "operator": operator, "value": [16]}]}
+        return {"level": level, "rule": rule}
+
+    # A's PSM and TKSK and the leader (an ODHA person in their area) answer like B's
+    # PSM (none): count 0, nobody listed.
+    answers = [post(client, url, body("in"), user) for user in (psm_a, tksk_a, pimpinan, psm_b)]
+    assert answers[0].status_code == 200, answers[0].content
+    assert answers[0].json()["count"] == 0 and answers[0].json()["items"] == []
+    assert_same_answer(*answers)
+    # "Has none of": the ODHA person is not singled out by being missing from the list.
+    listed = post(client, url, body("not_in"), psm_a).json()
+    assert odha.name in json.dumps(listed["items"]) and listed["count"] >= 1
+    # Dinas Sosial, who may see health data, still finds them.
+    assert post(client, url, body("in"), dinsos).json()["count"] == 1
