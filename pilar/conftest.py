@@ -196,3 +196,55 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# Pattern 9 (an id in a body is scoped like one in the URL): helpers for the tests
+# that name an object outside the caller's area, a restricted one and a missing one,
+# and expect one and the same answer. ------------------------------------------------
+
+# Kabupaten Tangerang (36.03): a real kelurahan outside the deployment region (36.71).
+OUTSIDE_VILLAGE = "36.03.01.1001"
+# An id no row has.
+MISSING_ID = 987654321
+
+_TOKEN = __import__("re").compile(r"[A-Za-z0-9]{64}")
+
+
+def move_outside_region(household) -> None:
+    """Put `household` (and what hangs on it) outside the deployment region, as rows of
+    a neighbouring regency in a shared database would be: no action writes such a row,
+    so the kelurahan is changed directly. Even city-wide roles must not reach it."""
+    from pilar.programs.models import Candidate, Enrollment
+    from pilar.registry.models import Household
+
+    Household.objects.filter(pk=household.pk).update(village_id=OUTSIDE_VILLAGE)
+    Enrollment.objects.filter(household_id=household.pk).update(village_id=OUTSIDE_VILLAGE)
+    Candidate.objects.filter(household_id=household.pk).update(village_id=OUTSIDE_VILLAGE)
+    household.village_id = OUTSIDE_VILLAGE
+
+
+def bearer(user) -> dict:
+    from pilar.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def answer(response, echoed: str = "") -> tuple:
+    """What a caller learns from a response: status, redirect target and body (CSRF
+    tokens, different on every page, blanked; `echoed`, the value the caller typed
+    and a form shows back, too)."""
+    body = response.content.decode(errors="replace") if not response.streaming else ""
+    if echoed:
+        body = body.replace(f'value="{echoed}"', 'value="…"')
+    return response.status_code, response.get("Location", ""), _TOKEN.sub("…", body)
+
+
+def assert_same_answer(*responses) -> None:
+    first = answer(responses[0])
+    for other in responses[1:]:
+        assert answer(other) == first
+
+
+def row_counts(*models) -> dict:
+    return {m._meta.label: m.objects.count() for m in models}

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from pilar.accounts.choices import Role
+from pilar.accounts.choices import HEALTH_DATA_ROLES, Role
 from pilar.accounts.scope import village_allowed
 from pilar.cases import notify
 from pilar.cases.choices import (
@@ -47,6 +47,10 @@ CASE_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
 WORKER_ROLES = frozenset({Role.TKSK, Role.PSM, Role.DINSOS})
 
 MSG_MANAGER = "Hanya Dinas Sosial yang dapat membuka, menugaskan dan menutup penanganan."
+# One answer for a worker id that does not exist and for a user who may not work the
+# case (another area, a role that does not handle cases, inactive, or no access to
+# its health data): naming the reason would tell who exists where (pattern 9).
+MSG_NO_WORKER = "Petugas tidak ditemukan."
 MSG_WORKER = "Hanya petugas yang ditugaskan atau Dinas Sosial yang dapat mencatat langkah ini."
 MAX_FOLLOWUP_DAYS = 365
 
@@ -130,29 +134,43 @@ def _followup_days(errors: ErrorCollector, value) -> int:
 
 def eligible_workers_q(record: PpksRecord) -> Q:
     """Users a case of `record` may be assigned to: the PSM of its kelurahan, the
-    TKSK of its kecamatan, or a Dinas Sosial operator (city-wide)."""
+    TKSK of its kecamatan, or a Dinas Sosial operator (city-wide); for a restricted
+    health type (ODHA, NAPZA) only those who may see health data."""
     village = record.household.village_id
-    return Q(is_active=True) & (
+    q = Q(is_active=True) & (
         Q(role=Role.PSM, village_id=village)
         | Q(role=Role.TKSK, district_id=village[:8])
         | Q(role=Role.DINSOS)
     )
+    if record.ppks_type.is_restricted:
+        q &= Q(role__in=HEALTH_DATA_ROLES)
+    return q
+
+
+def find_worker(record: PpksRecord, worker_id):
+    """The user named by `worker_id` (a request's body or form) if a case of `record`
+    may be assigned to them, else None: missing and not eligible read alike."""
+    from pilar.accounts.models import User
+
+    raw = str(worker_id if worker_id is not None else "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return User.objects.filter(eligible_workers_q(record), pk=int(raw)).first()
 
 
 def _check_worker(errors: ErrorCollector, record: PpksRecord, worker) -> None:
     if worker is None:
         errors.add("assigned_to", "Pilih petugas.")
         return
-    if not getattr(worker, "is_active", False) or worker.role not in WORKER_ROLES:
-        errors.add("assigned_to", "Petugas harus TKSK, PSM atau pekerja sosial Dinas Sosial.")
-    elif not village_allowed(worker, record.household.village_id, "change"):
-        errors.add(
-            "assigned_to",
-            f"{worker.get_full_name() or worker.username} tidak bertugas di wilayah "
-            f"Kelurahan {record.household.village.name}.",
-        )
-    elif record.ppks_type.is_restricted and not may_see_health_data(worker):
-        errors.add("assigned_to", "Data kesehatan ini hanya dapat ditangani petugas Dinas Sosial.")
+    # Re-checked here for every caller (the pages and the API look the worker up
+    # through find_worker first), with the same message as an unknown id.
+    if not (
+        getattr(worker, "is_active", False)
+        and worker.role in WORKER_ROLES
+        and village_allowed(worker, record.household.village_id, "change")
+        and (not record.ppks_type.is_restricted or may_see_health_data(worker))
+    ):
+        errors.add("assigned_to", MSG_NO_WORKER)
 
 
 # Open and assign -------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.accounts.models import User
 from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
 from pilar.cases import actions
 from pilar.cases.filters import CaseFilter, cases_for
@@ -136,12 +135,15 @@ def _worker_case(request, case_id: int) -> Case:
     return case
 
 
-def _user(user_id: int | None, field: str):
+def _worker(record: PpksRecord, user_id: int | None, field: str):
+    """The worker named in the body, looked up among those who may work a case of
+    `record`: an unknown id, a user of another area or role, and one who may not see
+    the record's health data all get the same 422 (pattern 9)."""
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id).first()
+    user = actions.find_worker(record, user_id)
     if user is None:
-        raise InvalidInput({field: ["Petugas tidak ditemukan."]})
+        raise InvalidInput({field: [actions.MSG_NO_WORKER]})
     return user
 
 
@@ -187,7 +189,7 @@ def open_case(request, payload: CaseOpenIn):
         intake_date=payload.intake_date,
         source=payload.intake_source.value,
         notes=payload.intake_notes,
-        assigned_to=_user(payload.assigned_to_id, "assigned_to_id"),
+        assigned_to=_worker(record, payload.assigned_to_id, "assigned_to_id"),
         followup_days=payload.followup_days,
     )
     case = Case.objects.select_related(*CASE_RELATED).get(pk=case.pk)
@@ -202,7 +204,7 @@ def open_case(request, payload: CaseOpenIn):
 )
 def assign_case(request, case_id: int, payload: AssignIn):
     case = _manager_case(request, case_id)
-    worker = _user(payload.worker_id, "worker_id")
+    worker = _worker(case.record, payload.worker_id, "worker_id")
     try:
         actions.assign_case(case, acting_user=request.auth, worker=worker, note=payload.note)
     except InvalidInput as exc:

@@ -234,9 +234,11 @@ def case_open(request):
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
-        worker = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        # Only users who may work this case: another area's, a wrong role or no
+        # health-data access read exactly like an unknown id (pattern 9).
+        worker = actions.find_worker(record, raw) if raw else None
         if raw and worker is None:
-            form.add_error("assigned_to", "Petugas tidak ditemukan.")
+            form.add_error("assigned_to", actions.MSG_NO_WORKER)
         else:
             case, ok = _run(
                 form,
@@ -291,17 +293,21 @@ def case_assign(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
-        # Any active user id is looked up, so the action says why one outside the area is refused.
-        worker = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-        _, ok = _run(
-            form,
-            lambda: actions.assign_case(
-                case, acting_user=user, worker=worker, note=data.get("note") or ""
-            ),
-        )
-        if ok:
-            messages.success(request, "Petugas penanganan telah ditetapkan.")
-            return redirect("cases:detail", pk=case.pk)
+        # Only users who may work this case: another area's, a wrong role or no
+        # health-data access read exactly like an unknown id (pattern 9).
+        worker = actions.find_worker(case.record, raw) if raw else None
+        if raw and worker is None:
+            form.add_error("assigned_to", actions.MSG_NO_WORKER)
+        else:
+            _, ok = _run(
+                form,
+                lambda: actions.assign_case(
+                    case, acting_user=user, worker=worker, note=data.get("note") or ""
+                ),
+            )
+            if ok:
+                messages.success(request, "Petugas penanganan telah ditetapkan.")
+                return redirect("cases:detail", pk=case.pk)
     return _step_page(request, case, form, "Tugaskan petugas", "Simpan")
 
 

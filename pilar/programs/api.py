@@ -281,8 +281,11 @@ def beneficiary_rows(user, programs, params: BeneficiaryParams):
         qs = qs.restrict(user, "view")
     if params.status:
         qs = qs.filter(status=params.status)
+    # A partner's grant to see NIK is per program; searching by the start of a number
+    # is kept for staff who may reveal numbers anyway.
+    masked = user.role == Role.MITRA or not user.can_reveal_ids
     qs = (
-        qs.search(params.q)
+        qs.search(params.q, masked=masked)
         .select_related("program", "person", "household", "village__district")
         .order_by("program_id", "pk")
     )
@@ -872,7 +875,7 @@ def _program_rows(request, program: Program, model, q: str):
     return (
         model.objects.restrict(request.auth, "view")
         .filter(program=program, period=program_period(program))
-        .search(q)
+        .search(q, masked=not request.auth.can_reveal_ids)
         .select_related("household", "person", "village__district")
         .order_by("-priority_total", "pk")
     )
@@ -980,14 +983,19 @@ def add_candidate(request, program_id: int, body: CandidateManualIn):
 
     program = get_object_or_404(Program, pk=program_id)
     person = household = None
+    # Through the caller's writable scope, active rows only: out of area, merged away
+    # and missing all answer the same 404 (the action re-checks).
     if body.person_id is not None:
         person = get_object_or_404(
-            Person.objects.restrict(request.auth, "view").select_related("household"),
+            Person.objects.restrict(request.auth, "change")
+            .filter(is_active=True)
+            .select_related("household"),
             pk=body.person_id,
         )
     elif body.household_id is not None:
         household = get_object_or_404(
-            Household.objects.restrict(request.auth, "view"), pk=body.household_id
+            Household.objects.restrict(request.auth, "change").filter(is_active=True),
+            pk=body.household_id,
         )
     row = en.enroll(program, acting_user=request.auth, household=household, person=person)
     row = _program_rows(request, program, type(row), "").get(pk=row.pk)

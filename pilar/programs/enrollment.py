@@ -64,6 +64,7 @@ SCHOOL_LEVEL_BY_EDUCATION = {
 MSG_NO_RULE = "Program ini belum memiliki aturan kelayakan: susun aturannya dahulu."
 MSG_NATIONAL = "Kepesertaan program nasional dicatat dari data pusat, bukan dari daftar kandidat."
 MSG_NOTHING = "Pilih paling sedikit satu data."
+MSG_STALE = "Sebagian data tidak ditemukan pada program ini. Muat ulang halaman."
 
 
 def program_period(program: Program) -> int:
@@ -229,14 +230,18 @@ def last_generation(program: Program, period: int | None = None) -> CandidateGen
 # Transitions --------------------------------------------------------------------------
 
 
-def _locked(program: Program, ids: list[int], allowed: tuple[str, ...], verb: str):
-    """The enrollments `ids` of `program`, locked; InvalidInput (nothing done) when
-    one is missing or not in an allowed status."""
+def _locked(program: Program, ids: list[int], allowed: tuple[str, ...], verb: str, *, acting_user):
+    """The enrollments `ids` of `program` inside `acting_user`'s area, locked;
+    InvalidInput (nothing done) when one is missing or not in an allowed status.
+    An id outside the area reads exactly like a missing one (architecture pattern 9):
+    the same message, and no status named."""
     ids = sorted({int(i) for i in ids})
     if not ids:
         raise InvalidInput({"__all__": [MSG_NOTHING]}, message=MSG_NOTHING)
     rows = list(
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.restrict(acting_user, "change")
+        # Only the enrollment rows: the area filter may join the kelurahan table.
+        .select_for_update(of=("self",))
         .filter(program_id=program.pk, pk__in=ids)
         .order_by("pk")
     )
@@ -245,11 +250,14 @@ def _locked(program: Program, ids: list[int], allowed: tuple[str, ...], verb: st
     found = {e.pk for e in rows}
     missing = [i for i in ids if i not in found]
     listed = (
-        Candidate.objects.filter(program_id=program.pk, pk__in=missing).count() if missing else 0
+        Candidate.objects.restrict(acting_user, "change")
+        .filter(program_id=program.pk, pk__in=missing)
+        .count()
+        if missing
+        else 0
     )
     if len(missing) != listed:
-        msg = "Sebagian data tidak ditemukan pada program ini. Muat ulang halaman."
-        raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "stale"})
+        raise InvalidInput({"__all__": [MSG_STALE]}, message=MSG_STALE, codes={"__all__": "stale"})
     wrong = [e for e in rows if e.status not in allowed]
     if wrong or listed:
         statuses = {e.get_status_display().lower() for e in wrong}
@@ -262,6 +270,39 @@ def _locked(program: Program, ids: list[int], allowed: tuple[str, ...], verb: st
         )
         raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "stale"})
     return rows
+
+
+def _check_area(acting_user, village_id: str) -> None:
+    """An enrollment named by the caller must lie in their "change" area; outside it
+    reads as missing (NotAllowed: 404 in the API and the pages)."""
+    from pilar.accounts.scope import village_allowed
+    from pilar.registry.actions import NotAllowed
+
+    if not village_allowed(acting_user, village_id, "change"):
+        raise NotAllowed
+
+
+def _check_target(acting_user, *, household, person=None) -> None:
+    """A household or person added by hand: active and inside the caller's "change"
+    area, else it reads as missing (the API fetches it through the same scope first;
+    this guards every other caller)."""
+    from pilar.registry.actions import NotAllowed
+    from pilar.registry.models import Household, Person
+
+    if person is not None:
+        ok = (
+            Person.objects.restrict(acting_user, "change")
+            .filter(pk=person.pk, is_active=True, household_id=household.pk)
+            .exists()
+        )
+    else:
+        ok = (
+            Household.objects.restrict(acting_user, "change")
+            .filter(pk=household.pk, is_active=True)
+            .exists()
+        )
+    if not ok:
+        raise NotAllowed
 
 
 def _move(rows, to: str, action: str, actor, note: str = "", **fields) -> None:
@@ -299,14 +340,22 @@ def propose(program: Program, ids: list[int], *, acting_user, note: str = "") ->
     with transaction.atomic():
         Program.objects.select_for_update().get(pk=program.pk)
         rows = list(
-            Candidate.objects.select_for_update()
+            Candidate.objects.restrict(acting_user, "change")
+            .select_for_update(of=("self",))
             .filter(program_id=program.pk, pk__in=ids)
             .order_by("pk")
         )
         if len(rows) != len(ids):
             found = {c.pk for c in rows}
-            # Raises (no status is allowed): which ones are enrollments already, or stale.
-            _locked(program, [i for i in ids if i not in found], (), "diusulkan")
+            # Raises (no status is allowed): which ones are enrollments already, or stale
+            # (missing and outside the area alike).
+            _locked(
+                program,
+                [i for i in ids if i not in found],
+                (),
+                "diusulkan",
+                acting_user=acting_user,
+            )
         try:
             with transaction.atomic():
                 Enrollment.objects.bulk_create(
@@ -546,7 +595,7 @@ def approve(program: Program, ids: list[int], *, acting_user, note: str = "") ->
     with transaction.atomic():
         # The program row is the lock every approval of this program takes first.
         program = Program.objects.select_for_update().get(pk=program.pk)
-        rows = _locked(program, ids, (S.PROPOSED,), "disetujui")
+        rows = _locked(program, ids, (S.PROPOSED,), "disetujui", acting_user=acting_user)
         errors = ErrorCollector()
         period = program_period(program)
         for usage in quota_usage(program, period):
@@ -588,7 +637,7 @@ def reject(program: Program, ids: list[int], *, acting_user, reason: str) -> int
         msg = "Alasan penolakan wajib diisi."
         raise InvalidInput({"reason": [msg]}, message=msg)
     with transaction.atomic():
-        rows = _locked(program, ids, (S.PROPOSED, S.APPROVED), "ditolak")
+        rows = _locked(program, ids, (S.PROPOSED, S.APPROVED), "ditolak", acting_user=acting_user)
         _move(rows, S.REJECTED, StepAction.REJECT, acting_user, reason, reject_reason=reason)
     return len(rows)
 
@@ -759,6 +808,7 @@ def deliver(
         # The program row first, as approvals do: the budget check sees every payment.
         program = Program.objects.select_for_update().get(pk=enrollment.program_id)
         row = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        _check_area(acting_user, row.village_id)  # the stored row, not the caller's copy
         monthly = is_monthly(program)
         refusal = _status_refusal(row, monthly)
         if refusal is not None:
@@ -870,7 +920,9 @@ def deliver_month(
         raise InvalidInput({"__all__": [msg]}, message=msg, codes={"__all__": "not_monthly"})
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program.pk)
-        rows = _locked(program, ids, (S.APPROVED, S.DELIVERED), "disalurkan")
+        rows = _locked(
+            program, ids, (S.APPROVED, S.DELIVERED), "disalurkan", acting_user=acting_user
+        )
         paid_month = month_start(month) if month else None
         if paid_month is not None:
             why = _month_refusal(program, paid_month)
@@ -970,7 +1022,7 @@ def complete_many(program: Program, ids: list[int], *, acting_user, note: str = 
     received every month, or left school: nothing more is owed)."""
     check_manager(acting_user)
     with transaction.atomic():
-        rows = _locked(program, ids, (S.DELIVERED,), "diselesaikan")
+        rows = _locked(program, ids, (S.DELIVERED,), "diselesaikan", acting_user=acting_user)
         _move(rows, S.COMPLETED, StepAction.COMPLETE, acting_user, note)
     return len(rows)
 
@@ -1020,6 +1072,7 @@ def enroll(program: Program, *, acting_user, household=None, person=None) -> Can
         household = person.household
     if household is None:
         raise InvalidInput({"household": ["Pilih keluarga atau individu."]})
+    _check_target(acting_user, household=household, person=person)
     period = program_period(program)
     msg = MSG_TWICE_PERSON if person is not None else MSG_TWICE_HOUSEHOLD
     amount = program.amount

@@ -28,11 +28,18 @@ class EnrollmentQuerySet(QuerySet):
 
         return self.filter(area_q(user, "village", action))
 
-    def search(self, text: str):
+    def search(self, text: str, *, masked: bool = False):
+        """Name, address, or the start of a NIK/No. KK. `masked`: the caller sees these
+        numbers masked, so only a whole 16-digit number matches; a prefix search would
+        let them read a masked number digit by digit (as the registry's search)."""
         text = (text or "").strip()
         if not text:
             return self
         if text.isdigit():
+            if masked:
+                if len(text) != 16:
+                    return self.none()
+                return self.filter(Q(person__nik=text) | Q(household__no_kk=text))
             return self.filter(
                 Q(person__nik__startswith=text) | Q(household__no_kk__startswith=text)
             )

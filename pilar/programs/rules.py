@@ -117,6 +117,10 @@ class Context:
 
     level: str
     reference_date: datetime.date
+    # Whether the rule runs for someone who may see restricted health types (ODHA,
+    # NAPZA): for others a PPKS condition reads those records as absent, as
+    # PpksRecord.objects.restrict() does, so a preview cannot list who has them.
+    health_data: bool = True
 
     @property
     def hh(self) -> str:
@@ -232,22 +236,25 @@ def _member_count(op: str, value: Any, ctx: Context) -> Q:
     return _cmp_expr(Coalesce(Subquery(members), Value(0)), op, value)
 
 
-def _ppks_exists(values: list[int], **where) -> Exists:
+def _ppks_exists(values: list[int], ctx: Context, **where) -> Exists:
     from pilar.ppks.choices import RecordStatus
     from pilar.ppks.models import PpksRecord
 
-    return Exists(
-        PpksRecord.objects.filter(status=RecordStatus.ACTIVE, ppks_type__number__in=values, **where)
+    records = PpksRecord.objects.filter(
+        status=RecordStatus.ACTIVE, ppks_type__number__in=values, **where
     )
+    if not ctx.health_data:
+        records = records.exclude(ppks_type__is_restricted=True)
+    return Exists(records)
 
 
 def _household_ppks(op: str, value: Any, ctx: Context) -> Q:
-    q = Q(_ppks_exists(value, household_id=OuterRef(ctx.hh_pk)))
+    q = Q(_ppks_exists(value, ctx, household_id=OuterRef(ctx.hh_pk)))
     return ~q if op == "not_in" else q
 
 
 def _person_ppks(op: str, value: Any, ctx: Context) -> Q:
-    q = Q(_ppks_exists(value, person_id=OuterRef("pk")))
+    q = Q(_ppks_exists(value, ctx, person_id=OuterRef("pk")))
     return ~q if op == "not_in" else q
 
 
@@ -918,12 +925,20 @@ def _build(node: dict, ctx: Context) -> Q:
     return f.build(node["operator"], node["value"], ctx)
 
 
-def compile_rule(rule: Any, level: str, reference_date: datetime.date | None = None) -> Q:
-    """Validate `rule` and build its Q over Household (level keluarga) or Person."""
+def compile_rule(
+    rule: Any,
+    level: str,
+    reference_date: datetime.date | None = None,
+    *,
+    health_data: bool = True,
+) -> Q:
+    """Validate `rule` and build its Q over Household (level keluarga) or Person.
+    `health_data`: False leaves records of restricted health types out of PPKS
+    conditions (see Context)."""
     from pilar.core.dates import today
 
     normalized = validate_rule(rule, level)
-    ctx = Context(level=level, reference_date=reference_date or today())
+    ctx = Context(level=level, reference_date=reference_date or today(), health_data=health_data)
     return _build(normalized, ctx)
 
 
@@ -938,8 +953,13 @@ def base_queryset(level: str, user):
 
 
 def matching(rule: Any, level: str, user, reference_date: datetime.date | None = None):
-    """The queryset of what `rule` selects within `user`'s area."""
-    return base_queryset(level, user).filter(compile_rule(rule, level, reference_date))
+    """The queryset of what `rule` selects within `user`'s area, by what `user` may
+    see: a PPKS condition on a restricted health type matches nothing for a role
+    without health-data access (a preview would otherwise list who has it)."""
+    from pilar.ppks.access import may_see_health_data
+
+    q = compile_rule(rule, level, reference_date, health_data=may_see_health_data(user))
+    return base_queryset(level, user).filter(q)
 
 
 def describe(rule: Any, level: str) -> str:

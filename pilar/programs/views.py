@@ -27,6 +27,7 @@ from pilar.programs import actions, rules
 from pilar.programs.filters import ProgramFilter
 from pilar.programs.forms import ProgramForm
 from pilar.programs.models import Program
+from pilar.registry.actions import NotAllowed
 from pilar.registry.forms import apply_errors
 from pilar.registry.views import PAGE_SIZE, people_required
 
@@ -254,7 +255,7 @@ def _enrollment_qs(request, program: Program, tab: str):
     if tab == "penyaluran":
         qs = _unpaid_filter(qs, _month_param(request.GET.get("belum_dibayar", "")))
     return (
-        qs.search(request.GET.get("q", ""))
+        qs.search(request.GET.get("q", ""), masked=not request.user.can_reveal_ids)
         .select_related("household", "person", "village__district")
         .order_by("-priority_total", "pk")
     )
@@ -534,6 +535,8 @@ def enrollment_action(request, pk: int, tab: str):
         for msgs in exc.errors.values():
             for m in msgs:
                 messages.error(request, m)
+    except NotAllowed:  # the action's own area re-check (pattern 9): as missing
+        raise Http404 from None
     response = redirect("programs:enrollments", pk=program.pk, tab=tab)
     back = _month_param(request.POST.get("belum_dibayar", ""))
     if back is not None:  # keep the "not paid for month X" list being worked through

@@ -180,7 +180,7 @@ def test_assign_worker_from_other_area_refused(dinsos, psm_b, tksk_a, psm_a):
     record = person_record(dinsos)  # kelurahan A
     case = open_(record, dinsos)
     errors = errors_of(lambda: actions.assign_case(case, acting_user=dinsos, worker=psm_b))
-    assert "tidak bertugas di wilayah" in errors["assigned_to"][0]
+    assert errors["assigned_to"] == [actions.MSG_NO_WORKER]
     pimpinan = make_user("pimpinan2", "pimpinan")
     assert "assigned_to" in errors_of(
         lambda: actions.assign_case(case, acting_user=dinsos, worker=pimpinan)

@@ -61,13 +61,13 @@ def test_open_page_refusals(client, dinsos, psm_a, psm_b, pimpinan):
         == 403
     )
     assert not Case.objects.exists()
-    # Assigning someone from another kelurahan: the form says why.
+    # Assigning someone from another kelurahan: refused like an unknown id.
     client.force_login(dinsos)
     response = client.post(
         f"/penanganan/buka/?record={record.pk}",
         {"intake_source": "laporan", "assigned_to": str(psm_b.pk)},
     )
-    assert "tidak bertugas di wilayah" in response.content.decode()
+    assert "Petugas tidak ditemukan." in response.content.decode()
     assert not Case.objects.exists()
 
 
