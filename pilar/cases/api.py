@@ -244,7 +244,7 @@ def add_intervention(request, case_id: int, payload: InterventionIn):
 
     program = None
     if payload.program_id is not None:
-        program = Program.objects.filter(pk=payload.program_id).first()
+        program = Program.objects.filter(pk=payload.program_id, is_active=True).first()
         if program is None:
             raise InvalidInput({"program_id": ["Program tidak ditemukan."]})
     enrollment = None

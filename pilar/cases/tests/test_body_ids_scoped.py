@@ -217,3 +217,19 @@ def test_api_intervention_enrollment_outside_reads_like_missing(client, dinsos, 
     assert missing.status_code == 422
     assert_same_answer(outside, missing)
     assert row_counts(*WRITTEN) == before
+
+
+def test_api_intervention_inactive_program_reads_like_missing(client, dinsos, psm_a):
+    """The page offers only active programs; the API refuses the others alike."""
+    record = person_record(dinsos)
+    case = actions.open_case(record, acting_user=dinsos, source="laporan", assigned_to=psm_a)
+    actions.assess_case(case, acting_user=psm_a, needs=["ekonomi"])
+    program = Program.objects.filter(is_national=False).first()
+    Program.objects.filter(pk=program.pk).update(is_active=False)
+    before = row_counts(*WRITTEN)
+    url = f"{URL}/{case.pk}/interventions"
+    inactive = post(client, url, {"kind": "program", "program_id": program.pk}, psm_a)
+    missing = post(client, url, {"kind": "program", "program_id": MISSING_ID}, psm_a)
+    assert missing.status_code == 422
+    assert_same_answer(inactive, missing)
+    assert row_counts(*WRITTEN) == before
