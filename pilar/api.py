@@ -27,6 +27,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from pilar.core.errors import InvalidInput
+from pilar.core.failures import FAILURE_TYPES, classify
 from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import mask
 
@@ -288,7 +289,48 @@ class PilarAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         self.mount_routers()
-        return super().get_openapi_schema(*args, **kwargs)
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_common_errors(schema)
+        return schema
+
+
+# Answers any endpoint can give whatever its own code does (a malformed or oversized
+# body, a missing token, an out-of-range path id, the database being down): listed
+# once here rather than in every app's `response=` so the document never forgets one.
+COMMON_ERRORS = {
+    400: "Isi permintaan tidak dapat dibaca (JSON atau multipart rusak).",
+    401: "Autentikasi diperlukan atau token tidak valid.",
+    403: "Peran Anda tidak memiliki akses.",
+    404: "Data tidak ditemukan.",
+    409: "Data bentrok dengan penyimpanan lain.",
+    413: "Isi permintaan terlalu besar.",
+    422: "Isian tidak valid.",
+    503: "Basis data sedang tidak dapat dihubungi; coba lagi nanti.",
+}
+
+
+def document_common_errors(schema: dict) -> None:
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    schema.setdefault("components", {}).setdefault("schemas", {})
+    schema["components"]["schemas"].setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = [401, 403, 422, 503]
+            if "requestBody" in operation:
+                codes += [400, 413]
+            if "{" in path:
+                codes.append(404)
+            if method in ("post", "put", "patch", "delete"):
+                codes.append(409)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": COMMON_ERRORS[code],
+                        "content": {"application/json": {"schema": error_ref}},
+                    },
+                )
 
 
 api = PilarAPI(
@@ -441,6 +483,24 @@ def on_integrity_error(request, exc):
     # (e.g. the same NIK entered twice at once). The transaction was rolled back.
     logger.warning("API integrity error on %s: %s", request.path, exc)
     return error_response(request, 409, MSG_CONFLICT)
+
+
+def on_request_failure(request, exc):
+    """A malformed multipart body (400), an oversized body or too many fields (413),
+    the database unreachable (503 + Retry-After): pilar.core.failures decides."""
+    failure = classify(exc)
+    if failure is None:
+        return on_unexpected(request, exc)
+    if failure.status == 503:
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+    response = error_response(request, failure.status, failure.message)
+    if failure.retry_after is not None:
+        response["Retry-After"] = str(failure.retry_after)
+    return response
+
+
+for _failure_type in FAILURE_TYPES:
+    api.add_exception_handler(_failure_type, on_request_failure)
 
 
 @api.exception_handler(Exception)

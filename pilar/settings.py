@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pilar.core.middleware.ApiJsonErrorsMiddleware",
+    "pilar.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,8 +133,11 @@ def _database_config(url: str) -> dict:
             "PASSWORD": parsed.password or "",
             "HOST": socket_host,
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
-    config = dj_database_url.parse(url, conn_max_age=60)
+    # Persistent connections are checked before each request reuses them, so the first
+    # request after a database restart opens a fresh one instead of failing.
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     config["ENGINE"] = "django.db.backends.postgresql"
     return dict(config)
 
@@ -208,6 +212,9 @@ PILAR_IMPORT_BULK_MIN_ROWS = env_int("PILAR_IMPORT_BULK_MIN_ROWS", 50_000)
 PILAR_IMPORT_WORKERS = env_int("PILAR_IMPORT_WORKERS", 0)  # row-check processes; 0 = auto
 # Uploads (the import form) must not be held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Largest request body other than uploaded files (Django's default, 2.5 MB): beyond it
+# the answer is 413 (pilar.core.failures).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)
