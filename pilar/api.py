@@ -13,21 +13,25 @@ also carry `errors` (field -> list of messages) and `codes` (field -> code).
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from pilar.core.errors import InvalidInput
 from pilar.core.failures import FAILURE_TYPES, classify
+from pilar.core.numbers import OFFSET_MAX, find_out_of_range
+from pilar.core.text import find_forbidden
 from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import mask
 
@@ -186,7 +190,7 @@ class ErrorOut(Schema):
 
 class PageParams(Schema):
     limit: int = Field(25, ge=1, le=200, description="Jumlah data per halaman (maks. 200).")
-    offset: int = Field(0, ge=0, description="Lewati sejumlah data pertama.")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="Lewati sejumlah data pertama.")
 
 
 def paginate(qs, params: PageParams) -> tuple[list, int]:
@@ -333,12 +337,50 @@ def document_common_errors(schema: dict) -> None:
                 )
 
 
+MSG_NUMBER_RANGE = "Angka di luar batas yang dapat disimpan."
+MSG_NOT_OBJECT = "Harus berupa objek JSON."
+
+
+class PilarParser(Parser):
+    """ninja's JSON and form parser, plus the checks every request gets whatever its
+    schema says: no string (key or value) with control or bidi characters
+    (pilar.core.text) and no integer beyond PostgreSQL's bigint (pilar.core.numbers).
+    A NUL would otherwise reach PostgreSQL, which refuses it with a 500, and a huge
+    integer fails the whole statement."""
+
+    def parse_body(self, request: HttpRequest):
+        data = json.loads(request.body)
+        # Every body of this API is an object; pydantic would read `[null, null]` (or
+        # 5) as an object with no fields set, and a PATCH would answer 200.
+        if not isinstance(data, dict):
+            raise InvalidInput({"__all__": [MSG_NOT_OBJECT]})
+        self._check(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        result = super().parse_querydict(data, list_fields, request)
+        # Uploaded files are not text; their names are checked by the fields.
+        if data is not request.FILES:
+            self._check(result)
+        return result
+
+    @staticmethod
+    def _check(data) -> None:
+        found = find_forbidden(data)
+        if found:
+            raise InvalidInput({found[0]: [found[1]]})
+        field = find_out_of_range(data)
+        if field:
+            raise InvalidInput({field: [MSG_NUMBER_RANGE]})
+
+
 api = PilarAPI(
     title="Pilar API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=AUTH_ANY,
+    parser=PilarParser(),
 )
 
 
@@ -399,6 +441,10 @@ NINJA_DEFAULT_MESSAGES = {"", "Unauthorized", "Forbidden", "Too many requests."}
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, InvalidInput):
+        # ninja wraps whatever the body parser raises in a 400; PilarParser's refusals
+        # are field errors.
+        return on_invalid_input(request, exc.__cause__)
     message = exc.message
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         return error_response(request, 400, MSG_BAD_BODY, {"__all__": [MSG_BAD_BODY]})
@@ -428,6 +474,9 @@ def _pydantic_message(error: dict) -> str:
     """pydantic's error (type + ctx) told in Indonesian."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind.startswith("pilar_"):
+        # Pilar's own validators (pilar.core.text, pilar.core.dates) speak Indonesian.
+        return error.get("msg") or "Nilai tidak valid."
     if kind == "missing":
         return "Wajib diisi."
     if kind == "extra_forbidden":
@@ -475,6 +524,15 @@ def on_validation_error(request, exc: ValidationError):
         if message not in errors.setdefault(field, []):
             errors[field].append(message)
     return error_response(request, 422, MSG_INVALID, errors, {})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # A value the schema let through but the column cannot hold (a number beyond a
+    # smallint, say): bad input, not a bug in the request's handling. Logged so the
+    # missing bound gets added to the schema.
+    logger.warning("API data error on %s: %s", request.path, exc)
+    return error_response(request, 422, MSG_INVALID, {"__all__": [MSG_NUMBER_RANGE]}, {})
 
 
 @api.exception_handler(IntegrityError)
