@@ -29,7 +29,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from pilar.core.errors import InvalidInput
-from pilar.core.failures import FAILURE_TYPES, classify
+from pilar.core.failures import FAILURE_TYPES, classify, one_line
 from pilar.core.numbers import OFFSET_MAX, find_out_of_range
 from pilar.core.text import find_forbidden
 from pilar.registry.actions import NotAllowed
@@ -550,7 +550,9 @@ def on_request_failure(request, exc):
     if failure is None:
         return on_unexpected(request, exc)
     if failure.status == 503:
-        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        logger.warning(
+            "Database unavailable on %s %s: %s", request.method, request.path, one_line(exc)
+        )
     response = error_response(request, failure.status, failure.message)
     if failure.retry_after is not None:
         response["Retry-After"] = str(failure.retry_after)

@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_tasks",
-    "django_tasks_db",
     "ninja",  # serves the API docs (Swagger UI) from its static files, no CDN
     "pilar.core",
+    # After pilar.core, whose `db_worker` command (a worker that survives a database
+    # outage, pilar/core/worker.py) replaces django-tasks-db's.
+    "django_tasks",
+    "django_tasks_db",
     "pilar.regions",
     "pilar.accounts",
     "pilar.audit",
@@ -227,6 +229,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PILAR_LOG_LEVEL", "WARNING")},
+    # While the database is down, one line per refused request, not a traceback.
+    "filters": {"quiet_db_outage": {"()": "pilar.core.failures.QuietDatabaseOutage"}},
+    "loggers": {"django.request": {"filters": ["quiet_db_outage"]}},
 }
 
 # Days between follow-up visits of an open case (pilar.cases).

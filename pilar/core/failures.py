@@ -6,6 +6,7 @@ way whichever layer meets it first (architecture.md, pattern 10)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,3 +75,24 @@ def classify(exc: BaseException | None) -> Failure | None:
     if is_database_unavailable(exc):
         return Failure(503, MSG_DB_DOWN)
     return None
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (psycopg's run over several)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+class QuietDatabaseOutage(logging.Filter):
+    """On `django.request`: a 503 for a lost database (raised by a middleware, answered
+    by handler500) is logged as one line, not a traceback per request while the
+    database is down."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if getattr(record, "status_code", None) == 503 and exc and is_database_unavailable(exc):
+            record.msg = "%s: %s (%s)"
+            record.args = (*record.args[:2], one_line(exc)) if record.args else ("", "", "")
+            record.exc_info = None
+            record.exc_text = None
+        return True

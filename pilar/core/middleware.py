@@ -8,7 +8,7 @@ import logging
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
-from pilar.core.failures import Failure, classify, is_database_unavailable
+from pilar.core.failures import Failure, classify, is_database_unavailable, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
-        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        logger.warning(
+            "Database unavailable on %s %s: %s", request.method, request.path, one_line(exception)
+        )
         failure = classify(exception)
         assert failure is not None
         return failure_response(request, failure)

@@ -174,3 +174,16 @@ def test_other_server_errors_stay_500_in_indonesian(client, dinsos):
 
 def test_connections_are_health_checked(settings):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_outage_before_the_view_is_logged_in_one_line(client, dinsos, caplog):
+    client.force_login(dinsos)
+    client.raise_request_exception = False
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.load",
+        side_effect=OperationalError("connection failed\nIs the server running?"),
+    ):
+        client.get("/keluarga/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is None
+    assert record.getMessage() == "Service Unavailable: /keluarga/ (connection failed)"
