@@ -459,7 +459,9 @@ def _loc_to_field(loc: tuple | list) -> str:
     """ninja's loc, e.g. ("body", "payload", "members", 0, "nik"), as the field
     name the actions use: "members[0].nik"."""
     parts = list(loc[1:])  # drop the source (body, query, path)
-    if loc and loc[0] == "body" and parts and parts[0] == "payload":
+    # The endpoints name their body parameter `payload` or `body`; clients know
+    # neither, so field names start inside it.
+    if loc and loc[0] == "body" and parts and parts[0] in ("payload", "body"):
         parts = parts[1:]
     field = ""
     for part in parts:
