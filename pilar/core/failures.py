@@ -91,8 +91,10 @@ class QuietDatabaseOutage(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if getattr(record, "status_code", None) == 503 and exc and is_database_unavailable(exc):
+            # django.request logs ("%s: %s", reason, path).
+            args = record.args if isinstance(record.args, tuple) else ()
             record.msg = "%s: %s (%s)"
-            record.args = (*record.args[:2], one_line(exc)) if record.args else ("", "", "")
+            record.args = (*args[:2], *([""] * (2 - len(args[:2]))), one_line(exc))
             record.exc_info = None
             record.exc_text = None
         return True
