@@ -40,7 +40,7 @@ POOLS: dict[str, list] = {
     "disabilitas": ["Fisik", "tidak ada", "Fisik; Mental", "tuna netra dan tuna rungu", "xx",
                     None, "-", "Mental, Fisik"],
     "alamat": ["Jl. Melati 5", "Gg.  Mawar\t3", "", "x" * 256, None, "Jl. \\ Miring",
-               "Jl.\x00Nul", "Jl. \x1b[31m"],
+               "Jl. \x1b[31m"],
     "rt": ["1", "005", "RT 05", 5.0, "0", "1000", None, "a", 7],
     "rw": ["2", "012", "RW 3", 4.0, "0", None, "b"],
     "kode_kelurahan": ["36.71.01.1001", "3671011001", 3671011001.0, "3671999999", "3603011001",
