@@ -61,7 +61,11 @@ wilayah tetap dijawab 404, bukan 403.
 
 **Kesalahan.** Semua jawaban kesalahan berupa JSON dengan `message` berbahasa
 Indonesia; kesalahan isian (422) juga memuat `errors` (nama kolom -> daftar
-pesan) dan `codes`.
+pesan) dan `codes`. Isi permintaan yang rusak: 400; lebih dari 2,5 MB (di luar
+berkas unggahan): 413; basis data sedang tidak dapat dihubungi: 503 dengan
+header `Retry-After`. Teks tidak boleh berisi karakter kontrol atau pengatur arah
+teks, dan teks yang melebihi panjang kolom ditolak (tidak dipotong). Tanggal
+ditulis `TTTT-BB-HH`.
 
 **Halaman.** Daftar memakai `limit` (bawaan 25, maksimal 200) dan `offset`, dan
 menjawab `{"items": [...], "count": N}`.

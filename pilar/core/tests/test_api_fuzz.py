@@ -32,8 +32,8 @@ from schemathesis.checks import (
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 
-from pilar import conftest
 from pilar.api import api
+from pilar.conftest import restore_reference_data
 from pilar.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -130,11 +130,14 @@ def demo(django_db_setup, django_db_blocker):
             "psm": ApiToken.issue(psm)[1],
         }
     yield data
+    from pilar.registry.identity import province_codes
+
+    # As after any committed test (pilar/conftest.py): empty every table, then reload
+    # the reference data (regions, PPKS types) the migrations put there.
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-    # pilar/conftest.py reloads the reference data (regions, PPKS types) before the
-    # next test, as after any committed test.
-    conftest._flushed["yes"] = True
+        restore_reference_data()
+    province_codes.cache_clear()
 
 
 @pytest.fixture

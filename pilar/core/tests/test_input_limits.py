@@ -398,3 +398,45 @@ def test_data_error_handler_is_not_hit_by_valid_requests(client, dinsos, househo
         response = client.get("/api/v1/households", **bearer(dinsos))
     assert response.status_code == 200
     log.warning.assert_not_called()
+
+
+def test_pydantic_text_rule():
+    from typing import Annotated
+
+    from pydantic import BaseModel, ValidationError
+
+    from pilar.core.text import text_rule
+
+    class Note(BaseModel):
+        title: Annotated[str, text_rule(10)]
+        body: Annotated[str, text_rule(100, multiline=True)] = ""
+
+    assert Note(title="  Judul ", body="a\nb").model_dump() == {"title": "Judul", "body": "a\nb"}
+    with pytest.raises(ValidationError) as exc:
+        Note(title="x" * 11)
+    assert exc.value.errors()[0]["msg"] == "Paling banyak 10 karakter."
+    with pytest.raises(ValidationError) as exc:
+        Note(title="a\nb")
+    assert exc.value.errors()[0]["type"] == "pilar_text"
+
+
+def test_psks_worker_name_and_address_are_cleaned():
+    from pilar.core.errors import InvalidInput
+    from pilar.psks.actions import clean_worker
+
+    with pytest.raises(InvalidInput) as exc:
+        clean_worker({"name": "Ani\u202eYani", "address": "x" * 256, "notes": "ok\x07"})
+    errors = exc.value.errors
+    assert errors["name"] == ["Tidak boleh berisi karakter pengatur arah teks (misalnya U+202E)."]
+    assert errors["address"] == ["Paling banyak 255 karakter."]
+    assert errors["notes"] == ["Tidak boleh berisi karakter kontrol (tak terlihat)."]
+
+
+def test_program_name_refuses_bidi(dinsos):
+    from pilar.core.errors import InvalidInput
+    from pilar.programs import actions
+
+    program = Program.objects.get(code="tangerang-terang")
+    with pytest.raises(InvalidInput) as exc:
+        actions.update_program(program, acting_user=dinsos, data={"name": "Terang\u202e"})
+    assert "pengatur arah teks" in exc.value.errors["name"][0]
