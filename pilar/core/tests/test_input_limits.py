@@ -440,3 +440,26 @@ def test_program_name_refuses_bidi(dinsos):
     with pytest.raises(InvalidInput) as exc:
         actions.update_program(program, acting_user=dinsos, data={"name": "Terang\u202e"})
     assert "pengatur arah teks" in exc.value.errors["name"][0]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "01-01-1999"])
+def test_assessment_action_refuses_dates_before_2000_for_pages_too(dinsos, household_a, day):
+    from pilar.assessments.actions import create_poverty_assessment
+    from pilar.assessments.models import PovertyAssessment
+    from pilar.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as exc:
+        create_poverty_assessment(
+            household_a, acting_user=dinsos, assessed_on=day, criteria={}, notes="ok"
+        )
+    assert exc.value.errors["assessed_on"] == ["Tanggal asesmen tidak boleh sebelum 01-01-2000."]
+    assert not PovertyAssessment.objects.exists()
+
+
+def test_assessment_notes_refuse_control_characters(dinsos, household_a):
+    from pilar.assessments.actions import create_poverty_assessment
+    from pilar.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as exc:
+        create_poverty_assessment(household_a, acting_user=dinsos, criteria={}, notes="baris\x00")
+    assert exc.value.errors["notes"] == ["Tidak boleh berisi karakter kontrol (tak terlihat)."]
