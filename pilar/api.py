@@ -13,21 +13,26 @@ also carry `errors` (field -> list of messages) and `codes` (field -> code).
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from pilar.core.disclosure import note_disclosed
 from pilar.core.errors import InvalidInput
+from pilar.core.failures import FAILURE_TYPES, classify, one_line
+from pilar.core.numbers import OFFSET_MAX, find_out_of_range
+from pilar.core.text import find_forbidden
 from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import mask
 
@@ -57,7 +62,11 @@ wilayah tetap dijawab 404, bukan 403.
 
 **Kesalahan.** Semua jawaban kesalahan berupa JSON dengan `message` berbahasa
 Indonesia; kesalahan isian (422) juga memuat `errors` (nama kolom -> daftar
-pesan) dan `codes`.
+pesan) dan `codes`. Isi permintaan yang rusak: 400; lebih dari 2,5 MB (di luar
+berkas unggahan): 413; basis data sedang tidak dapat dihubungi: 503 dengan
+header `Retry-After`. Teks tidak boleh berisi karakter kontrol atau pengatur arah
+teks, dan teks yang melebihi panjang kolom ditolak (tidak dipotong). Tanggal
+ditulis `TTTT-BB-HH`.
 
 **Halaman.** Daftar memakai `limit` (bawaan 25, maksimal 200) dan `offset`, dan
 menjawab `{"items": [...], "count": N}`.
@@ -186,7 +195,7 @@ class ErrorOut(Schema):
 
 class PageParams(Schema):
     limit: int = Field(25, ge=1, le=200, description="Jumlah data per halaman (maks. 200).")
-    offset: int = Field(0, ge=0, description="Lewati sejumlah data pertama.")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="Lewati sejumlah data pertama.")
 
 
 def paginate(qs, params: PageParams) -> tuple[list, int]:
@@ -292,7 +301,85 @@ class PilarAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         self.mount_routers()
-        return super().get_openapi_schema(*args, **kwargs)
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_common_errors(schema)
+        return schema
+
+
+# Answers any endpoint can give whatever its own code does (a malformed or oversized
+# body, a missing token, an out-of-range path id, the database being down): listed
+# once here rather than in every app's `response=` so the document never forgets one.
+COMMON_ERRORS = {
+    400: "Isi permintaan tidak dapat dibaca (JSON atau multipart rusak).",
+    401: "Autentikasi diperlukan atau token tidak valid.",
+    403: "Peran Anda tidak memiliki akses.",
+    404: "Data tidak ditemukan.",
+    409: "Data bentrok dengan penyimpanan lain.",
+    413: "Isi permintaan terlalu besar.",
+    422: "Isian tidak valid.",
+    503: "Basis data sedang tidak dapat dihubungi; coba lagi nanti.",
+}
+
+
+def document_common_errors(schema: dict) -> None:
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    schema.setdefault("components", {}).setdefault("schemas", {})
+    schema["components"]["schemas"].setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = [401, 403, 422, 503]
+            if "requestBody" in operation:
+                codes += [400, 413]
+            if "{" in path:
+                codes.append(404)
+            if method in ("post", "put", "patch", "delete"):
+                codes.append(409)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": COMMON_ERRORS[code],
+                        "content": {"application/json": {"schema": error_ref}},
+                    },
+                )
+
+
+MSG_NUMBER_RANGE = "Angka di luar batas yang dapat disimpan."
+MSG_NOT_OBJECT = "Harus berupa objek JSON."
+
+
+class PilarParser(Parser):
+    """ninja's JSON and form parser, plus the checks every request gets whatever its
+    schema says: no string (key or value) with control or bidi characters
+    (pilar.core.text) and no integer beyond PostgreSQL's bigint (pilar.core.numbers).
+    A NUL would otherwise reach PostgreSQL, which refuses it with a 500, and a huge
+    integer fails the whole statement."""
+
+    def parse_body(self, request: HttpRequest):
+        data = json.loads(request.body)
+        # Every body of this API is an object; pydantic would read `[null, null]` (or
+        # 5) as an object with no fields set, and a PATCH would answer 200.
+        if not isinstance(data, dict):
+            raise InvalidInput({"__all__": [MSG_NOT_OBJECT]})
+        self._check(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        result = super().parse_querydict(data, list_fields, request)
+        # Uploaded files are not text; their names are checked by the fields.
+        if data is not request.FILES:
+            self._check(result)
+        return result
+
+    @staticmethod
+    def _check(data) -> None:
+        found = find_forbidden(data)
+        if found:
+            raise InvalidInput({found[0]: [found[1]]})
+        field = find_out_of_range(data)
+        if field:
+            raise InvalidInput({field: [MSG_NUMBER_RANGE]})
 
 
 api = PilarAPI(
@@ -301,6 +388,7 @@ api = PilarAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=AUTH_ANY,
+    parser=PilarParser(),
 )
 
 
@@ -361,6 +449,10 @@ NINJA_DEFAULT_MESSAGES = {"", "Unauthorized", "Forbidden", "Too many requests."}
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, InvalidInput):
+        # ninja wraps whatever the body parser raises in a 400; PilarParser's refusals
+        # are field errors.
+        return on_invalid_input(request, exc.__cause__)
     message = exc.message
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         return error_response(request, 400, MSG_BAD_BODY, {"__all__": [MSG_BAD_BODY]})
@@ -375,7 +467,9 @@ def _loc_to_field(loc: tuple | list) -> str:
     """ninja's loc, e.g. ("body", "payload", "members", 0, "nik"), as the field
     name the actions use: "members[0].nik"."""
     parts = list(loc[1:])  # drop the source (body, query, path)
-    if loc and loc[0] == "body" and parts and parts[0] == "payload":
+    # The endpoints name their body parameter `payload` or `body`; clients know
+    # neither, so field names start inside it.
+    if loc and loc[0] == "body" and parts and parts[0] in ("payload", "body"):
         parts = parts[1:]
     field = ""
     for part in parts:
@@ -390,6 +484,9 @@ def _pydantic_message(error: dict) -> str:
     """pydantic's error (type + ctx) told in Indonesian."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind.startswith("pilar_"):
+        # Pilar's own validators (pilar.core.text, pilar.core.dates) speak Indonesian.
+        return error.get("msg") or "Nilai tidak valid."
     if kind == "missing":
         return "Wajib diisi."
     if kind == "extra_forbidden":
@@ -439,12 +536,41 @@ def on_validation_error(request, exc: ValidationError):
     return error_response(request, 422, MSG_INVALID, errors, {})
 
 
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # A value the schema let through but the column cannot hold (a number beyond a
+    # smallint, say): bad input, not a bug in the request's handling. Logged so the
+    # missing bound gets added to the schema.
+    logger.warning("API data error on %s: %s", request.path, exc)
+    return error_response(request, 422, MSG_INVALID, {"__all__": [MSG_NUMBER_RANGE]}, {})
+
+
 @api.exception_handler(IntegrityError)
 def on_integrity_error(request, exc):
     # Validation runs before every write; this is a race with a concurrent save
     # (e.g. the same NIK entered twice at once). The transaction was rolled back.
     logger.warning("API integrity error on %s: %s", request.path, exc)
     return error_response(request, 409, MSG_CONFLICT)
+
+
+def on_request_failure(request, exc):
+    """A malformed multipart body (400), an oversized body or too many fields (413),
+    the database unreachable (503 + Retry-After): pilar.core.failures decides."""
+    failure = classify(exc)
+    if failure is None:
+        return on_unexpected(request, exc)
+    if failure.status == 503:
+        logger.warning(
+            "Database unavailable on %s %s: %s", request.method, request.path, one_line(exc)
+        )
+    response = error_response(request, failure.status, failure.message)
+    if failure.retry_after is not None:
+        response["Retry-After"] = str(failure.retry_after)
+    return response
+
+
+for _failure_type in FAILURE_TYPES:
+    api.add_exception_handler(_failure_type, on_request_failure)
 
 
 @api.exception_handler(Exception)

@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_tasks",
-    "django_tasks_db",
     "ninja",  # serves the API docs (Swagger UI) from its static files, no CDN
     "pilar.core",
+    # After pilar.core, whose `db_worker` command (a worker that survives a database
+    # outage, pilar/core/worker.py) replaces django-tasks-db's.
+    "django_tasks",
+    "django_tasks_db",
     "pilar.regions",
     "pilar.accounts",
     "pilar.audit",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pilar.core.middleware.ApiJsonErrorsMiddleware",
+    "pilar.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,8 +136,11 @@ def _database_config(url: str) -> dict:
             "PASSWORD": parsed.password or "",
             "HOST": socket_host,
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
-    config = dj_database_url.parse(url, conn_max_age=60)
+    # Persistent connections are checked before each request reuses them, so the first
+    # request after a database restart opens a fresh one instead of failing.
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     config["ENGINE"] = "django.db.backends.postgresql"
     return dict(config)
 
@@ -209,6 +215,9 @@ PILAR_IMPORT_BULK_MIN_ROWS = env_int("PILAR_IMPORT_BULK_MIN_ROWS", 50_000)
 PILAR_IMPORT_WORKERS = env_int("PILAR_IMPORT_WORKERS", 0)  # row-check processes; 0 = auto
 # Uploads (the import form) must not be held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Largest request body other than uploaded files (Django's default, 2.5 MB): beyond it
+# the answer is 413 (pilar.core.failures).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)
@@ -221,6 +230,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PILAR_LOG_LEVEL", "WARNING")},
+    # While the database is down, one line per refused request, not a traceback.
+    "filters": {"quiet_db_outage": {"()": "pilar.core.failures.QuietDatabaseOutage"}},
+    "loggers": {"django.request": {"filters": ["quiet_db_outage"]}},
 }
 
 # Days between follow-up visits of an open case (pilar.cases).

@@ -26,3 +26,9 @@ urlpatterns = [
     path("penanganan/", include("pilar.cases.urls")),
     path("bedah-rumah/", include("pilar.renovations.urls")),
 ]
+
+# Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).
+handler400 = "pilar.core.views.bad_request"
+handler403 = "pilar.core.views.permission_denied"
+handler404 = "pilar.core.views.page_not_found"
+handler500 = "pilar.core.views.server_error"

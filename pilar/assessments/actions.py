@@ -23,8 +23,9 @@ from pilar.accounts.scope import village_allowed
 from pilar.assessments import criteria as cr
 from pilar.assessments.access import MSG_NOT_ASSESSOR, may_assess
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
-from pilar.core.dates import today
+from pilar.core.dates import EARLIEST_RECORD, today
 from pilar.core.errors import ErrorCollector
+from pilar.core.text import check_text
 from pilar.registry.actions import NotAllowed
 from pilar.registry.choices import Education, LifeStatus, Relation
 from pilar.registry.models import Household, HousingSurvey, Person
@@ -65,6 +66,12 @@ def _assessed_on(errors: ErrorCollector, value: Any) -> datetime.date | None:
         day = today()
     if day is not None and day > today():
         errors.add("assessed_on", "Tanggal asesmen tidak boleh di masa depan.")
+    elif day is not None and day < EARLIEST_RECORD:
+        # Pages as well as the API (whose schema says the same): no assessment is
+        # older than the office's records.
+        errors.add(
+            "assessed_on", f"Tanggal asesmen tidak boleh sebelum {EARLIEST_RECORD:%d-%m-%Y}."
+        )
     return day
 
 
@@ -169,8 +176,7 @@ def create_poverty_assessment(
         )
         if report is None:
             errors.add("source_report", "Laporan tidak ditemukan untuk keluarga ini.")
-    if len(notes or "") > 2000:
-        errors.add("notes", "Catatan paling banyak 2000 karakter.")
+    notes = check_text(errors, "notes", notes, max_length=2000, multiline=True)
     errors.raise_if_any()
     assert day is not None
 
@@ -193,7 +199,7 @@ def create_poverty_assessment(
             threshold=threshold,
             is_poor=met >= threshold,
             due_on=due_date(day),
-            notes=(notes or "").strip(),
+            notes=notes,
             **values,
         )
 
@@ -214,8 +220,7 @@ def create_rtlh_assessment(
     day = _assessed_on(errors, assessed_on)
     if day is not None and day < survey.surveyed_on:
         errors.add("assessed_on", "Tanggal asesmen tidak boleh sebelum tanggal survei rumah.")
-    if len(notes or "") > 2000:
-        errors.add("notes", "Catatan paling banyak 2000 karakter.")
+    notes = check_text(errors, "notes", notes, max_length=2000, multiline=True)
     errors.raise_if_any()
     assert day is not None
     threshold = rtlh_threshold()
@@ -231,7 +236,7 @@ def create_rtlh_assessment(
             m2_threshold=threshold,
             is_rtlh=bool(failed),
             due_on=due_date(day),
-            notes=(notes or "").strip(),
+            notes=notes,
         )
 
 

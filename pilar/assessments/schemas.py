@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from pilar.api import PageParams
+from pilar.core.dates import RecordDate
 
 
 class CriterionOut(Schema):
@@ -78,7 +79,7 @@ class HouseholdAssessmentsOut(Schema):
 class PovertyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    assessed_on: datetime.date | None = Field(None, description="Bawaan: hari ini.")
+    assessed_on: RecordDate | None = Field(None, description="Bawaan: hari ini.")
     criteria: dict[str, bool | None] = Field(
         default_factory=dict,
         description=(
@@ -95,7 +96,7 @@ class RtlhIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     survey_id: int | None = Field(None, description="Bawaan: survei rumah terakhir keluarga.")
-    assessed_on: datetime.date | None = Field(None, description="Bawaan: hari ini.")
+    assessed_on: RecordDate | None = Field(None, description="Bawaan: hari ini.")
     notes: str = Field("", max_length=2000)
 
 

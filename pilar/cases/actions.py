@@ -34,6 +34,7 @@ from pilar.cases.choices import (
 from pilar.cases.models import Case, CaseStep, Intervention, Visit, default_followup_days
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector
+from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.actions import end_ppks_record
 from pilar.ppks.choices import RecordStatus
@@ -53,6 +54,9 @@ MSG_MANAGER = "Hanya Dinas Sosial yang dapat membuka, menugaskan dan menutup pen
 MSG_NO_WORKER = "Petugas tidak ditemukan."
 MSG_WORKER = "Hanya petugas yang ditugaskan atau Dinas Sosial yang dapat mencatat langkah ini."
 MAX_FOLLOWUP_DAYS = 365
+# Notes are multi-line text columns without a limit; a note a person writes is far
+# shorter, and a step's log line (`_step`) keeps its first 2,000 characters.
+NOTE_MAX = 5000
 
 
 def may_manage(user) -> bool:
@@ -207,6 +211,7 @@ def open_case(
     if source not in IntakeSource.values:
         errors.add("intake_source", "Pilih sumber penerimaan.")
     days = _followup_days(errors, followup_days)
+    notes = check_text(errors, "notes", notes, max_length=NOTE_MAX, multiline=True)
     if assigned_to is not None:
         _check_worker(errors, record, assigned_to)
     errors.raise_if_any()
@@ -216,7 +221,7 @@ def open_case(
         intake_date=date,
         intake_by=acting_user,
         intake_source=source,
-        intake_notes=(notes or "").strip(),
+        intake_notes=notes,
         assigned_to=assigned_to,
         followup_days=days,
         next_due=next_due,
@@ -280,8 +285,8 @@ def assess_case(case: Case, *, acting_user, needs, notes: str = "", assessed_on=
     for item in needs:
         if item not in NeedArea.values:
             errors.add("needs", f"Bidang kebutuhan '{item}' tidak dikenal.")
-    notes = (notes or "").strip()
-    if not needs and not notes:
+    notes = check_text(errors, "notes", notes, max_length=NOTE_MAX, multiline=True)
+    if not needs and not notes and "notes" not in errors:
         errors.add("needs", "Pilih minimal satu bidang kebutuhan atau tulis hasil asesmen.")
     date = _date(
         errors, "assessed_on", assessed_on, "Tanggal asesmen", not_before=current.intake_date
@@ -325,10 +330,10 @@ def add_intervention(
         errors.add("__all__", "Lakukan asesmen kebutuhan sebelum menyusun rencana intervensi.")
     if kind not in InterventionType.values:
         errors.add("kind", "Pilih jenis intervensi.")
-    target = (target or "").strip()[:200]
+    target = check_text(errors, "target", target, max_length=200)
     if kind == InterventionType.PROGRAM and program is None:
         errors.add("program", "Pilih programnya.")
-    elif kind and kind != InterventionType.PROGRAM and not target:
+    elif kind and kind != InterventionType.PROGRAM and not target and "target" not in errors:
         errors.add("target", "Isi tujuan (nama panti, LKS, rumah sakit, jenis bantuan...).")
     if enrollment is not None:
         if program is not None and enrollment.program_id != program.pk:
@@ -376,8 +381,10 @@ def record_intervention_result(
         errors.add("__all__", "Hasil intervensi ini sudah dicatat.")
     if status not in (InterventionStatus.DONE, InterventionStatus.CANCELLED):
         errors.add("status", "Pilih: terlaksana atau dibatalkan.")
-    result_note = (result_note or "").strip()
-    if not result_note:
+    result_note = check_text(
+        errors, "result_note", result_note, max_length=NOTE_MAX, multiline=True
+    )
+    if not result_note and "result_note" not in errors:
         errors.add("result_note", "Tulis hasil atau alasan pembatalannya.")
     date = _date(errors, "done_on", done_on, "Tanggal", not_before=current.intake_date)
     errors.raise_if_any()
@@ -432,8 +439,8 @@ def record_visit(
     date = _date(
         errors, "visited_on", visited_on, "Tanggal kunjungan", not_before=current.intake_date
     )
-    notes = (notes or "").strip()
-    if not notes:
+    notes = check_text(errors, "notes", notes, max_length=NOTE_MAX, multiline=True)
+    if not notes and "notes" not in errors:
         errors.add("notes", "Tulis catatan kunjungan.")
     lat = _coordinate(errors, "latitude", latitude, 90)
     lon = _coordinate(errors, "longitude", longitude, 180)
@@ -473,8 +480,8 @@ def close_case(case: Case, *, acting_user, outcome: str, closed_on=None, note: s
     if outcome not in Outcome.values:
         errors.add("outcome", "Pilih hasil akhir penanganan.")
     date = _date(errors, "closed_on", closed_on, "Tanggal ditutup", not_before=current.intake_date)
-    note = (note or "").strip()
-    if outcome in (Outcome.REFERRED, Outcome.REFUSED) and not note:
+    note = check_text(errors, "closure_note", note, max_length=NOTE_MAX, multiline=True)
+    if outcome in (Outcome.REFERRED, Outcome.REFUSED) and not note and "closure_note" not in errors:
         errors.add("closure_note", "Tulis ke mana dirujuk atau alasan penolakannya.")
     errors.raise_if_any()
     current.status = CaseStatus.CLOSED

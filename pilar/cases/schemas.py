@@ -16,6 +16,7 @@ from pilar.cases.choices import (
     NeedArea,
     Outcome,
 )
+from pilar.core.dates import PlannedDate, RecordDate
 
 
 class InterventionOut(Schema):
@@ -100,7 +101,7 @@ class CaseOpenIn(Schema):
 
     record_id: int = Field(description="ID data PPKS yang masih aktif.")
     intake_source: IntakeSource
-    intake_date: datetime.date | None = Field(None, description="Bawaan: hari ini.")
+    intake_date: RecordDate | None = Field(None, description="Bawaan: hari ini.")
     intake_notes: str = ""
     assigned_to_id: int | None = None
     followup_days: int | None = Field(None, description="Bawaan: PILAR_CASE_FOLLOWUP_DAYS.")
@@ -118,7 +119,7 @@ class AssessIn(Schema):
 
     needs: list[NeedArea] = Field(default_factory=list)
     assessment_notes: str = ""
-    assessed_on: datetime.date | None = None
+    assessed_on: RecordDate | None = None
 
 
 class InterventionIn(Schema):
@@ -128,7 +129,7 @@ class InterventionIn(Schema):
     target: str = ""
     program_id: int | None = None
     enrollment_id: int | None = None
-    planned_date: datetime.date | None = None
+    planned_date: PlannedDate | None = None
 
 
 class ResultIn(Schema):
@@ -136,13 +137,13 @@ class ResultIn(Schema):
 
     status: Literal[InterventionStatus.DONE, InterventionStatus.CANCELLED]  # type: ignore[valid-type]
     result_note: str
-    done_on: datetime.date | None = None
+    done_on: RecordDate | None = None
 
 
 class VisitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    visited_on: datetime.date | None = None
+    visited_on: RecordDate | None = None
     notes: str
     latitude: float | None = None
     longitude: float | None = None
@@ -152,5 +153,5 @@ class CloseIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome
-    closed_on: datetime.date | None = None
+    closed_on: RecordDate | None = None
     closure_note: str = ""

@@ -1,6 +1,16 @@
-"""API clients always get JSON, even for errors raised outside django-ninja."""
+"""API clients always get JSON, even for errors raised outside django-ninja; a
+database outage is a 503, not a 500."""
 
-from django.http import JsonResponse
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+
+from pilar.core.failures import Failure, classify, is_database_unavailable, one_line
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 MESSAGES = {
@@ -30,3 +40,44 @@ class ApiJsonErrorsMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+
+def failure_response(request, failure: Failure) -> HttpResponse:
+    """JSON in the API's error shape under /api/, else the Indonesian error page
+    `<status>.html`. Renders without the request context: with the database down,
+    a context processor (the user, notifications) would fail again."""
+    response: HttpResponse
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"message": failure.message}, status=failure.status)
+    else:
+        html = loader.render_to_string(f"{failure.status}.html", {"message": failure.message})
+        response = HttpResponse(html, status=failure.status)
+    if failure.retry_after is not None:
+        response["Retry-After"] = str(failure.retry_after)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database (OperationalError / InterfaceError) answers 503
+    with Retry-After, in JSON under /api/ and as an Indonesian page elsewhere, with one
+    log line instead of a traceback per request. Errors raised by other middleware
+    (the session or the user loaded before the view) reach `pilar.core.views.
+    server_error`, which answers the same. The API's own handler (pilar/api.py) does
+    the same for errors inside django-ninja. With CONN_HEALTH_CHECKS the next request
+    after the outage opens a fresh connection instead of failing on the stale one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.warning(
+            "Database unavailable on %s %s: %s", request.method, request.path, one_line(exception)
+        )
+        failure = classify(exception)
+        assert failure is not None
+        return failure_response(request, failure)

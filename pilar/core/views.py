@@ -1,15 +1,24 @@
-"""The start page: real figures for the user's area."""
+"""The start page: real figures for the user's area, and the error pages."""
 
 from __future__ import annotations
+
+import sys
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import render
 
+from pilar.core.failures import Failure, classify
+from pilar.core.middleware import API_PREFIX, MESSAGES, failure_response
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.choices import LifeStatus
 from pilar.registry.models import Household, Person
+
+MSG_BAD_REQUEST = "Permintaan tidak dapat diproses."
+MSG_FORBIDDEN = "Anda tidak memiliki akses ke halaman ini."
+MSG_NOT_FOUND = "Halaman atau data tidak ditemukan."
+MSG_SERVER = "Terjadi kesalahan pada server. Kejadian ini sudah dicatat."
 
 
 @login_required
@@ -70,3 +79,30 @@ def home(request):
             ).count(),
         },
     )
+
+
+# Error handlers (pilar/urls.py) ---------------------------------------------------------
+
+
+def bad_request(request, exception=None):
+    """handler400: an unreadable multipart body stays 400, an oversized one (or too many
+    fields) is 413; JSON under /api/, an Indonesian page elsewhere."""
+    failure = classify(exception) or Failure(400, MSG_BAD_REQUEST)
+    return failure_response(request, failure)
+
+
+def permission_denied(request, exception=None):
+    # The views' own reasons ("you cannot verify your own report") are Indonesian.
+    return failure_response(request, Failure(403, str(exception or "") or MSG_FORBIDDEN))
+
+
+def page_not_found(request, exception=None):
+    api = request.path.startswith(API_PREFIX)
+    return failure_response(request, Failure(404, MESSAGES[404] if api else MSG_NOT_FOUND))
+
+
+def server_error(request):
+    """handler500. Django calls it inside its `except`, so the exception is at hand: a
+    lost database (raised by a middleware before any view) is a 503 with Retry-After."""
+    failure = classify(sys.exc_info()[1]) or Failure(500, MSG_SERVER)
+    return failure_response(request, failure)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.text import TextError, check_text, clean_text, too_long_message
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus, RunStatus
 from pilar.dedup.querysets import MSG_DECIDE, may_decide, may_review, may_run
 from pilar.dedup.types import CandidatePair as ScoredPair
@@ -34,6 +35,16 @@ from pilar.registry.models import Household, Membership, Person
 from pilar.registry.validation import PERSON_FIELDS, clean_person
 
 logger = logging.getLogger(__name__)
+
+# CandidatePair.note and Merge.note are 500-character columns.
+NOTE_MAX = 500
+
+
+def _clean_note(note) -> str:
+    try:
+        return clean_text(note, max_length=NOTE_MAX, multiline=True)
+    except TextError as exc:
+        raise InvalidInput({"note": [str(exc)]}) from None
 
 
 class NotAllowed(Exception):
@@ -284,10 +295,11 @@ def decide_different(pair: CandidatePair, *, acting_user, note: str = "") -> Can
     pair = _pair_for_change(pair, acting_user)
     if pair.status != PairStatus.OPEN:
         raise InvalidInput({"__all__": ["Pasangan ini sudah diputuskan sebelumnya."]})
+    note = _clean_note(note)
     pair.status = PairStatus.DIFFERENT
     pair.decided_by = acting_user
     pair.decided_at = timezone.now()
-    pair.note = (note or "").strip()[:500]
+    pair.note = note
     pair.save()
     return pair
 
@@ -421,6 +433,7 @@ def merge_pair(
     errors = ErrorCollector()
     if pair.status != PairStatus.OPEN:
         errors.add("__all__", "Pasangan ini sudah diputuskan sebelumnya.")
+    note = check_text(errors, "note", note, max_length=NOTE_MAX, multiline=True)
     persons = {
         p.pk: p
         for p in Person.objects.restrict(acting_user, "change")
@@ -524,7 +537,7 @@ def merge_pair(
         closed_ppks=sorted(
             pk for pk, t in ppks_plan.items() if t.get("status") == RecordStatus.ENDED
         ),
-        note=(note or "").strip()[:500],
+        note=note,
         merged_by=acting_user,
     )
     pair.status = PairStatus.SAME
@@ -576,6 +589,7 @@ def undo_merge(merge: Merge, *, acting_user, note: str = "") -> Merge:
         raise NotAllowed
     if not may_decide(acting_user):
         raise PermissionDenied(MSG_DECIDE)
+    note = _clean_note(note)
     errors = ErrorCollector()
     if merge.is_undone:
         errors.add("__all__", "Penggabungan ini sudah dibatalkan.")
@@ -630,7 +644,11 @@ def undo_merge(merge: Merge, *, acting_user, note: str = "") -> Merge:
     merge.undone_by = acting_user
     merge.undone_at = now
     if note:
-        merge.note = f"{merge.note}\nDibatalkan: {note.strip()}".strip()[:500]
+        combined = f"{merge.note}\nDibatalkan: {note}".strip()
+        if len(combined) > NOTE_MAX:
+            room = max(NOTE_MAX - len(combined) + len(note), 0)
+            raise InvalidInput({"note": [too_long_message(room)]})
+        merge.note = combined
     merge.save()
     CandidatePair.objects.filter(pk=merge.pair_id).update(
         status=PairStatus.OPEN, decided_by=None, decided_at=None, updated_at=now

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pilar.core.dates import age_on, today
+from pilar.core.text import forbidden_character_message
 from pilar.imports import values
 from pilar.imports.columns import HeaderMapping
 from pilar.imports.values import ValueProblem, VillageResolver
@@ -34,7 +35,6 @@ MAX_NAME = 150
 MAX_PLACE = 100
 MAX_ADDRESS = 255
 MAX_SOURCE_ID = 64
-MAX_OCCUPATION = 100
 
 
 @dataclass
@@ -135,6 +135,17 @@ def _text(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return _SPACES.sub(" ", str(raw)).strip()
+
+
+def _forbidden_characters(problems: list[tuple[str, str]], **columns: str) -> None:
+    """Control and bidi characters are a row problem (pilar.core.text), like on the
+    pages and in the API. Printable text cannot hold one: the common case costs one
+    str.isprintable() per cell."""
+    for column, text in columns.items():
+        if text and not text.isprintable():
+            message = forbidden_character_message(text)
+            if message:
+                problems.append((column, message))
 
 
 class RowChecker:
@@ -273,8 +284,14 @@ class RowChecker:
         birth_place = _text(cell(cells, "tempat_lahir"))
         if len(birth_place) > MAX_PLACE:
             problems.append(("tempat_lahir", f"Tempat lahir terlalu panjang (maks. {MAX_PLACE})."))
-        if len(occupation) > MAX_OCCUPATION:
-            occupation = occupation[:MAX_OCCUPATION]
+        _forbidden_characters(
+            problems,
+            nama=name,
+            alamat=address,
+            id_sumber=source_id,
+            tempat_lahir=birth_place,
+            pekerjaan=occupation,
+        )
 
         mismatch = ""
         if nik and not problems:
@@ -674,8 +691,14 @@ def _check_line(self: RowChecker, batch_id: str, row_number: int, cells: list):
     birth_place = _fast_text(raw_place)
     if len(birth_place) > MAX_PLACE:
         problems.append(("tempat_lahir", f"Tempat lahir terlalu panjang (maks. {MAX_PLACE})."))
-    if len(occupation) > MAX_OCCUPATION:
-        occupation = occupation[:MAX_OCCUPATION]
+    _forbidden_characters(
+        problems,
+        nama=name,
+        alamat=address,
+        id_sumber=source_id,
+        tempat_lahir=birth_place,
+        pekerjaan=occupation,
+    )
 
     mismatch = ""
     if nik and not problems:

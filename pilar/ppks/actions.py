@@ -22,6 +22,7 @@ from pilar.accounts.choices import Role
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import age_on, today
 from pilar.core.errors import ErrorCollector
+from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -32,6 +33,9 @@ from pilar.registry.validation import parse_date
 
 # Roles that validate PPKS records (Dinas Sosial, and admins acting for it).
 VALIDATOR_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
+
+# A text column without a limit; a note a person writes is far shorter.
+NOTES_MAX = 5000
 
 
 def may_validate(user) -> bool:
@@ -151,6 +155,19 @@ def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
             duplicates = duplicates.exclude(pk=instance.pk)
         if duplicates.exists():
             errors.add("ppks_type", f"Sudah tercatat sebagai {ppks_type.name} yang masih aktif.")
+    notes = check_text(
+        errors,
+        "notes",
+        data.get("notes", instance.notes if instance else ""),
+        max_length=NOTES_MAX,
+        multiline=True,
+    )
+    reporter_name = check_text(
+        errors,
+        "reporter_name",
+        data.get("reporter_name", instance.reporter_name if instance else ""),
+        max_length=150,
+    )
     errors.raise_if_any()
     return {
         "ppks_type": ppks_type,
@@ -158,10 +175,8 @@ def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
         "household": household,
         "date_found": date_found,
         "disability_subtypes": subtypes,
-        "notes": str(data.get("notes", instance.notes if instance else "") or "").strip(),
-        "reporter_name": str(
-            data.get("reporter_name", instance.reporter_name if instance else "") or ""
-        ).strip()[:150],
+        "notes": notes,
+        "reporter_name": reporter_name,
     }
 
 
@@ -259,11 +274,12 @@ def end_ppks_record(
         errors.add("ended_on", "Tanggal selesai tidak boleh di masa depan.")
     if date < record.date_found:
         errors.add("ended_on", "Tanggal selesai tidak boleh sebelum tanggal ditemukan.")
-    if not (reason or "").strip():
+    reason = check_text(errors, "end_reason", reason, max_length=300)
+    if not reason and "end_reason" not in errors:
         errors.add("end_reason", "Alasan selesai wajib diisi.")
     errors.raise_if_any()
     record.status = RecordStatus.ENDED
     record.ended_on = date
-    record.end_reason = reason.strip()[:300]
+    record.end_reason = reason
     record.save()
     return record

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from pilar.api import PageParams
+from pilar.core.dates import RecordDate
 from pilar.ppks.choices import RecordStatus
 from pilar.registry.choices import Disability
 
@@ -71,7 +72,7 @@ class PpksRecordIn(Schema):
     ppks_type: int | str = Field(description="Nomor jenis PPKS (1-26), nama atau singkatannya.")
     person_id: int | None = Field(None, description="Untuk jenis PPKS tingkat individu.")
     household_id: int | None = Field(None, description="Untuk jenis PPKS tingkat keluarga.")
-    date_found: datetime.date | None = Field(None, description="Bawaan: hari ini.")
+    date_found: RecordDate | None = Field(None, description="Bawaan: hari ini.")
     disability_subtypes: list[str] = Field(
         default_factory=list,
         description="Untuk jenis dengan sub-jenis disabilitas. Pilihan: "
@@ -85,5 +86,5 @@ class PpksRecordIn(Schema):
 class PpksEndIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    ended_on: datetime.date | None = Field(None, description="Bawaan: hari ini.")
+    ended_on: RecordDate | None = Field(None, description="Bawaan: hari ini.")
     end_reason: str = ""

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from pilar.accounts.choices import Role
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.text import forbidden_character_message
 from pilar.programs import rules
 from pilar.programs.choices import BenefitType, Frequency, Level
 from pilar.programs.models import Program, ProgramQuota
@@ -95,7 +96,10 @@ def clean_program(data: dict, *, partial_of: Program | None = None) -> dict:
         if not given(name):
             continue
         value = str(data.get(name) or "").strip()
-        if name != "description" and not value:
+        problem = forbidden_character_message(value, multiline=name == "description")
+        if problem:
+            errors.add(name, problem)
+        elif name != "description" and not value:
             errors.add(name, "Wajib diisi.")
         elif len(value) > limit:
             errors.add(name, f"Paling banyak {limit} karakter.")

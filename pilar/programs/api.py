@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from pilar.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ErrorOut, PageParams, paginate
+from pilar.core.dates import PlannedDate
 from pilar.programs import actions, rules
 from pilar.programs.choices import Level
 from pilar.programs.filters import ProgramFilter
@@ -95,7 +96,7 @@ class FieldOut(Schema):
 class PreviewIn(Schema):
     level: str = Field(..., description="individu | keluarga")
     rule: dict[str, Any] = Field(..., description='{"op": "and"|"or", "rules": [...]}')
-    reference_date: datetime.date | None = Field(
+    reference_date: PlannedDate | None = Field(
         None, description="Tanggal acuan usia (bawaan: hari ini)."
     )
 
@@ -688,9 +689,9 @@ class ProgramCreateIn(Schema):
         default_factory=dict, description='Nilai per jenjang, mis. {"SD": 80000}.'
     )
     frequency: str = Field("sekali", description="sekali | bulanan | tahunan")
-    year: int | None = Field(None, description="Tahun anggaran.")
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    year: int | None = Field(None, ge=2000, le=2100, description="Tahun anggaran.")
+    start_date: PlannedDate | None = None
+    end_date: PlannedDate | None = None
     budget: Decimal | None = Field(None, description="Pagu anggaran (Rp).")
     is_national: bool = False
     is_active: bool = True
@@ -709,9 +710,9 @@ class ProgramPatchIn(Schema):
     amount: Decimal | None = None
     amount_by_level: dict[str, Any] | None = None
     frequency: str | None = None
-    year: int | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    start_date: PlannedDate | None = None
+    end_date: PlannedDate | None = None
     budget: Decimal | None = None
     is_national: bool | None = None
     is_active: bool | None = None

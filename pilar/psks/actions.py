@@ -17,6 +17,7 @@ from django.db import transaction
 
 from pilar.accounts.choices import Role
 from pilar.core.errors import ErrorCollector
+from pilar.core.text import check_text
 from pilar.psks.models import PsksType, PsksWorker
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import District, Village
@@ -113,11 +114,9 @@ def clean_worker(data: dict) -> dict:
 
     out["psks_type"] = psks_type = _resolve_type(errors, data.get("psks_type"))
 
-    out["name"] = " ".join(_text(data.get("name")).split())
-    if not out["name"]:
+    out["name"] = check_text(errors, "name", data.get("name"), max_length=150, collapse_spaces=True)
+    if not out["name"] and "name" not in errors:
         errors.add("name", "Nama wajib diisi.")
-    elif len(out["name"]) > 150:
-        errors.add("name", "Nama paling panjang 150 karakter.")
 
     out["nik"] = ""
     if _text(data.get("nik")):
@@ -141,10 +140,8 @@ def clean_worker(data: dict) -> dict:
             validate_email(out["email"])
         except ValidationError:
             errors.add("email", "Alamat email tidak valid.")
-    out["address"] = _text(data.get("address"))
-    if len(out["address"]) > 255:
-        errors.add("address", "Alamat paling panjang 255 karakter.")
-    out["notes"] = _text(data.get("notes"))
+    out["address"] = check_text(errors, "address", data.get("address"), max_length=255)
+    out["notes"] = check_text(errors, "notes", data.get("notes"), multiline=True)
 
     out["district"] = district = _resolve_district(errors, data.get("district"))
     out["village"] = village = _resolve_village(errors, data.get("village"))

@@ -22,6 +22,7 @@ from django.db import transaction
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.text import check_text
 from pilar.registry import choices
 from pilar.registry.models import Household, Membership, Person
 from pilar.registry.validation import (
@@ -191,7 +192,8 @@ def move_person(
         errors.add("to_household", "Individu sudah menjadi anggota keluarga ini.")
     if relation not in choices.Relation.values:
         errors.add("relation", "Hubungan dengan kepala keluarga tidak dikenal.")
-    if not reason.strip():
+    reason = check_text(errors, "reason", reason, max_length=200)
+    if not reason and "reason" not in errors:
         errors.add("reason", "Alasan pindah wajib diisi.")
     errors.raise_if_any()
     clean_person(
@@ -201,7 +203,7 @@ def move_person(
     )
     current = _current_membership(person)
     current.end_date = date
-    current.end_reason = reason.strip()[:200]
+    current.end_reason = reason
     current.save()
     Membership.objects.create(
         person=person, household=to_household, relation=relation, start_date=date

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from pilar.api import PageParams
+from pilar.core.dates import BirthDate, RecordDate
 from pilar.ppks.schemas import PpksRecordOut
 from pilar.registry import choices
 
@@ -150,7 +151,7 @@ class PersonIn(StrictSchema):
     name: str | None = None
     sex: str | None = Field(None, description=_options(choices.Sex))
     birth_place: str | None = None
-    birth_date: datetime.date | None = None
+    birth_date: BirthDate | None = None
     relation: str | None = Field(None, description=_options(choices.Relation))
     marital_status: str | None = Field(None, description=_options(choices.MaritalStatus))
     education: str | None = Field(None, description=_options(choices.Education))
@@ -158,7 +159,7 @@ class PersonIn(StrictSchema):
     disabilities: list[str] | None = Field(None, description=_options(choices.Disability))
     chronic_illness: str | None = None
     life_status: str | None = Field(None, description=_options(choices.LifeStatus))
-    life_status_date: datetime.date | None = None
+    life_status_date: BirthDate | None = None
 
 
 class PersonCreateIn(PersonIn):
@@ -168,7 +169,7 @@ class PersonCreateIn(PersonIn):
 class PersonMoveIn(StrictSchema):
     household_id: int = Field(description="Keluarga tujuan.")
     relation: str = Field(description=_options(choices.Relation))
-    moved_on: datetime.date | None = None
+    moved_on: RecordDate | None = None
     reason: str = ""
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector
+from pilar.core.text import check_text
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import Village
 from pilar.registry import choices
@@ -142,7 +143,9 @@ def clean_household(data: dict, *, user, instance=None) -> dict:
         choices.MissingIdReason,
         "Alasan No. KK kosong",
     )
-    out["no_kk_missing_note"] = _text(data.get("no_kk_missing_note"))[:200]
+    out["no_kk_missing_note"] = check_text(
+        errors, "no_kk_missing_note", data.get("no_kk_missing_note"), max_length=200
+    )
     if not no_kk and not out["no_kk_missing_reason"] and "no_kk_missing_reason" not in errors:
         errors.add(
             "no_kk_missing_reason",
@@ -152,8 +155,8 @@ def clean_household(data: dict, *, user, instance=None) -> dict:
         out["no_kk_missing_reason"] = ""
         out["no_kk_missing_note"] = ""
 
-    out["address"] = _text(data.get("address"))[:255]
-    if not out["address"]:
+    out["address"] = check_text(errors, "address", data.get("address"), max_length=255)
+    if not out["address"] and "address" not in errors:
         errors.add("address", "Alamat wajib diisi.")
     out["rt"] = _rt_rw(errors, "rt", data.get("rt"))
     out["rw"] = _rt_rw(errors, "rw", data.get("rw"))
@@ -199,10 +202,10 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     errors = ErrorCollector()
     out: dict[str, Any] = {}
 
-    out["name"] = " ".join(_text(data.get("name")).split())[:150]
-    if not out["name"]:
+    out["name"] = check_text(errors, "name", data.get("name"), max_length=150, collapse_spaces=True)
+    if not out["name"] and "name" not in errors:
         errors.add("name", "Nama wajib diisi.")
-    elif not NAME_RE.match(out["name"]):
+    elif out["name"] and not NAME_RE.match(out["name"]):
         errors.add(
             "name", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."
         )
@@ -210,7 +213,7 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     out["sex"] = _choice(
         errors, "sex", data.get("sex"), choices.Sex, "Jenis kelamin", required=True
     )
-    out["birth_place"] = _text(data.get("birth_place"))[:100]
+    out["birth_place"] = check_text(errors, "birth_place", data.get("birth_place"), max_length=100)
     out["birth_date"] = parse_date(errors, "birth_date", data.get("birth_date"), "Tanggal lahir")
     if out["birth_date"]:
         if out["birth_date"] > today():
@@ -220,7 +223,9 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
 
     nik = _text(data.get("nik"))
     out["nik"] = None
-    out["nik_mismatch_reason"] = _text(data.get("nik_mismatch_reason"))[:300]
+    out["nik_mismatch_reason"] = check_text(
+        errors, "nik_mismatch_reason", data.get("nik_mismatch_reason"), max_length=300
+    )
     if nik:
         try:
             out["nik"] = validate_nik(nik)
@@ -258,7 +263,9 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
         choices.MissingIdReason,
         "Alasan NIK kosong",
     )
-    out["nik_missing_note"] = _text(data.get("nik_missing_note"))[:200]
+    out["nik_missing_note"] = check_text(
+        errors, "nik_missing_note", data.get("nik_missing_note"), max_length=200
+    )
     if not nik and not out["nik_missing_reason"] and "nik_missing_reason" not in errors:
         errors.add(
             "nik_missing_reason",
@@ -286,7 +293,7 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     out["education"] = _choice(
         errors, "education", data.get("education"), choices.Education, "Pendidikan"
     )
-    out["occupation"] = _text(data.get("occupation"))[:100]
+    out["occupation"] = check_text(errors, "occupation", data.get("occupation"), max_length=100)
     raw_dis = data.get("disabilities") or []
     if isinstance(raw_dis, str):
         raw_dis = [part.strip() for part in raw_dis.replace(";", ",").split(",") if part.strip()]
@@ -295,7 +302,9 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
         value = _choice(errors, "disabilities", item, choices.Disability, "Jenis disabilitas")
         if value and value not in out["disabilities"]:
             out["disabilities"].append(value)
-    out["chronic_illness"] = _text(data.get("chronic_illness"))[:200]
+    out["chronic_illness"] = check_text(
+        errors, "chronic_illness", data.get("chronic_illness"), max_length=200
+    )
     out["life_status"] = (
         _choice(
             errors, "life_status", data.get("life_status"), choices.LifeStatus, "Status kehidupan"

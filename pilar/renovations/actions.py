@@ -29,6 +29,7 @@ from pilar.assessments import actions as assessments
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.core.images import BadImage, read_image
+from pilar.core.text import forbidden_character_message
 from pilar.programs.choices import BenefitType, EnrollmentStatus
 from pilar.programs.models import Enrollment
 from pilar.registry.actions import NotAllowed
@@ -94,7 +95,10 @@ def _step(renovation: Renovation, action: str, actor, note: str = "") -> None:
 
 def _text(errors: ErrorCollector, field: str, value: Any, limit: int, label: str) -> str:
     text = str(value or "").strip()
-    if len(text) > limit:
+    problem = forbidden_character_message(text, multiline=True)
+    if problem:
+        errors.add(field, problem)
+    elif len(text) > limit:
         errors.add(field, f"{label} paling banyak {limit} karakter.")
     return text
 

@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from pydantic.config import JsonDict
 
 from pilar.api import PageParams
+from pilar.core.dates import PlannedDate, RecordDate
 from pilar.renovations.choices import CostCategory, Mode
 from pilar.renovations.filters import STATUS_CHOICES
 
@@ -202,8 +203,8 @@ class RenovationPlanFields(Schema):
     mode: str = Field(json_schema_extra=MODE_DOC)
     contractor: str = Field("", description="Nama kontraktor atau kelompok swakelola.")
     contract_number: str = ""
-    planned_start: datetime.date | None = None
-    planned_finish: datetime.date | None = None
+    planned_start: PlannedDate | None = None
+    planned_finish: PlannedDate | None = None
     note: str = ""
 
 
@@ -230,7 +231,7 @@ class RenovationPlanIn(RenovationPlanFields):
 class RenovationStartIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    started_on: datetime.date | None = None
+    started_on: RecordDate | None = None
     note: str = ""
 
 

@@ -21,10 +21,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from pilar.accounts.scope import villages_for
-from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, _pydantic_message
+from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, PageParams, _pydantic_message
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.dates import RecordDate
 from pilar.core.errors import InvalidInput
+from pilar.core.numbers import OFFSET_MAX
 from pilar.regions.deployment import normalize_code
 from pilar.submissions import actions
 from pilar.submissions.filters import ReportFilter, inbox_for, page_of, reports_for
@@ -218,8 +220,8 @@ def list_reports(request, params: Query[ReportParams]):
 
 
 @router.get("/inbox", response={200: ReportPage, **ERRORS}, summary="Laporan yang menunggu saya")
-def inbox(request, limit: int = 25, offset: int = 0):
-    items, count = page_of(inbox_for(request.auth), max(offset, 0), max(1, min(limit, 200)))
+def inbox(request, params: Query[PageParams]):
+    items, count = page_of(inbox_for(request.auth), params.offset, params.limit)
     return {"items": [report_out(r) for r in items], "count": count}
 
 
@@ -327,7 +329,7 @@ def reject_report(request, report_id: int, payload: RejectIn):
 @notifications_router.get(
     "", response={200: list[NotificationOut], **ERRORS}, summary="Notifikasi saya"
 )
-def list_notifications(request, unread: bool = False, limit: int = 50):
+def list_notifications(request, unread: bool = False, limit: int = Query(50, ge=1, le=200)):
     qs = Notification.objects.filter(user=request.auth)
     if unread:
         qs = qs.filter(read_at__isnull=True)
@@ -339,7 +341,7 @@ def list_notifications(request, unread: bool = False, limit: int = 50):
             "created_at": n.created_at,
             "read": n.read_at is not None,
         }
-        for n in qs[: max(1, min(limit, 200))]
+        for n in qs[:limit]
     ]
 
 
@@ -382,8 +384,8 @@ class TurnaroundOut(Schema):
 )
 def turnaround_figures(
     request,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
+    start: RecordDate | None = None,
+    end: RecordDate | None = None,
     kecamatan: str = "",
 ):
     """Per kecamatan (atau per kelurahan bila `kecamatan` diisi): laporan diajukan,
@@ -481,12 +483,14 @@ def _deliberation_out(d) -> dict:
     response={200: list[DeliberationOut], **ERRORS},
     summary="Musyawarah kelurahan (bila diaktifkan)",
 )
-def list_deliberations(request, limit: int = 50, offset: int = 0):
+def list_deliberations(
+    request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=OFFSET_MAX)
+):
     _optional(settings.PILAR_VERIVALI_MUSYAWARAH)
     qs = Deliberation.objects.filter(
         village__in=villages_for(request.auth, "view")
     ).prefetch_related("submissions")
-    return [_deliberation_out(d) for d in qs[offset : offset + max(1, min(limit, 200))]]
+    return [_deliberation_out(d) for d in qs[offset : offset + limit]]
 
 
 @verivali_router.post(

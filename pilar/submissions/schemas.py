@@ -20,6 +20,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from pilar.api import PageParams
+from pilar.core.dates import BirthDate, RecordDate
 from pilar.registry import choices as reg
 from pilar.submissions import choices
 
@@ -52,7 +53,7 @@ class PersonFields(Strict):
     name: str | None = None
     sex: str | None = None
     birth_place: str | None = None
-    birth_date: datetime.date | None = None
+    birth_date: BirthDate | None = None
     relation: str | None = None
     marital_status: str | None = None
     education: str | None = None
@@ -70,7 +71,7 @@ class PersonChangeIn(Strict):
     person_id: int
     change: choices.PersonChange
     fields: PersonFields = Field(default_factory=PersonFields)
-    date: datetime.date | None = Field(None, description="Tanggal meninggal / pindah.")
+    date: BirthDate | None = Field(None, description="Tanggal meninggal / pindah.")
     reason: str = Field("", max_length=300)
 
 
@@ -88,13 +89,13 @@ class PpksAddIn(Strict):
     person_id: int | None = Field(None, description="Kosong untuk PPKS tingkat keluarga.")
     ppks_type: int = Field(ge=1, le=26)
     disability_subtypes: list[str] = Field(default_factory=list)
-    date_found: datetime.date | None = None
+    date_found: RecordDate | None = None
     notes: str = Field("", max_length=1000)
 
 
 class PpksEndIn(Strict):
     record_id: int
-    ended_on: datetime.date | None = None
+    ended_on: RecordDate | None = None
     reason: str = Field(max_length=300)
 
 
@@ -152,7 +153,7 @@ class ReportIn(Strict):
         description="Nilai registri yang dilihat pelapor untuk tiap isian yang diubah "
         "(jalur isian -> nilai), untuk mendeteksi perubahan registri sesudahnya.",
     )
-    visit_date: datetime.date
+    visit_date: RecordDate
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     gps_accuracy_m: int | None = Field(None, ge=0)
@@ -165,7 +166,7 @@ class ResubmitIn(Strict):
     revision: int = Field(description="Revisi yang diperbaiki (revisi laporan saat dikembalikan).")
     payload: dict[str, Any]
     base: dict[str, Any] = Field(default_factory=dict)
-    visit_date: datetime.date | None = None
+    visit_date: RecordDate | None = None
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     gps_accuracy_m: int | None = Field(None, ge=0)

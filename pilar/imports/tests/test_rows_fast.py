@@ -18,7 +18,7 @@ NAN = float("nan")
 
 POOLS: dict[str, list] = {
     "nama": ["Sutrisno", " Siti  Aminah ", "", None, "A" * 151, "Budi\\Santoso", "Tab\tNama",
-             "Nb\xa0sp", 123.0, "Ani Bu", "Ani\nBaris"],
+             "Nb\xa0sp", 123.0, "Ani Bu", "Ani\nBaris", "Budi\u202eSantoso"],
     "nik": ["3671011708750001", "3671014102800002", "3671010000000000", "3671011708750000",
             "9971011708750001", "3671013302800001", "3671017102800001", "3.67101E+15",
             3671011708750001.0, 3671011708750001, "'3671011708750001", " 3671 0117 0875 0001",
@@ -39,7 +39,8 @@ POOLS: dict[str, list] = {
     "pekerjaan": ["Buruh harian lepas", "  Pedagang  ", "x" * 101, None, "Back\\slash"],
     "disabilitas": ["Fisik", "tidak ada", "Fisik; Mental", "tuna netra dan tuna rungu", "xx",
                     None, "-", "Mental, Fisik"],
-    "alamat": ["Jl. Melati 5", "Gg.  Mawar\t3", "", "x" * 256, None, "Jl. \\ Miring"],
+    "alamat": ["Jl. Melati 5", "Gg.  Mawar\t3", "", "x" * 256, None, "Jl. \\ Miring",
+               "Jl. \x1b[31m"],
     "rt": ["1", "005", "RT 05", 5.0, "0", "1000", None, "a", 7],
     "rw": ["2", "012", "RW 3", 4.0, "0", None, "b"],
     "kode_kelurahan": ["36.71.01.1001", "3671011001", 3671011001.0, "3671999999", "3603011001",
