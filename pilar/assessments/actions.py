@@ -24,9 +24,8 @@ from pilar.assessments import criteria as cr
 from pilar.assessments.access import MSG_NOT_ASSESSOR, may_assess
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.core.dates import EARLIEST_RECORD, today
-from pilar.core.errors import ErrorCollector
+from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
-from pilar.registry.actions import NotAllowed
 from pilar.registry.choices import Education, LifeStatus, Relation
 from pilar.registry.models import Household, HousingSurvey, Person
 from pilar.registry.validation import parse_date

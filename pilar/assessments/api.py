@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.api import AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
 from pilar.assessments import actions
 from pilar.assessments import criteria as cr
 from pilar.assessments.consistency import ConsistencyFilter, consistency_for, reasons
@@ -29,14 +28,13 @@ from pilar.assessments.schemas import (
     RtlhIn,
     RtlhOut,
 )
+from pilar.core.api import AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Household, HousingSurvey
 
 router = Router(auth=AUTH_PEOPLE)
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def poverty_out(a: PovertyAssessment) -> dict:

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from pilar.api import PageParams
+from pilar.core.api import PageParams
 from pilar.core.dates import RecordDate
 
 

@@ -27,11 +27,10 @@ from pilar.assessments.stats import summary_by_district, totals
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
-from pilar.registry.actions import NotAllowed
 from pilar.registry.forms import apply_errors
 from pilar.registry.models import Household, HousingSurvey
 from pilar.registry.views import PAGE_SIZE, people_required

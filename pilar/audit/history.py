@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from pilar.registry.identity import mask
+from pilar.core.identity import mask
 
 # Bookkeeping columns nobody needs to read in a timeline.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.registry.identity import mask
+from pilar.core.identity import mask
 from pilar.registry.models import Household, Person
 
 MIN_REASON = 5

@@ -33,13 +33,12 @@ from pilar.cases.choices import (
 )
 from pilar.cases.models import Case, CaseStep, Intervention, Visit, default_followup_days
 from pilar.core.dates import today
-from pilar.core.errors import ErrorCollector
+from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.actions import end_ppks_record
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
-from pilar.registry.actions import NotAllowed
 from pilar.registry.validation import parse_date
 
 # Open, assign and close cases.

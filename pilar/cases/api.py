@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
 from pilar.cases import actions
 from pilar.cases.filters import CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
@@ -27,13 +26,13 @@ from pilar.cases.schemas import (
     VisitIn,
     VisitOut,
 )
+from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.errors import InvalidInput
 from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import normalize_code
 
 router = Router(auth=AUTH_PEOPLE)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 CASE_RELATED = ("record__ppks_type", "record__person", "record__household", "assigned_to")
 
 

@@ -8,7 +8,6 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from pilar.api import PageParams
 from pilar.cases.choices import (
     IntakeSource,
     InterventionStatus,
@@ -16,6 +15,7 @@ from pilar.cases.choices import (
     NeedArea,
     Outcome,
 )
+from pilar.core.api import PageParams
 from pilar.core.dates import PlannedDate, RecordDate
 
 

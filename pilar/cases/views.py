@@ -27,12 +27,11 @@ from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program
-from pilar.registry.actions import NotAllowed
 from pilar.registry.forms import apply_errors
 from pilar.registry.views import PAGE_SIZE, people_required
 

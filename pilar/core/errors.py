@@ -1,4 +1,5 @@
-"""The one error type actions raise for bad input: field -> Indonesian messages."""
+"""The errors actions raise: `InvalidInput` for bad input (field -> Indonesian messages)
+and `NotAllowed` for an object outside the user's scope."""
 
 from __future__ import annotations
 
@@ -38,3 +39,9 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InvalidInput(self.errors, codes=self.codes)
+
+
+class NotAllowed(Exception):
+    """The object is outside the acting user's scope (or the user may not act on it).
+    Pages and the API answer 404, exactly as for a missing object, so scope never
+    reveals that something exists."""

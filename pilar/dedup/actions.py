@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pilar.core.dates import today
-from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.text import TextError, check_text, clean_text, too_long_message
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus, RunStatus
 from pilar.dedup.querysets import MSG_DECIDE, may_decide, may_review, may_run
@@ -45,10 +45,6 @@ def _clean_note(note) -> str:
         return clean_text(note, max_length=NOTE_MAX, multiline=True)
     except TextError as exc:
         raise InvalidInput({"note": [str(exc)]}) from None
-
-
-class NotAllowed(Exception):
-    """The user may not act on this pair or merge (views answer 403 or 404)."""
 
 
 # A run still "queued/running" after this long was lost (worker killed): it no longer

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.scope import area_options, village_allowed, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.dedup import actions
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
@@ -303,7 +303,7 @@ def pair_different(request, pk: int):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         actions.decide_different(pair, acting_user=user, note=note)
-    except actions.NotAllowed:
+    except NotAllowed:
         raise Http404 from None
     except InvalidInput as exc:
         for msgs in exc.errors.values():
@@ -346,7 +346,7 @@ def merge_form(request, pk: int):
                 chosen=form.chosen(),
                 note=form.cleaned_data["note"],
             )
-        except actions.NotAllowed:
+        except NotAllowed:
             raise Http404 from None
         except InvalidInput as exc:
             for key, msgs in exc.errors.items():
@@ -377,7 +377,7 @@ def merge_undo(request, pk: int):
     merge = get_object_or_404(Merge.objects.restrict(user, "view"), pk=pk)
     try:
         actions.undo_merge(merge, acting_user=user, note=request.POST.get("note", ""))
-    except actions.NotAllowed:
+    except NotAllowed:
         raise Http404 from None
     except InvalidInput as exc:
         for msgs in exc.errors.values():

@@ -16,11 +16,11 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from pilar.core.dates import today
+from pilar.core.identity import mask
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
 from pilar.registry.choices import LifeStatus, Relation
-from pilar.registry.identity import mask
 from pilar.registry.models import Person
 
 # Cell kinds the writers understand: "text" (always a string cell, also for digits

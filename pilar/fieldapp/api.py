@@ -29,7 +29,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pilar.accounts.choices import CITY_ROLES, Role
 from pilar.accounts.models import ApiToken
 from pilar.accounts.scope import villages_for
-from pilar.api import EDIT, ErrorOut, SessionAuth, TokenAuth, auth_for
+from pilar.core.api import EDIT, ERRORS, SessionAuth, TokenAuth, auth_for
 from pilar.core.errors import InvalidInput
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksType
@@ -41,7 +41,6 @@ from pilar.submissions import choices as sub
 
 router = Router(auth=auth_for(EDIT))
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 TOKEN_NAME = "Aplikasi lapangan"
 PACKAGE_VERSION = 1
 # Below this size gzip costs more than it saves.
@@ -247,7 +246,7 @@ def _area(user, kelurahan: str) -> tuple[dict, str | None]:
     return {"label": user.area_label, "kelurahan": rows, "selected": code or None}, code or None
 
 
-# NIK / No. KK masked in SQL exactly like pilar.registry.identity.mask.
+# NIK / No. KK masked in SQL exactly like pilar.core.identity.mask.
 def _mask_sql(column: str) -> str:
     return (
         f"CASE WHEN coalesce({column}, '') = '' THEN '' "

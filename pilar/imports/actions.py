@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,9 +22,7 @@ from pilar.core.errors import InvalidInput
 from pilar.imports.models import BatchStatus, ImportBatch, StagedRow
 from pilar.imports.pipeline import max_upload_bytes
 
-
-class NotAllowed(Exception):
-    """The user may not import (views answer 403)."""
+MSG_IMPORT_ROLES = "Hanya admin atau Dinas Sosial yang boleh mengimpor."
 
 
 def may_import(user) -> bool:
@@ -32,7 +31,7 @@ def may_import(user) -> bool:
 
 def _check_may_import(user) -> None:
     if not may_import(user):
-        raise NotAllowed
+        raise PermissionDenied(MSG_IMPORT_ROLES)
 
 
 def upload_dir() -> Path:

@@ -21,12 +21,12 @@ from django.utils import timezone
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import age_on, today
-from pilar.core.errors import ErrorCollector
+from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.registry.actions import NotAllowed, require_registry_writer
+from pilar.registry.actions import require_registry_writer
 from pilar.registry.choices import Disability, LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.validation import parse_date

@@ -11,7 +11,14 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
+from pilar.core.api import (
+    AUTH_ANY,
+    AUTH_EDIT,
+    AUTH_PEOPLE,
+    ERRORS,
+    check_filter_codes,
+    paginate,
+)
 from pilar.core.errors import InvalidInput
 from pilar.ppks import actions
 from pilar.ppks.filters import PpksRecordFilter
@@ -29,7 +36,6 @@ from pilar.registry.models import Household, Person
 
 router = Router(auth=AUTH_PEOPLE)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 RECORD_RELATED = ("ppks_type", "person", "household")
 
 

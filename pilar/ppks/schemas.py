@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from pilar.api import PageParams
+from pilar.core.api import PageParams
 from pilar.core.dates import RecordDate
 from pilar.ppks.choices import RecordStatus
 from pilar.registry.choices import Disability

@@ -20,14 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import villages_for
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks import actions
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.filters import VALIDATED_CHOICES, PpksRecordFilter, ppks_records_for
 from pilar.ppks.forms import PpksEndForm, PpksRecordForm
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.registry.actions import NotAllowed
 from pilar.registry.choices import Relation
 from pilar.registry.forms import apply_errors
 from pilar.registry.models import Household, Person

@@ -19,11 +19,11 @@ from django.utils.text import slugify
 
 from pilar.accounts.choices import Role
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.identity import mask
 from pilar.core.text import forbidden_character_message
 from pilar.programs import rules
 from pilar.programs.choices import BenefitType, Frequency, Level
 from pilar.programs.models import Program, ProgramQuota
-from pilar.registry.identity import mask
 
 MANAGER_ROLES = {Role.ADMIN, Role.DINSOS}
 PREVIEW_LIMIT = 20

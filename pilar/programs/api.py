@@ -15,7 +15,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilar.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ErrorOut, PageParams, paginate
+from pilar.core.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, paginate
 from pilar.core.dates import PlannedDate
 from pilar.programs import actions, rules
 from pilar.programs.choices import Level
@@ -23,8 +23,6 @@ from pilar.programs.filters import ProgramFilter
 from pilar.programs.models import Program
 
 router = Router(auth=AUTH_ANY)
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class QuotaOut(Schema):
@@ -294,8 +292,8 @@ def beneficiary_rows(user, programs, params: BeneficiaryParams):
 
 
 def _beneficiary_out(e, heads: dict, reveal: bool, deliveries: list | None = None) -> dict:
+    from pilar.core.identity import mask
     from pilar.programs import priority
-    from pilar.registry.identity import mask
 
     def show(value):
         if not value:
@@ -883,8 +881,8 @@ def _program_rows(request, program: Program, model, q: str):
 
 
 def _row_out(e, heads: dict) -> dict:
+    from pilar.core.identity import mask
     from pilar.programs import priority
-    from pilar.registry.identity import mask
 
     person = e.person or heads.get(e.household_id)
     out = {

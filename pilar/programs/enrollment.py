@@ -276,7 +276,7 @@ def _check_area(acting_user, village_id: str) -> None:
     """An enrollment named by the caller must lie in their "change" area; outside it
     reads as missing (NotAllowed: 404 in the API and the pages)."""
     from pilar.accounts.scope import village_allowed
-    from pilar.registry.actions import NotAllowed
+    from pilar.core.errors import NotAllowed
 
     if not village_allowed(acting_user, village_id, "change"):
         raise NotAllowed
@@ -286,7 +286,7 @@ def _check_target(acting_user, *, household, person=None) -> None:
     """A household or person added by hand: active and inside the caller's "change"
     area, else it reads as missing (the API fetches it through the same scope first;
     this guards every other caller)."""
-    from pilar.registry.actions import NotAllowed
+    from pilar.core.errors import NotAllowed
     from pilar.registry.models import Household, Person
 
     if person is not None:

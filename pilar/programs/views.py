@@ -20,14 +20,13 @@ from django.views.decorators.http import require_POST
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.exports.columns import DECIMAL, INT, Column
 from pilar.exports.writers import download_response
 from pilar.programs import actions, rules
 from pilar.programs.filters import ProgramFilter
 from pilar.programs.forms import ProgramForm
 from pilar.programs.models import Program
-from pilar.registry.actions import NotAllowed
 from pilar.registry.forms import apply_errors
 from pilar.registry.views import PAGE_SIZE, people_required
 
@@ -426,7 +425,7 @@ def _paid(e) -> dict:
 
 
 def _masked_id(e) -> str:
-    from pilar.registry.identity import mask
+    from pilar.core.identity import mask
 
     return mask(e.person.nik if e.person else e.household.no_kk)
 

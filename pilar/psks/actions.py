@@ -16,12 +16,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from pilar.accounts.choices import Role
-from pilar.core.errors import ErrorCollector
+from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.psks.models import PsksType, PsksWorker
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import District, Village
-from pilar.registry.actions import NotAllowed
 from pilar.registry.identity import IdentityError, validate_nik
 from pilar.registry.validation import parse_date
 

@@ -10,13 +10,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.identity import mask
 from pilar.psks.actions import can_manage, create_worker, update_worker
 from pilar.psks.forms import WorkerFilterForm, WorkerForm
 from pilar.psks.models import PsksWorker
 from pilar.regions.deployment import districts
-from pilar.registry.actions import NotAllowed
-from pilar.registry.identity import mask
 
 PAGE_SIZE = 25
 

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from pilar.accounts.scope import village_allowed
 from pilar.core.dates import today
-from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.text import check_text
 from pilar.registry import choices
 from pilar.registry.models import Household, Membership, Person
@@ -32,11 +32,6 @@ from pilar.registry.validation import (
     clean_person,
     parse_date,
 )
-
-
-class NotAllowed(Exception):
-    """The user may not write this record (views answer 404 or 403)."""
-
 
 MSG_FIELD_REPORT = (
     "Perubahan registri oleh PSM/TKSK diajukan lewat laporan lapangan (menu Laporan / "

@@ -17,16 +17,16 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.api import (
+from pilar.audit.actions import log_access
+from pilar.audit.models import AccessAction
+from pilar.core.api import (
     AUTH_EDIT,
     AUTH_PEOPLE,
-    ErrorOut,
+    ERRORS,
     check_filter_codes,
     paginate,
     show_id,
 )
-from pilar.audit.actions import log_access
-from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
 from pilar.ppks.api import record_out
 from pilar.ppks.models import PpksRecord
@@ -51,8 +51,6 @@ from pilar.registry.schemas import (
 # People's data: not for `mitra`; writes also exclude `pimpinan` (AUTH_EDIT).
 households_router = Router(auth=AUTH_PEOPLE)
 persons_router = Router(auth=AUTH_PEOPLE)
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _member_count():

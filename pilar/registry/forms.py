@@ -13,8 +13,8 @@ from django import forms
 
 from pilar.accounts.scope import villages_for
 from pilar.core.errors import InvalidInput
+from pilar.core.identity import mask
 from pilar.registry import choices
-from pilar.registry.identity import mask
 from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS
 
 NIK_MISMATCH = "nik_mismatch"

@@ -94,12 +94,3 @@ def nik_mismatches(nik: str, sex: str | None, birth_date: datetime.date | None) 
             f"berbeda dengan yang diisi ({birth_date:%d-%m-%Y})."
         )
     return problems
-
-
-def mask(value: str | None) -> str:
-    """'3671012345670001' -> '3671********0001'."""
-    if not value:
-        return ""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]

@@ -17,8 +17,8 @@ from django.db.models import Q
 
 from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
+from pilar.core.identity import mask
 from pilar.registry import choices
-from pilar.registry.identity import mask
 from pilar.registry.querysets import (
     HouseholdQuerySet,
     HousingSurveyQuerySet,

@@ -13,7 +13,7 @@ import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from pilar.api import PageParams
+from pilar.core.api import PageParams
 from pilar.core.dates import BirthDate, RecordDate
 from pilar.ppks.schemas import PpksRecordOut
 from pilar.registry import choices

@@ -25,7 +25,7 @@ from pilar.accounts.scope import village_allowed, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.history import household_timeline, person_timeline
 from pilar.audit.models import AccessAction
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -320,7 +320,7 @@ def household_create(request):
             own, head = _split_member_errors(exc)
             apply_errors(form, own)
             apply_errors(head_form, head)
-        except actions.NotAllowed:
+        except NotAllowed:
             raise Http404 from None
         else:
             messages.success(request, "Keluarga baru berhasil disimpan.")
@@ -345,7 +345,7 @@ def household_edit(request, pk: int):
         except InvalidInput as exc:
             household.refresh_from_db()
             apply_errors(form, exc)
-        except actions.NotAllowed:
+        except NotAllowed:
             raise Http404 from None
         else:
             messages.success(request, "Data keluarga berhasil diperbarui.")
@@ -377,7 +377,7 @@ def member_create(request, pk: int):
             )
         except InvalidInput as exc:
             apply_errors(form, exc)
-        except actions.NotAllowed:
+        except NotAllowed:
             raise Http404 from None
         else:
             messages.success(request, f"{person.name} berhasil ditambahkan sebagai anggota.")
@@ -407,7 +407,7 @@ def person_edit(request, pk: int):
         except InvalidInput as exc:
             person.refresh_from_db()
             apply_errors(form, exc)
-        except actions.NotAllowed:
+        except NotAllowed:
             raise Http404 from None
         else:
             messages.success(request, "Data individu berhasil diperbarui.")
@@ -464,7 +464,7 @@ def person_move(request, pk: int):
             except InvalidInput as exc:
                 person.refresh_from_db()
                 apply_errors(form, exc)
-            except actions.NotAllowed:
+            except NotAllowed:
                 raise Http404 from None
             else:
                 messages.success(request, f"{person.name} berhasil dipindahkan ke keluarga baru.")

@@ -27,12 +27,11 @@ from django.db import transaction
 from pilar.accounts.choices import Role
 from pilar.assessments import actions as assessments
 from pilar.core.dates import today
-from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.images import BadImage, read_image
 from pilar.core.text import forbidden_character_message
 from pilar.programs.choices import BenefitType, EnrollmentStatus
 from pilar.programs.models import Enrollment
-from pilar.registry.actions import NotAllowed
 from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey
 from pilar.registry.validation import parse_date
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status, StepAction

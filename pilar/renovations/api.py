@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, check_filter_codes, paginate
+from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
 from pilar.regions.deployment import normalize_code
@@ -41,7 +41,6 @@ from pilar.renovations.target import target_rows, target_year
 
 router = Router(auth=AUTH_PEOPLE)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 RELATED = ("household", "village__district", "enrollment__program")
 # How far ahead a target year may be set.
 TARGET_HORIZON = 50

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 from pydantic.config import JsonDict
 
-from pilar.api import PageParams
+from pilar.core.api import PageParams
 from pilar.core.dates import PlannedDate, RecordDate
 from pilar.renovations.choices import CostCategory, Mode
 from pilar.renovations.filters import STATUS_CHOICES

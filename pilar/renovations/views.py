@@ -20,10 +20,9 @@ from pilar.accounts.scope import area_options
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.exports.writers import download_response
 from pilar.programs.models import Enrollment, Program
-from pilar.registry.actions import NotAllowed
 from pilar.registry.forms import apply_errors
 from pilar.registry.views import PAGE_SIZE, people_required
 from pilar.renovations import actions, exports, forms

@@ -22,10 +22,9 @@ from django.utils import timezone
 
 from pilar.accounts.choices import Role
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.images import BadImage, read_image
 from pilar.regions.deployment import normalize_code
-from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household
 from pilar.submissions import choices
 from pilar.submissions.apply import apply_submission

@@ -21,9 +21,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from pilar.accounts.scope import villages_for
-from pilar.api import AUTH_EDIT, AUTH_PEOPLE, ErrorOut, PageParams, _pydantic_message
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, pydantic_message
 from pilar.core.dates import RecordDate
 from pilar.core.errors import InvalidInput
 from pilar.core.numbers import OFFSET_MAX
@@ -56,7 +56,6 @@ from pilar.submissions.stats import Period, turnaround
 router = Router(auth=AUTH_PEOPLE)
 notifications_router = Router(auth=AUTH_PEOPLE)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 MULTIPART_DOC = {
     "requestBody": {
@@ -171,7 +170,7 @@ def _parse(request: HttpRequest, schema):
         errors: dict[str, list[str]] = {}
         for error in exc.errors():
             loc = [str(p) for p in error.get("loc", ())]
-            errors.setdefault(".".join(loc) or "__all__", []).append(_pydantic_message(dict(error)))
+            errors.setdefault(".".join(loc) or "__all__", []).append(pydantic_message(dict(error)))
         raise InvalidInput(errors) from exc
 
 
@@ -525,7 +524,7 @@ class RatificationOut(Schema):
 
 
 def _ratification_out(r, user) -> dict:
-    from pilar.api import show_id
+    from pilar.core.api import show_id
 
     rows = [
         {**row, "nik": show_id(user, row.get("nik")), "no_kk": show_id(user, row.get("no_kk"))}

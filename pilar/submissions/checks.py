@@ -13,13 +13,12 @@ from typing import Any
 import pydantic
 
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.actions import MSG_UNKNOWN_TYPE
 from pilar.ppks.actions import _clean as clean_ppks
 from pilar.ppks.models import PpksRecord, PpksType, RecordStatus
 from pilar.registry import choices as reg
-from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household, Person
 from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS, clean_household, clean_person
 from pilar.submissions import choices
@@ -48,7 +47,7 @@ def _schema_path(kind: str, loc: tuple) -> str:
 
 def parse_payload(kind: str, payload: Any) -> dict:
     """The payload in its canonical JSON form; InvalidInput for a wrong shape."""
-    from pilar.api import _pydantic_message
+    from pilar.core.api import pydantic_message
 
     model = PAYLOADS[kind]
     try:
@@ -57,7 +56,7 @@ def parse_payload(kind: str, payload: Any) -> dict:
         errors: dict[str, list[str]] = {}
         for error in exc.errors():
             path = _schema_path(kind, tuple(error.get("loc", ())))
-            errors.setdefault(path, []).append(_pydantic_message(dict(error)))
+            errors.setdefault(path, []).append(pydantic_message(dict(error)))
         raise InvalidInput(errors) from exc
     return parsed.model_dump(mode="json", exclude_none=True)
 

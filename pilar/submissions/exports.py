@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pilar.core.identity import mask
 from pilar.exports.columns import DATE, DECIMAL, INT, Column
-from pilar.registry.identity import mask
 from pilar.submissions.bnba import COLUMNS as BNBA_COLUMNS
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pilar.core.disclosure import note_disclosed
+from pilar.core.identity import mask
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry import choices as reg
-from pilar.registry.identity import mask
 from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey, Person
 from pilar.submissions import choices
 from pilar.submissions.paths import norm

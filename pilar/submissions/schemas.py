@@ -19,7 +19,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from pilar.api import PageParams
+from pilar.core.api import PageParams
 from pilar.core.dates import BirthDate, RecordDate
 from pilar.registry import choices as reg
 from pilar.submissions import choices

@@ -31,12 +31,11 @@ from pilar.accounts.choices import CITY_ROLES, Role
 from pilar.accounts.scope import area_options, area_q, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.identity import mask
 from pilar.exports.views import CHUNK_SIZE
 from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
-from pilar.registry.actions import NotAllowed
-from pilar.registry.identity import mask
 from pilar.registry.views import people_required
 from pilar.submissions import actions
 from pilar.submissions import exports as cols

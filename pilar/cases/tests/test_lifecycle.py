@@ -268,7 +268,7 @@ def test_roles(dinsos, psm_a, tksk_a, psm_b):
     with pytest.raises(PermissionDenied):
         actions.record_visit(case, acting_user=tksk_a, notes="x")
     # Out of area: NotAllowed (404) before the role.
-    from pilar.registry.actions import NotAllowed
+    from pilar.core.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         actions.record_visit(case, acting_user=psm_b, notes="x")

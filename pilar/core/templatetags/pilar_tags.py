@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms, template
 
-from pilar.registry.identity import mask
+from pilar.core.identity import mask
 
 register = template.Library()
 

@@ -394,7 +394,7 @@ def test_import_reports_control_characters_as_row_problems():
 
 
 def test_data_error_handler_is_not_hit_by_valid_requests(client, dinsos, household_a):
-    with mock.patch("pilar.api.logger") as log:
+    with mock.patch("pilar.core.api.logger") as log:
         response = client.get("/api/v1/households", **bearer(dinsos))
     assert response.status_code == 200
     log.warning.assert_not_called()

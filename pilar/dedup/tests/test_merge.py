@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.dedup import actions
 from pilar.dedup.actions import MEMBERSHIP_SNAPSHOT, PERSON_SNAPSHOT, PPKS_SNAPSHOT, _row
 from pilar.dedup.models import CandidatePair, Merge, PairStatus
@@ -214,9 +214,9 @@ def test_scope_is_checked_for_both_persons(dinsos, tksk_a, psm_a):
     b = person_in_new_household(dinsos, VILLAGE_B, name="Joko Susila")
     pair = make_pair(a, b)
     for user in (tksk_a, psm_a):  # B is outside kecamatan A; PSM may not review at all
-        with pytest.raises(actions.NotAllowed):
+        with pytest.raises(NotAllowed):
             actions.merge_pair(pair, acting_user=user, survivor="a")
-        with pytest.raises(actions.NotAllowed):
+        with pytest.raises(NotAllowed):
             actions.decide_different(pair, acting_user=user)
     assert Person.objects.get(pk=b.pk).is_active
     assert pair.__class__.objects.get(pk=pair.pk).status == PairStatus.OPEN

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
+from pilar.core.errors import NotAllowed
 from pilar.dedup import actions
 from pilar.dedup.models import CandidatePair, DedupRun, PairStatus, RunStatus
 from pilar.dedup.tests.factories import EVIDENCE, make_pair, person_in_new_household
@@ -150,5 +151,5 @@ def test_only_dinsos_and_admin_start_runs(client, request, role, fake_engine):
     response = client.post(reverse("dedup:run"))
     assert response.status_code == 403
     assert not DedupRun.objects.exists()
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.start_run(acting_user=request.getfixturevalue(role))

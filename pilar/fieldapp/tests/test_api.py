@@ -17,8 +17,8 @@ from pilar.conftest import (
     make_kk,
     make_nik,
 )
+from pilar.core.identity import mask
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.registry.identity import mask
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pilar.imports import actions
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem, StagedRow
@@ -205,7 +206,7 @@ def test_file_over_the_limit_is_refused_before_storing(dinsos, tmp_path, setting
 @pytest.mark.django_db
 def test_only_dinas_sosial_may_import(psm_a, tksk_a, pimpinan):
     for user in (psm_a, tksk_a, pimpinan):
-        with pytest.raises(actions.NotAllowed):
+        with pytest.raises(PermissionDenied):
             actions.create_batch(
                 acting_user=user, file_name="x.csv", source=str(FILES / "messy.csv")
             )

@@ -3,10 +3,10 @@ import datetime
 import pytest
 
 from pilar.conftest import make_household, make_nik
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.actions import create_ppks_record, end_ppks_record
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.registry.actions import NotAllowed, create_person
+from pilar.registry.actions import create_person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from pilar.audit.history import person_timeline
 from pilar.conftest import VILLAGE_A, make_household, make_nik
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.actions import (
     create_ppks_record,
     end_ppks_record,
@@ -20,7 +20,6 @@ from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.ppks.tests.factories import unvalidated_record
 from pilar.regions.models import Village
-from pilar.registry.actions import NotAllowed
 from pilar.registry.models import Household
 
 pytestmark = pytest.mark.django_db

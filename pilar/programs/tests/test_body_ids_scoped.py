@@ -149,7 +149,7 @@ def test_page_single_delivery_outside_reads_like_missing(client, dinsos, terang,
 
 
 def test_deliver_action_rechecks_the_area(dinsos, outside):
-    from pilar.registry.actions import NotAllowed
+    from pilar.core.errors import NotAllowed
 
     before = row_counts(*WRITTEN)
     with pytest.raises(NotAllowed):
@@ -228,7 +228,7 @@ def test_api_manual_candidate_outside_inactive_or_missing_reads_alike(
 
 
 def test_enroll_action_rechecks_area_and_active(dinsos, terang):
-    from pilar.registry.actions import NotAllowed
+    from pilar.core.errors import NotAllowed
 
     beyond = household(dinsos, VILLAGE_A, desil=2)
     move_outside_region(beyond)

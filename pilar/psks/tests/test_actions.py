@@ -7,11 +7,10 @@ import datetime
 import pytest
 
 from pilar.conftest import DISTRICT_A, VILLAGE_A, VILLAGE_B, make_nik
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.psks.actions import create_worker, update_worker
 from pilar.psks.models import PsksWorker
 from pilar.psks.tests.conftest import make_worker, psks_type
-from pilar.registry.actions import NotAllowed
 
 
 def errors_of(user, **data) -> dict[str, list[str]]:

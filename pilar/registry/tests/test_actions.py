@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
-from pilar.core.errors import InvalidInput
-from pilar.registry.actions import NotAllowed, create_person, move_person, update_household
+from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.registry.actions import create_person, move_person, update_household
 from pilar.registry.models import Household, Membership, Person
 from pilar.registry.validation import HOUSEHOLD_FIELDS, clean_household
 

@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
+from pilar.core.identity import mask
 from pilar.registry.identity import (
     IdentityError,
-    mask,
     nik_facts,
     nik_mismatches,
     validate_nik,

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_kk, make_nik
-from pilar.registry.identity import mask
+from pilar.core.identity import mask
 from pilar.registry.models import Household, Membership, Person
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 
 from pilar.conftest import VILLAGE_B, make_nik
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.models import PpksRecord
-from pilar.registry.actions import NotAllowed, update_household
+from pilar.registry.actions import update_household
 from pilar.registry.models import Household, HousingSurvey, Person
 from pilar.submissions import actions
 from pilar.submissions.choices import Status, StepAction

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.errors import InvalidInput
@@ -61,8 +62,8 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 max_bytes=max_bytes,
             )
-        except actions.NotAllowed as exc:
-            raise CommandError("Hanya admin atau Dinas Sosial yang boleh mengimpor.") from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
         except InvalidInput as exc:
             return self._finish_refused(
                 options, path, " ".join(m for ms in exc.errors.values() for m in ms)
