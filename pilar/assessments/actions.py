@@ -23,12 +23,11 @@ from pilar.accounts.scope import village_allowed
 from pilar.assessments import criteria as cr
 from pilar.assessments.access import MSG_NOT_ASSESSOR, may_assess
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
-from pilar.core.dates import EARLIEST_RECORD, today
+from pilar.core.dates import EARLIEST_RECORD, parse_date, today
 from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.registry.choices import Education, LifeStatus, Relation
 from pilar.registry.models import Household, HousingSurvey, Person
-from pilar.registry.validation import parse_date
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from pilar.assessments import criteria as cr
-from pilar.registry.forms import PilarForm, date_input
+from pilar.core.forms import PilarForm, date_input
 
 
 class PovertyForm(PilarForm):

@@ -32,14 +32,13 @@ from pilar.cases.choices import (
     StepAction,
 )
 from pilar.cases.models import Case, CaseStep, Intervention, Visit, default_followup_days
-from pilar.core.dates import today
+from pilar.core.dates import parse_date, today
 from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.actions import end_ppks_record
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
-from pilar.registry.validation import parse_date
 
 # Open, assign and close cases.
 CASE_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
@@ -108,19 +107,6 @@ def _step(case: Case, action: str, user, note: str = "") -> CaseStep:
 def _require_open(errors: ErrorCollector, case: Case) -> None:
     if case.status == CaseStatus.CLOSED:
         errors.add("__all__", "Penanganan ini sudah ditutup.")
-
-
-def _date(errors: ErrorCollector, field: str, value, label: str, *, not_before=None):
-    """A date not in the future and not before `not_before`; today when empty."""
-    date = parse_date(errors, field, value, label)
-    if date is None and field not in errors:
-        date = today()
-    if date is not None:
-        if date > today():
-            errors.add(field, f"{label} tidak boleh di masa depan.")
-        elif not_before is not None and date < not_before:
-            errors.add(field, f"{label} tidak boleh sebelum {not_before:%d-%m-%Y}.")
-    return date
 
 
 def _followup_days(errors: ErrorCollector, value) -> int:
@@ -204,8 +190,14 @@ def open_case(
         errors.add("__all__", "Data PPKS ini sudah selesai; penanganan tidak dapat dibuka.")
     elif Case.objects.filter(record=record).exclude(status=CaseStatus.CLOSED).exists():
         errors.add("__all__", "Data PPKS ini sudah memiliki penanganan yang masih berjalan.")
-    date = _date(
-        errors, "intake_date", intake_date, "Tanggal penerimaan", not_before=record.date_found
+    date = parse_date(
+        errors,
+        "intake_date",
+        intake_date,
+        "Tanggal penerimaan",
+        not_before=record.date_found,
+        past=True,
+        default=today(),
     )
     if source not in IntakeSource.values:
         errors.add("intake_source", "Pilih sumber penerimaan.")
@@ -287,8 +279,14 @@ def assess_case(case: Case, *, acting_user, needs, notes: str = "", assessed_on=
     notes = check_text(errors, "notes", notes, max_length=NOTE_MAX, multiline=True)
     if not needs and not notes and "notes" not in errors:
         errors.add("needs", "Pilih minimal satu bidang kebutuhan atau tulis hasil asesmen.")
-    date = _date(
-        errors, "assessed_on", assessed_on, "Tanggal asesmen", not_before=current.intake_date
+    date = parse_date(
+        errors,
+        "assessed_on",
+        assessed_on,
+        "Tanggal asesmen",
+        not_before=current.intake_date,
+        past=True,
+        default=today(),
     )
     errors.raise_if_any()
     current.needs = needs
@@ -385,7 +383,15 @@ def record_intervention_result(
     )
     if not result_note and "result_note" not in errors:
         errors.add("result_note", "Tulis hasil atau alasan pembatalannya.")
-    date = _date(errors, "done_on", done_on, "Tanggal", not_before=current.intake_date)
+    date = parse_date(
+        errors,
+        "done_on",
+        done_on,
+        "Tanggal",
+        not_before=current.intake_date,
+        past=True,
+        default=today(),
+    )
     errors.raise_if_any()
     item.status = status
     item.result_note = result_note
@@ -435,8 +441,14 @@ def record_visit(
     current = _locked(case)
     errors = ErrorCollector()
     _require_open(errors, current)
-    date = _date(
-        errors, "visited_on", visited_on, "Tanggal kunjungan", not_before=current.intake_date
+    date = parse_date(
+        errors,
+        "visited_on",
+        visited_on,
+        "Tanggal kunjungan",
+        not_before=current.intake_date,
+        past=True,
+        default=today(),
     )
     notes = check_text(errors, "notes", notes, max_length=NOTE_MAX, multiline=True)
     if not notes and "notes" not in errors:
@@ -478,7 +490,15 @@ def close_case(case: Case, *, acting_user, outcome: str, closed_on=None, note: s
     _require_open(errors, current)
     if outcome not in Outcome.values:
         errors.add("outcome", "Pilih hasil akhir penanganan.")
-    date = _date(errors, "closed_on", closed_on, "Tanggal ditutup", not_before=current.intake_date)
+    date = parse_date(
+        errors,
+        "closed_on",
+        closed_on,
+        "Tanggal ditutup",
+        not_before=current.intake_date,
+        past=True,
+        default=today(),
+    )
     note = check_text(errors, "closure_note", note, max_length=NOTE_MAX, multiline=True)
     if outcome in (Outcome.REFERRED, Outcome.REFUSED) and not note and "closure_note" not in errors:
         errors.add("closure_note", "Tulis ke mana dirujuk atau alasan penolakannya.")

@@ -5,11 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pilar.cases import choices
-from pilar.registry.forms import PilarForm, date_input
-
-
-def _blank(options) -> list[tuple[str, str]]:
-    return [("", "---------"), *options]
+from pilar.core.forms import PilarForm, blank, date_input
 
 
 class WorkerField(forms.CharField):
@@ -18,7 +14,7 @@ class WorkerField(forms.CharField):
 
 
 def worker_options(users) -> list[tuple[str, str]]:
-    return _blank(
+    return blank(
         [
             (
                 str(u.pk),
@@ -33,7 +29,7 @@ def worker_options(users) -> list[tuple[str, str]]:
 class OpenForm(PilarForm):
     intake_date = forms.CharField(label="Tanggal penerimaan", widget=date_input())
     intake_source = forms.CharField(
-        label="Sumber", widget=forms.Select(choices=_blank(choices.IntakeSource.choices))
+        label="Sumber", widget=forms.Select(choices=blank(choices.IntakeSource.choices))
     )
     intake_notes = forms.CharField(
         label="Catatan penerimaan", widget=forms.Textarea(attrs={"rows": 3})
@@ -73,7 +69,7 @@ class AssessForm(PilarForm):
 class InterventionForm(PilarForm):
     kind = forms.CharField(
         label="Jenis intervensi",
-        widget=forms.Select(choices=_blank(choices.InterventionType.choices)),
+        widget=forms.Select(choices=blank(choices.InterventionType.choices)),
     )
     program = forms.CharField(
         label="Program", widget=forms.Select(), help_text="Untuk pendaftaran program."
@@ -85,14 +81,14 @@ class InterventionForm(PilarForm):
 
     def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].widget.choices = _blank([(str(p.pk), p.name) for p in programs])
+        self.fields["program"].widget.choices = blank([(str(p.pk), p.name) for p in programs])
 
 
 class ResultForm(PilarForm):
     status = forms.CharField(
         label="Hasil",
         widget=forms.Select(
-            choices=_blank(
+            choices=blank(
                 [
                     (choices.InterventionStatus.DONE, "Terlaksana"),
                     (choices.InterventionStatus.CANCELLED, "Dibatalkan"),
@@ -119,7 +115,7 @@ class VisitForm(PilarForm):
 
 class CloseForm(PilarForm):
     outcome = forms.CharField(
-        label="Hasil akhir", widget=forms.Select(choices=_blank(choices.Outcome.choices))
+        label="Hasil akhir", widget=forms.Select(choices=blank(choices.Outcome.choices))
     )
     closed_on = forms.CharField(label="Tanggal ditutup", widget=date_input())
     closure_note = forms.CharField(

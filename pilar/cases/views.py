@@ -27,13 +27,11 @@ from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program
-from pilar.registry.forms import apply_errors
-from pilar.registry.views import PAGE_SIZE, people_required
 
 CASE_RELATED = (
     "record__ppks_type",
@@ -196,17 +194,6 @@ def _step_page(request, case, form, title, submit, *, extra=None, status=200):
     return render(request, "cases/step_form.html", context, status=status)
 
 
-def _run(form, call):
-    """Run an action; its field errors go onto the form. Out-of-area -> 404."""
-    try:
-        return call(), True
-    except InvalidInput as exc:
-        apply_errors(form, exc)
-    except NotAllowed:
-        raise Http404 from None
-    return None, False
-
-
 @people_required
 def case_open(request):
     user = request.user
@@ -239,7 +226,7 @@ def case_open(request):
         if raw and worker is None:
             form.add_error("assigned_to", actions.MSG_NO_WORKER)
         else:
-            case, ok = _run(
+            case, ok = run_action(
                 form,
                 lambda: actions.open_case(
                     record,
@@ -298,7 +285,7 @@ def case_assign(request, pk: int):
         if raw and worker is None:
             form.add_error("assigned_to", actions.MSG_NO_WORKER)
         else:
-            _, ok = _run(
+            _, ok = run_action(
                 form,
                 lambda: actions.assign_case(
                     case, acting_user=user, worker=worker, note=data.get("note") or ""
@@ -324,7 +311,7 @@ def case_assess(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.values()
-        _, ok = _run(
+        _, ok = run_action(
             form,
             lambda: actions.assess_case(
                 case,
@@ -352,7 +339,7 @@ def intervention_add(request, pk: int):
         data = form.values()
         raw = str(data.get("program") or "")
         program = programs.filter(pk=int(raw)).first() if raw.isdigit() else None
-        _, ok = _run(
+        _, ok = run_action(
             form,
             lambda: actions.add_intervention(
                 case,
@@ -377,7 +364,7 @@ def intervention_result(request, pk: int, item_pk: int):
     form = forms.ResultForm(request.POST or None, initial={"done_on": today().isoformat()})
     if request.method == "POST" and form.is_valid():
         data = form.values()
-        _, ok = _run(
+        _, ok = run_action(
             form,
             lambda: actions.record_intervention_result(
                 item,
@@ -401,7 +388,7 @@ def visit_add(request, pk: int):
     form = forms.VisitForm(request.POST or None, initial={"visited_on": today().isoformat()})
     if request.method == "POST" and form.is_valid():
         data = form.values()
-        _, ok = _run(
+        _, ok = run_action(
             form,
             lambda: actions.record_visit(
                 case,
@@ -435,7 +422,7 @@ def case_close(request, pk: int):
     form = forms.CloseForm(request.POST or None, initial={"closed_on": today().isoformat()})
     if request.method == "POST" and form.is_valid():
         data = form.values()
-        _, ok = _run(
+        _, ok = run_action(
             form,
             lambda: actions.close_case(
                 case,

@@ -1,10 +1,15 @@
+"""Dates: ages, today in the office's time zone, the one parser of typed dates
+(`parse_date`), and the pydantic types of API date input."""
+
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
+
+from pilar.core.errors import ErrorCollector
 
 
 def age_on(birth_date: datetime.date, on: datetime.date) -> int:
@@ -18,6 +23,61 @@ def today() -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# Typed dates (pages, forms, actions) ---------------------------------------------------
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+
+def parse_date(
+    errors: ErrorCollector,
+    field: str,
+    value: Any,
+    label: str,
+    *,
+    required: bool = False,
+    past: bool = False,
+    not_before: datetime.date | None = None,
+    default: datetime.date | None = None,
+) -> datetime.date | None:
+    """A date as typed: a date, or text as 2026-12-07, 07-12-2026 or 07/12/2026.
+
+    Empty gives `default` (or "wajib diisi" when `required`); `past` refuses a day
+    after today; `not_before` an earlier day. Problems go on `errors` in Indonesian."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required and default is None:
+            errors.add(field, f"{label} wajib diisi.")
+        return default
+    if isinstance(value, datetime.datetime):
+        date: datetime.date | None = value.date()
+    elif isinstance(value, datetime.date):
+        date = value
+    else:
+        text = str(value).strip()
+        date = None
+        for fmt in DATE_FORMATS:
+            try:
+                date = datetime.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if date is None:
+            errors.add(field, f"{label} '{text}' bukan tanggal yang valid (contoh: 17-08-1975).")
+            return None
+    if past and date > today():
+        errors.add(field, f"{label} tidak boleh di masa depan.")
+    elif not_before is not None and date < not_before:
+        errors.add(field, f"{label} tidak boleh sebelum {not_before:%d-%m-%Y}.")
+    return date
+
+
+def date_or_invalid(field: str, value: Any, label: str = "Tanggal") -> datetime.date | None:
+    """`parse_date` for a single form field outside an action: InvalidInput at once."""
+    errors = ErrorCollector()
+    date = parse_date(errors, field, value, label)
+    errors.raise_if_any()
+    return date
 
 
 # API date input ------------------------------------------------------------------------

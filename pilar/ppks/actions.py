@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import village_allowed
-from pilar.core.dates import age_on, today
+from pilar.core.dates import age_on, parse_date, today
 from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.ppks.access import may_see_health_data
@@ -29,7 +29,6 @@ from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.actions import require_registry_writer
 from pilar.registry.choices import Disability, LifeStatus
 from pilar.registry.models import Household, Person
-from pilar.registry.validation import parse_date
 
 # Roles that validate PPKS records (Dinas Sosial, and admins acting for it).
 VALIDATOR_ROLES = frozenset({Role.ADMIN, Role.DINSOS})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from pilar.core.forms import PilarForm, date_input
 from pilar.ppks.choices import Level
 from pilar.ppks.models import PpksType
 from pilar.registry.choices import Disability
-from pilar.registry.forms import PilarForm, date_input
 
 
 class PpksRecordForm(PilarForm):

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import villages_for
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.forms import apply_errors
+from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.ppks import actions
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.choices import RecordStatus
@@ -28,9 +30,8 @@ from pilar.ppks.filters import VALIDATED_CHOICES, PpksRecordFilter, ppks_records
 from pilar.ppks.forms import PpksEndForm, PpksRecordForm
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.choices import Relation
-from pilar.registry.forms import apply_errors
 from pilar.registry.models import Household, Person
-from pilar.registry.views import PAGE_SIZE, editor_required, people_required, report_instead
+from pilar.registry.views import report_instead
 
 # List ---------------------------------------------------------------------
 

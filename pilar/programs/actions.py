@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,8 +17,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from pilar.accounts.choices import Role
+from pilar.core.dates import parse_date
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.core.identity import mask
+from pilar.core.numbers import column_max, parse_amount
 from pilar.core.text import forbidden_character_message
 from pilar.programs import rules
 from pilar.programs.choices import BenefitType, Frequency, Level
@@ -50,38 +51,6 @@ def check_manager(user) -> None:
 
 TEXT_LIMITS = {"name": 150, "agency": 150, "description": 5000}
 SCHOOL_LEVELS = ("SD", "SMP", "SMA")
-
-
-def _decimal(errors: ErrorCollector, name: str, value: Any, label: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        errors.add(name, f"{label} harus berupa angka.")
-        return None
-    if not number.is_finite():
-        errors.add(name, f"{label} harus berupa angka.")
-        return None
-    if number < 0:
-        errors.add(name, f"{label} tidak boleh negatif.")
-        return None
-    if number >= Decimal("1e14"):
-        errors.add(name, f"{label} terlalu besar.")
-        return None
-    return number
-
-
-def _date(errors: ErrorCollector, name: str, value: Any, label: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(name, f"{label} harus berupa tanggal (TTTT-BB-HH).")
-        return None
 
 
 def clean_program(data: dict, *, partial_of: Program | None = None) -> dict:
@@ -121,9 +90,11 @@ def clean_program(data: dict, *, partial_of: Program | None = None) -> dict:
         else:
             out["frequency"] = freq
     if given("amount"):
-        out["amount"] = _decimal(errors, "amount", data.get("amount"), "Nilai manfaat")
+        out["amount"] = parse_amount(errors, "amount", data.get("amount"), "Nilai manfaat")
     if given("budget"):
-        out["budget"] = _decimal(errors, "budget", data.get("budget"), "Pagu anggaran")
+        out["budget"] = parse_amount(
+            errors, "budget", data.get("budget"), "Pagu anggaran", maximum=column_max(16, 2)
+        )
     if given("amount_by_level"):
         levels = data.get("amount_by_level") or {}
         if not isinstance(levels, dict):
@@ -134,7 +105,7 @@ def clean_program(data: dict, *, partial_of: Program | None = None) -> dict:
                 if key not in SCHOOL_LEVELS:
                     errors.add("amount_by_level", f"Jenjang {key!r} tidak dikenal (SD, SMP, SMA).")
                     continue
-                number = _decimal(errors, "amount_by_level", value, f"Nilai jenjang {key}")
+                number = parse_amount(errors, "amount_by_level", value, f"Nilai jenjang {key}")
                 if number is not None:
                     clean_levels[key] = int(number) if number == int(number) else float(number)
             out["amount_by_level"] = clean_levels
@@ -148,7 +119,7 @@ def clean_program(data: dict, *, partial_of: Program | None = None) -> dict:
             out["year"] = int(year)
     for name, label in (("start_date", "Tanggal mulai"), ("end_date", "Tanggal selesai")):
         if given(name):
-            out[name] = _date(errors, name, data.get(name), label)
+            out[name] = parse_date(errors, name, data.get(name), label)
     start = out.get("start_date", partial_of.start_date if partial_of else None)
     end = out.get("end_date", partial_of.end_date if partial_of else None)
     if start and end and end < start:

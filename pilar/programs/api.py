@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from pilar.core.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, paginate
-from pilar.core.dates import PlannedDate
+from pilar.core.dates import PlannedDate, date_or_invalid
 from pilar.programs import actions, rules
 from pilar.programs.choices import Level
 from pilar.programs.filters import ProgramFilter
@@ -517,18 +517,6 @@ def _form_data(request) -> tuple[dict, Any]:
     return data, None
 
 
-def _date_field(data: dict, field: str) -> datetime.date | None:
-    from pilar.core.errors import InvalidInput
-
-    raw = str(data.get(field) or "").strip()
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise InvalidInput({field: ["Tanggal tidak valid: gunakan TTTT-BB-HH."]}) from exc
-
-
 def _month_field(data: dict) -> datetime.date | None:
     from pilar.core.errors import InvalidInput
 
@@ -620,7 +608,7 @@ def create_delivery(request, enrollment_id: int):
     row = en.deliver(
         row,
         acting_user=request.auth,
-        delivered_on=_date_field(data, "delivered_on"),
+        delivered_on=date_or_invalid("delivered_on", data.get("delivered_on")),
         amount=data.get("amount"),
         amount_reason=str(data.get("amount_reason") or ""),
         note=str(data.get("note") or ""),
@@ -662,7 +650,7 @@ def deliver_month(request, program_id: int):
         ids,
         acting_user=request.auth,
         month=month,
-        delivered_on=_date_field(data, "delivered_on"),
+        delivered_on=date_or_invalid("delivered_on", data.get("delivered_on")),
         note=str(data.get("note") or ""),
         evidence=evidence,
     )

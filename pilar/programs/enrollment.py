@@ -29,6 +29,7 @@ from django.db.models import (
 )
 
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.numbers import parse_amount
 from pilar.programs import priority, rules
 from pilar.programs.actions import check_manager
 from pilar.programs.choices import (
@@ -642,20 +643,6 @@ def reject(program: Program, ids: list[int], *, acting_user, reason: str) -> int
     return len(rows)
 
 
-def _parse_amount(errors: ErrorCollector, value: Any) -> Decimal | None:
-    from decimal import InvalidOperation
-
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors.add("amount", "Nilai disalurkan harus berupa angka.")
-        return None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        errors.add("amount", "Nilai disalurkan tidak wajar.")
-        return None
-    return amount
-
-
 EVIDENCE_LIMIT = 10 * 1024 * 1024
 MSG_EVIDENCE_KIND = "Bukti penyaluran harus berupa PDF atau foto (JPEG, PNG, WebP)."
 
@@ -798,7 +785,7 @@ def deliver(
     _check_not_renovation(enrollment.program, via_handover)
     errors = ErrorCollector()
     _check_day(errors, delivered_on)
-    value = _parse_amount(errors, amount) if amount not in (None, "") else None
+    value = parse_amount(errors, "amount", amount, "Nilai disalurkan")
     if amount in (None, ""):
         errors.add("amount", "Nilai disalurkan wajib diisi.")
     if not evidence and not (note or "").strip():

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_POST
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.forms import apply_errors
+from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.columns import DECIMAL, INT, Column
 from pilar.exports.writers import download_response
 from pilar.programs import actions, rules
 from pilar.programs.filters import ProgramFilter
 from pilar.programs.forms import ProgramForm
 from pilar.programs.models import Program
-from pilar.registry.forms import apply_errors
-from pilar.registry.views import PAGE_SIZE, people_required
 
 
 def _manager_required(request) -> None:

@@ -16,13 +16,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from pilar.accounts.choices import Role
+from pilar.core.dates import parse_date
 from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.psks.models import PsksType, PsksWorker
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import District, Village
 from pilar.registry.identity import IdentityError, validate_nik
-from pilar.registry.validation import parse_date
 
 # Roles that maintain the worker registry (the whole city's field force).
 MANAGER_ROLES = {Role.ADMIN, Role.DINSOS}

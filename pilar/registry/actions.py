@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilar.accounts.scope import village_allowed
-from pilar.core.dates import today
+from pilar.core.dates import parse_date, today
 from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.text import check_text
 from pilar.registry import choices
@@ -30,7 +30,6 @@ from pilar.registry.validation import (
     PERSON_FIELDS,
     clean_household,
     clean_person,
-    parse_date,
 )
 
 MSG_FIELD_REPORT = (

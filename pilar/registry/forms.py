@@ -2,30 +2,18 @@
 
 They only render fields and carry what was typed: validation lives in the
 actions (pilar.registry.actions), which raise InvalidInput keyed by field.
-`apply_errors` puts those messages back on the form's fields.
+`pilar.core.forms.apply_errors` puts those messages back on the form's fields.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from pilar.accounts.scope import villages_for
-from pilar.core.errors import InvalidInput
+from pilar.core.forms import PilarForm, blank, date_input
 from pilar.core.identity import mask
 from pilar.registry import choices
 from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS
-
-NIK_MISMATCH = "nik_mismatch"
-
-
-def _blank(options) -> list[tuple[str, str]]:
-    return [("", "---------"), *options]
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def village_choices(user) -> list:
@@ -33,31 +21,7 @@ def village_choices(user) -> list:
     groups: dict[str, list[tuple[str, str]]] = {}
     for village in villages_for(user, "change").order_by("district__name", "name"):
         groups.setdefault(f"Kec. {village.district.name}", []).append((village.pk, village.name))
-    return _blank(list(groups.items()))
-
-
-def apply_errors(form: Any, exc: InvalidInput, field_map: dict[str, str] | None = None):
-    """Put an action's field errors on the form; unknown fields become non-field errors."""
-    for key, messages in exc.errors.items():
-        name = (field_map or {}).get(key, key)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-    if NIK_MISMATCH in exc.codes.values():
-        form.show_mismatch = True
-
-
-class PilarForm(forms.Form):
-    """Base: every field optional at the form level (the action decides)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.required = False
-
-    def values(self) -> dict:
-        """Submitted values as the action expects them (raw strings, lists)."""
-        return dict(self.cleaned_data)
+    return blank(list(groups.items()))
 
 
 class HouseholdForm(PilarForm):
@@ -69,7 +33,7 @@ class HouseholdForm(PilarForm):
     )
     no_kk_missing_reason = forms.CharField(
         label="Alasan No. KK kosong",
-        widget=forms.Select(choices=_blank(choices.MissingIdReason.choices)),
+        widget=forms.Select(choices=blank(choices.MissingIdReason.choices)),
     )
     no_kk_missing_note = forms.CharField(label="Keterangan No. KK kosong", max_length=200)
     address = forms.CharField(label="Alamat", max_length=255)
@@ -80,10 +44,10 @@ class HouseholdForm(PilarForm):
     longitude = forms.CharField(label="Bujur (GPS)", max_length=20)
     house_ownership = forms.CharField(
         label="Status kepemilikan rumah",
-        widget=forms.Select(choices=_blank(choices.HouseOwnership.choices)),
+        widget=forms.Select(choices=blank(choices.HouseOwnership.choices)),
     )
     land_status = forms.CharField(
-        label="Status lahan", widget=forms.Select(choices=_blank(choices.LandStatus.choices))
+        label="Status lahan", widget=forms.Select(choices=blank(choices.LandStatus.choices))
     )
 
     def __init__(self, *args, user, instance=None, **kwargs):
@@ -117,7 +81,7 @@ class PersonForm(PilarForm):
     )
     nik_missing_reason = forms.CharField(
         label="Alasan NIK kosong",
-        widget=forms.Select(choices=_blank(choices.MissingIdReason.choices)),
+        widget=forms.Select(choices=blank(choices.MissingIdReason.choices)),
     )
     nik_missing_note = forms.CharField(label="Keterangan NIK kosong", max_length=200)
     nik_mismatch_reason = forms.CharField(
@@ -128,20 +92,20 @@ class PersonForm(PilarForm):
     )
     name = forms.CharField(label="Nama lengkap", max_length=150)
     sex = forms.CharField(
-        label="Jenis kelamin", widget=forms.Select(choices=_blank(choices.Sex.choices))
+        label="Jenis kelamin", widget=forms.Select(choices=blank(choices.Sex.choices))
     )
     birth_place = forms.CharField(label="Tempat lahir", max_length=100)
     birth_date = forms.CharField(label="Tanggal lahir", widget=date_input())
     relation = forms.CharField(
         label="Hubungan dengan kepala keluarga",
-        widget=forms.Select(choices=_blank(choices.Relation.choices)),
+        widget=forms.Select(choices=blank(choices.Relation.choices)),
     )
     marital_status = forms.CharField(
         label="Status perkawinan",
-        widget=forms.Select(choices=_blank(choices.MaritalStatus.choices)),
+        widget=forms.Select(choices=blank(choices.MaritalStatus.choices)),
     )
     education = forms.CharField(
-        label="Pendidikan", widget=forms.Select(choices=_blank(choices.Education.choices))
+        label="Pendidikan", widget=forms.Select(choices=blank(choices.Education.choices))
     )
     occupation = forms.CharField(label="Pekerjaan", max_length=100)
     disabilities = forms.MultipleChoiceField(
@@ -201,7 +165,7 @@ class MoveForm(PilarForm):
     )
     relation = forms.CharField(
         label="Hubungan dengan kepala keluarga tujuan",
-        widget=forms.Select(choices=_blank(choices.Relation.choices)),
+        widget=forms.Select(choices=blank(choices.Relation.choices)),
     )
     moved_on = forms.CharField(label="Tanggal pindah", widget=date_input())
     reason = forms.CharField(label="Alasan pindah", max_length=200)

@@ -7,7 +7,6 @@ found, in Indonesian, keyed by field.
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from pilar.accounts.scope import village_allowed
-from pilar.core.dates import today
+from pilar.core.dates import parse_date, today
 from pilar.core.errors import ErrorCollector
 from pilar.core.text import check_text
 from pilar.regions.deployment import normalize_code
@@ -73,23 +72,6 @@ def _choice(errors: ErrorCollector, field: str, value: Any, options, label: str,
         errors.add(field, f"{label} '{value}' tidak dikenal. Pilihan: {allowed}.")
         return ""
     return value
-
-
-def parse_date(errors: ErrorCollector, field: str, value: Any, label: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    errors.add(field, f"{label} '{text}' bukan tanggal yang valid (contoh: 17-08-1975).")
-    return None
 
 
 def _rt_rw(errors: ErrorCollector, field: str, value: Any) -> str:

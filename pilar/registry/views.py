@@ -11,11 +11,7 @@ the change instead; the area is checked first, so outside it they get 404.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
@@ -26,6 +22,8 @@ from pilar.audit.actions import log_access
 from pilar.audit.history import household_timeline, person_timeline
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.forms import apply_errors
+from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -34,38 +32,10 @@ from pilar.programs.participation import for_person as enrollments_for_person
 from pilar.registry import actions
 from pilar.registry.choices import Disability, LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, households_for
-from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm, apply_errors
+from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Household, Membership, Person
 from pilar.submissions.history import reports_touching
-
-PAGE_SIZE = 25
-
-
-def people_required(view):
-    """Logged-in users whose role may see person data (not `mitra`)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_see_people:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def editor_required(view):
-    """Logged-in users whose role may write (not `pimpinan`, not `mitra`)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.can_edit:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def can_change(user, household: Household) -> bool:

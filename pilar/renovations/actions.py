@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,14 +25,14 @@ from django.db import transaction
 
 from pilar.accounts.choices import Role
 from pilar.assessments import actions as assessments
-from pilar.core.dates import today
+from pilar.core.dates import parse_date
 from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.images import BadImage, read_image
+from pilar.core.numbers import column_max, parse_amount
 from pilar.core.text import forbidden_character_message
 from pilar.programs.choices import BenefitType, EnrollmentStatus
 from pilar.programs.models import Enrollment
 from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey
-from pilar.registry.validation import parse_date
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status, StepAction
 from pilar.renovations.models import (
     CostItem,
@@ -100,44 +99,6 @@ def _text(errors: ErrorCollector, field: str, value: Any, limit: int, label: str
     elif len(text) > limit:
         errors.add(field, f"{label} paling banyak {limit} karakter.")
     return text
-
-
-def _past_date(errors: ErrorCollector, field: str, value: Any, label: str, *, required=True):
-    day = parse_date(errors, field, value, label)
-    if day is None:
-        if required and field not in errors:
-            errors.add(field, f"{label} wajib diisi.")
-        return None
-    if day > today():
-        errors.add(field, f"{label} tidak boleh di masa depan.")
-    return day
-
-
-# "1.500.000" or "1.500.000,50" as typed on an Indonesian keyboard.
-THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-
-
-def _money(errors: ErrorCollector, field: str, value: Any, label: str) -> Decimal | None:
-    """A non-negative number: 1500000, 1.500.000, 1500000,50, 2.5 or 2,5."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip().removeprefix("Rp").strip().replace(" ", "")
-    text = (
-        text.replace(".", "").replace(",", ".") if THOUSANDS.match(text) else text.replace(",", ".")
-    )
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        errors.add(field, f"{label} harus berupa angka.")
-        return None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        errors.add(field, f"{label} tidak wajar.")
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        # The columns keep two decimals: a third would be rounded away silently.
-        errors.add(field, f"{label} paling banyak dua angka di belakang koma.")
-        return None
-    return amount
 
 
 def _coordinates(errors: ErrorCollector, latitude: Any, longitude: Any):
@@ -323,7 +284,9 @@ def _cost_items(errors: ErrorCollector, items: list[dict]) -> list[CostItem]:
             errors.add(f"{key}.description", "Uraian wajib diisi.")
         elif len(description) > 200:
             errors.add(f"{key}.description", "Uraian paling banyak 200 karakter.")
-        quantity = _money(errors, f"{key}.quantity", item.get("quantity"), "Volume")
+        quantity = parse_amount(
+            errors, f"{key}.quantity", item.get("quantity"), "Volume", maximum=column_max(10, 2)
+        )
         if quantity is None and f"{key}.quantity" not in errors:
             errors.add(f"{key}.quantity", "Volume wajib diisi.")
         unit = str(item.get("unit") or "").strip()
@@ -331,7 +294,7 @@ def _cost_items(errors: ErrorCollector, items: list[dict]) -> list[CostItem]:
             errors.add(f"{key}.unit", "Satuan wajib diisi (mis. m², sak, batang, OH).")
         elif len(unit) > 20:
             errors.add(f"{key}.unit", "Satuan paling banyak 20 karakter.")
-        price = _money(errors, f"{key}.unit_price", item.get("unit_price"), "Harga satuan")
+        price = parse_amount(errors, f"{key}.unit_price", item.get("unit_price"), "Harga satuan")
         if price is None and f"{key}.unit_price" not in errors:
             errors.add(f"{key}.unit_price", "Harga satuan wajib diisi.")
         out.append(
@@ -408,7 +371,7 @@ def add_photos(
     errors = ErrorCollector()
     if kind not in (PhotoKind.BEFORE, PhotoKind.AFTER):
         errors.add("kind", "Pilih jenis foto: sebelum atau sesudah.")
-    day = _past_date(errors, "taken_on", taken_on, "Tanggal foto")
+    day = parse_date(errors, "taken_on", taken_on, "Tanggal foto", required=True, past=True)
     caption = _text(errors, "caption", data.get("caption"), 200, "Keterangan")
     lat, lon = _coordinates(errors, data.get("latitude"), data.get("longitude"))
     photos = read_photos(errors, "photos", files, required=True, label="")
@@ -449,7 +412,7 @@ def start_work(
     when a contractor does the work."""
     check_manager(acting_user, renovation.village_id)
     errors = ErrorCollector()
-    day = _past_date(errors, "started_on", started_on, "Tanggal mulai")
+    day = parse_date(errors, "started_on", started_on, "Tanggal mulai", required=True, past=True)
     note = _text(errors, "note", note, 2000, "Catatan")
     errors.raise_if_any()
     assert day is not None
@@ -478,7 +441,9 @@ def report_progress(
     and reports are in date order; 100 % opens the handover."""
     check_manager(acting_user, renovation.village_id)
     errors = ErrorCollector()
-    day = _past_date(errors, "reported_on", reported_on, "Tanggal progres")
+    day = parse_date(
+        errors, "reported_on", reported_on, "Tanggal progres", required=True, past=True
+    )
     try:
         value = int(str(percent).strip())
         if not 0 <= value <= 100:
@@ -568,12 +533,19 @@ def hand_over(
 
     check_manager(acting_user, renovation.village_id)
     errors = ErrorCollector()
-    day = _past_date(errors, "handed_over_on", data.get("handed_over_on"), "Tanggal serah terima")
+    day = parse_date(
+        errors,
+        "handed_over_on",
+        data.get("handed_over_on"),
+        "Tanggal serah terima",
+        required=True,
+        past=True,
+    )
     number = _text(errors, "handover_number", data.get("handover_number"), 100, "Nomor BAST")
     if not number and "handover_number" not in errors:
         errors.add("handover_number", "Nomor berita acara serah terima wajib diisi.")
     note = _text(errors, "handover_note", data.get("handover_note"), 2000, "Catatan")
-    cost = _money(errors, "final_cost", data.get("final_cost"), "Biaya realisasi")
+    cost = parse_amount(errors, "final_cost", data.get("final_cost"), "Biaya realisasi")
     if cost is None and "final_cost" not in errors:
         errors.add("final_cost", "Biaya realisasi wajib diisi.")
     reason = _text(errors, "cost_reason", data.get("cost_reason"), 2000, "Alasan")

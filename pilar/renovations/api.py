@@ -235,14 +235,6 @@ def _files(request, name: str) -> list:
     return request.FILES.getlist(name)
 
 
-def _amount(value):
-    """A JSON number handed to the actions as a decimal comma ("2,125"), because the
-    actions read "2.125" as Indonesian thousands (2125); typed strings go as sent."""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return value
-
-
 def _multipart(fields: dict[str, dict], required: tuple[str, ...] = ()) -> dict:
     return {
         "requestBody": {
@@ -457,8 +449,8 @@ def save_plan(request, renovation_id: int, payload: RenovationPlanIn):
     items = [
         {
             **item.model_dump(),
-            "quantity": _amount(item.quantity),
-            "unit_price": _amount(item.unit_price),
+            "quantity": item.quantity,
+            "unit_price": item.unit_price,
         }
         for item in payload.items
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pilar.registry.forms import PilarForm
+from pilar.core.forms import PilarForm
 from pilar.registry.models import SURVEY_FIELDS, HousingSurvey
 from pilar.renovations.choices import Mode
 

@@ -21,10 +21,10 @@ from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.forms import apply_errors
+from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.programs.models import Enrollment, Program
-from pilar.registry.forms import apply_errors
-from pilar.registry.views import PAGE_SIZE, people_required
 from pilar.renovations import actions, exports, forms
 from pilar.renovations.choices import Mode, PhotoKind, Status
 from pilar.renovations.filters import (
@@ -253,13 +253,9 @@ def _step_page(request, renovation, template, context, status=200):
 
 def _run(request, form, action, success: str):
     """Run an action from a bound form: errors go back on the form (422)."""
-    try:
-        result = action()
-    except InvalidInput as exc:
-        apply_errors(form, exc)
+    result, ok = run_action(form, action)
+    if not ok:
         return None, 422
-    except NotAllowed:
-        raise Http404 from None
     messages.success(request, success)
     return result, 200
 

@@ -24,7 +24,7 @@ from pilar.accounts.scope import villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, pydantic_message
-from pilar.core.dates import RecordDate
+from pilar.core.dates import RecordDate, date_or_invalid
 from pilar.core.errors import InvalidInput
 from pilar.core.numbers import OFFSET_MAX
 from pilar.regions.deployment import normalize_code
@@ -424,15 +424,6 @@ def _ids(raw: str) -> list[int]:
         raise InvalidInput({"submissions": ["Daftar nomor laporan tidak valid."]}) from exc
 
 
-def _date(raw: str, field: str) -> datetime.date | None:
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise InvalidInput({field: ["Tanggal tidak valid: gunakan TTTT-BB-HH."]}) from exc
-
-
 class DeliberationOut(Schema):
     id: int
     kelurahan: str
@@ -505,7 +496,7 @@ def create_deliberation(request):
     deliberation = actions.record_deliberation(
         user=request.auth,
         village_id=normalize_code(data.get("kelurahan", "")),
-        held_on=_date(data.get("held_on", ""), "held_on"),
+        held_on=date_or_invalid("held_on", data.get("held_on")),
         attendees=data.get("attendees", ""),
         minutes=_document(request, "minutes"),
         submission_ids=_ids(data.get("submissions", "")),
@@ -577,7 +568,7 @@ def create_ratification(request):
     ratification = actions.ratify(
         user=request.auth,
         decree_number=data.get("decree_number", ""),
-        decree_date=_date(data.get("decree_date", ""), "decree_date"),
+        decree_date=date_or_invalid("decree_date", data.get("decree_date")),
         decree_file=_document(request, "decree_file"),
         submission_ids=_ids(data.get("submissions", "")),
         notes=data.get("notes", ""),

@@ -33,10 +33,10 @@ from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.identity import mask
+from pilar.core.web import people_required
 from pilar.exports.views import CHUNK_SIZE
 from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
-from pilar.registry.views import people_required
 from pilar.submissions import actions
 from pilar.submissions import exports as cols
 from pilar.submissions.actions import DECIDER_ROLES

@@ -244,24 +244,6 @@ def test_plan_total_may_not_exceed_the_benefit(dinsos):
     assert CostItem.objects.filter(renovation=renovation).count() == 1
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("1.500.000", "1500000"),
-        ("2,5", "2.5"),
-        ("2.5", "2.5"),
-        ("Rp 65.000", "65000"),
-        ("1500000", "1500000"),
-    ],
-)
-def test_money_accepts_indonesian_typing(typed, expected):
-    from pilar.core.errors import ErrorCollector
-
-    errors = ErrorCollector()
-    assert actions._money(errors, "x", typed, "Nilai") == Decimal(expected)
-    assert not errors.errors
-
-
 def test_start_needs_plan_and_before_photo(dinsos):
     renovation = opened(dinsos)
     with pytest.raises(InvalidInput) as exc:
@@ -374,14 +356,6 @@ def test_cancel_needs_a_reason_and_ends_the_work(dinsos):
             data={},
         )
     assert exc.value.codes["__all__"] == "stale"
-
-
-def test_money_refuses_a_third_decimal():
-    from pilar.core.errors import ErrorCollector
-
-    errors = ErrorCollector()
-    assert actions._money(errors, "x", "2,125", "Volume") is None
-    assert "dua angka" in errors.errors["x"][0]
 
 
 def test_bedah_rumah_is_delivered_only_by_its_handover(dinsos):

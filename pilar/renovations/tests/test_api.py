@@ -392,15 +392,15 @@ def test_openapi_documents_the_endpoints(client):
 
 
 def test_json_numbers_reach_the_actions_unambiguously():
-    """The actions read "2.125" as Indonesian thousands; a JSON number such as 2.25 is sent
-    on with a decimal comma so it stays a decimal."""
+    """A JSON number (a Decimal after the schema) is a number, never re-read as text:
+    2.125 stays two and a bit, not Indonesian thousands (2125)."""
     from pilar.core.errors import ErrorCollector
-    from pilar.renovations.api import _amount
+    from pilar.core.numbers import parse_amount
 
     errors = ErrorCollector()
-    assert actions._money(errors, "x", _amount(Decimal("2.25")), "V") == Decimal("2.25")
-    assert actions._money(errors, "x", _amount(Decimal("65000")), "V") == Decimal("65000")
-    assert actions._money(errors, "x", _amount("1.500.000"), "V") == Decimal("1500000")
+    assert parse_amount(errors, "x", Decimal("2.25"), "V") == Decimal("2.25")
+    assert parse_amount(errors, "x", Decimal("65000"), "V") == Decimal("65000")
+    assert parse_amount(errors, "x", "1.500.000", "V") == Decimal("1500000")
     assert not errors.errors
 
 
