@@ -11,24 +11,7 @@ import pytest
 from pilar.conftest import make_household, make_nik
 from pilar.core.dates import today
 from pilar.registry.models import HousingSurvey
-
-# A sound house: no poverty criterion 1-7 and no RTLH criterion holds.
-GOOD_HOUSE = {
-    "house_ownership": "milik_sendiri",
-    "land_status": "milik_sendiri",
-    "floor_material": "keramik_marmer",
-    "floor_condition": "baik",
-    "wall_material": "tembok_plester",
-    "wall_condition": "baik",
-    "roof_material": "genteng",
-    "roof_condition": "baik",
-    "floor_area_m2": Decimal("60"),
-    "occupants": 4,
-    "water_source": "ledeng",
-    "lighting_source": "pln_meteran",
-    "toilet": "sendiri",
-    "cooking_fuel": "gas",
-}
+from pilar.testing.houses import GOOD_HOUSE, survey
 
 # A poor house: criteria 1-7 all hold, and every RTLH criterion fails.
 POOR_HOUSE = {
@@ -47,10 +30,7 @@ POOR_HOUSE = {
 
 
 def make_survey(household, surveyed_on: datetime.date | None = None, **fields) -> HousingSurvey:
-    values = {**GOOD_HOUSE, **fields}
-    return HousingSurvey.objects.create(
-        household=household, surveyed_on=surveyed_on or today(), **values
-    )
+    return survey(household, surveyed_on or today(), **fields)
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:

@@ -7,23 +7,8 @@ import datetime
 from decimal import Decimal
 
 from pilar.conftest import make_household, make_nik
-
-GOOD_HOUSE = {
-    "house_ownership": "milik_sendiri",
-    "land_status": "milik_sendiri",
-    "floor_material": "keramik_marmer",
-    "floor_condition": "baik",
-    "wall_material": "tembok_plester",
-    "wall_condition": "baik",
-    "roof_material": "genteng",
-    "roof_condition": "baik",
-    "floor_area_m2": Decimal("60"),
-    "occupants": 4,
-    "water_source": "ledeng",
-    "lighting_source": "pln_meteran",
-    "toilet": "sendiri",
-    "cooking_fuel": "gas",
-}
+from pilar.testing.houses import GOOD_HOUSE
+from pilar.testing.houses import survey as house_survey
 
 BAD_HOUSE = {
     **GOOD_HOUSE,
@@ -36,12 +21,7 @@ BAD_HOUSE = {
 
 
 def survey(household, on: datetime.date | None = None, **fields):
-    from pilar.registry.models import HousingSurvey
-
-    values = {**GOOD_HOUSE, **fields}
-    return HousingSurvey.objects.create(
-        household=household, surveyed_on=on or datetime.date(2025, 1, 10), **values
-    )
+    return house_survey(household, on or datetime.date(2025, 1, 10), **fields)
 
 
 def rtlh(user, household, bad: bool = True, on: datetime.date | None = None):

@@ -3,40 +3,17 @@ the program row lock serializes them, one wins, the other is refused."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from pilar.accounts.choices import Role
 from pilar.conftest import VILLAGE_A, make_user
-from pilar.core.errors import InvalidInput
 from pilar.programs import enrollment as en
 from pilar.programs.choices import EnrollmentStatus as S
 from pilar.programs.models import Enrollment, Program, ProgramQuota
 from pilar.programs.tests.factories import household
-
-
-def race(fn_a, fn_b):
-    barrier = threading.Barrier(2)
-    outcomes: list = [None, None]
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", fn())
-        except InvalidInput as exc:
-            outcomes[index] = ("refused", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate((fn_a, fn_b))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return outcomes
+from pilar.testing.concurrency import race
 
 
 @pytest.mark.usefixtures("committed_db")

@@ -3,41 +3,16 @@ told, and nothing is applied twice."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from pilar.accounts.choices import Role
 from pilar.conftest import make_user
-from pilar.core.errors import InvalidInput
 from pilar.registry.models import Household
 from pilar.submissions import actions
 from pilar.submissions.choices import StepAction
 from pilar.submissions.models import Submission
 from pilar.submissions.tests.factories import new_household_payload, report_data
-
-
-def race(fn_a, fn_b):
-    """Run both at once (a barrier releases them together); collect outcomes."""
-    barrier = threading.Barrier(2)
-    outcomes: list = [None, None]
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", fn())
-        except InvalidInput as exc:
-            outcomes[index] = ("refused", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate((fn_a, fn_b))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return outcomes
+from pilar.testing.concurrency import race
 
 
 @pytest.mark.usefixtures("committed_db")
