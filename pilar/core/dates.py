@@ -50,26 +50,32 @@ def parse_date(
             errors.add(field, f"{label} wajib diisi.")
         return default
     if isinstance(value, datetime.datetime):
-        date: datetime.date | None = value.date()
+        date = value.date()
     elif isinstance(value, datetime.date):
         date = value
     else:
-        text = str(value).strip()
-        date = None
-        for fmt in DATE_FORMATS:
-            try:
-                date = datetime.datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        if date is None:
-            errors.add(field, f"{label} '{text}' bukan tanggal yang valid (contoh: 17-08-1975).")
+        parsed = _typed_date(str(value).strip())
+        if parsed is None:
+            errors.add(
+                field,
+                f"{label} '{str(value).strip()}' bukan tanggal yang valid (contoh: 17-08-1975).",
+            )
             return None
+        date = parsed
     if past and date > today():
         errors.add(field, f"{label} tidak boleh di masa depan.")
     elif not_before is not None and date < not_before:
         errors.add(field, f"{label} tidak boleh sebelum {not_before:%d-%m-%Y}.")
     return date
+
+
+def _typed_date(text: str) -> datetime.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def date_or_invalid(field: str, value: Any, label: str = "Tanggal") -> datetime.date | None:
