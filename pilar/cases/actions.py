@@ -206,6 +206,7 @@ def open_case(
     if assigned_to is not None:
         _check_worker(errors, record, assigned_to)
     errors.raise_if_any()
+    assert date is not None  # an unreadable date raised above; empty is today
     next_due = date + datetime.timedelta(days=days)
     case = Case.objects.create(
         record=record,
@@ -458,6 +459,7 @@ def record_visit(
     if (lat is None) != (lon is None) and "latitude" not in errors and "longitude" not in errors:
         errors.add("latitude", "Isi lintang dan bujur, atau kosongkan keduanya.")
     errors.raise_if_any()
+    assert date is not None  # an unreadable date raised above; empty is today
     visit = Visit.objects.create(
         case=current, visited_on=date, visitor=acting_user, notes=notes, latitude=lat, longitude=lon
     )
