@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pilar.programs",
     "pilar.cases",
     "pilar.renovations",
+    "pilar.web",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock a username+IP after repeated failures.

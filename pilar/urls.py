@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("akun/", include("pilar.accounts.urls")),
     path("psks/", include("pilar.psks.urls")),
-    path("", include("pilar.core.urls")),
+    path("", include("pilar.web.urls")),
     path("", include("pilar.registry.urls")),
     path("ppks/", include("pilar.ppks.urls")),
     path("audit/", include("pilar.audit.urls")),

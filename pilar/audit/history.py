@@ -21,7 +21,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from pilar.core.identity import mask
@@ -145,7 +144,7 @@ def _event_model(model: type[models.Model]) -> Any:
     return getattr(model, "pgh_event_model")  # noqa: B009 - attribute unknown to type checkers
 
 
-def _events(model: type[models.Model], **filters) -> list:
+def events(model: type[models.Model], **filters) -> list:
     return list(
         _event_model(model)
         .objects.filter(**filters)
@@ -154,7 +153,7 @@ def _events(model: type[models.Model], **filters) -> list:
     )
 
 
-class _Source:
+class Source:
     """Events of one tracked model plus how to title them."""
 
     def __init__(self, model: type[models.Model], events: list, titler) -> None:
@@ -164,7 +163,7 @@ class _Source:
         self.fields = _tracked_fields(model)
 
 
-def _build(sources: Iterable[_Source]) -> list[Entry]:
+def _build(sources: Iterable[Source]) -> list[Entry]:
     sources = list(sources)
     lookups = _Lookups()
     user_ids: set = set()
@@ -285,19 +284,6 @@ def _ppks_title(event, before, lookups) -> str:
     return f"PPKS {type_name}{who} diubah"
 
 
-def _merge_title(event, before, lookups) -> str:
-    """Duplicate merges (pilar.dedup.Merge) in the timelines of both persons."""
-    from pilar.registry.models import Person
-
-    merged = f"{lookups.name(Person, event.merged_id)} (#{event.merged_id})"
-    survivor = f"{lookups.name(Person, event.survivor_id)} (#{event.survivor_id})"
-    if event.pgh_label == "insert":
-        return f"Data ganda {merged} digabungkan ke {survivor}"
-    if event.undone_at and (before is None or not before.undone_at):
-        return f"Penggabungan {merged} ke {survivor} dibatalkan"
-    return f"Penggabungan {merged} ke {survivor} diubah"
-
-
 # Public API ---------------------------------------------------------------
 
 
@@ -318,48 +304,47 @@ def household_timeline(household, user=None) -> list[Entry]:
     )
     return _build(
         [
-            _Source(
+            Source(
                 Household,
-                _events(Household, pgh_obj_id=household.pk),
+                events(Household, pgh_obj_id=household.pk),
                 _household_title,
             ),
-            _Source(
+            Source(
                 Membership,
-                _events(Membership, household_id=household.pk),
+                events(Membership, household_id=household.pk),
                 _membership_title,
             ),
-            _Source(PpksRecord, _events(PpksRecord, pgh_obj_id__in=ppks_ids), _ppks_title),
+            Source(PpksRecord, events(PpksRecord, pgh_obj_id__in=ppks_ids), _ppks_title),
         ]
     )
 
 
-def person_timeline(person, user=None) -> list[Entry]:
+def person_timeline(person, user=None, extra: Iterable[Source] = ()) -> list[Entry]:
     """Newest-first timeline of a person, their memberships and their PPKS records
-    (without restricted health types unless `user` may see them)."""
-    from pilar.dedup.models import Merge
+    (without restricted health types unless `user` may see them), plus the `extra`
+    sources of higher layers (duplicate merges: pilar.web.timeline)."""
     from pilar.ppks.access import hidden_type_ids
     from pilar.ppks.models import PpksRecord
     from pilar.registry.models import Membership, Person
 
     hidden = set(hidden_type_ids(user))
-    merges = Merge.objects.filter(Q(survivor_id=person.pk) | Q(merged_id=person.pk))
     return _build(
         [
-            _Source(Person, _events(Person, pgh_obj_id=person.pk), _person_title),
-            _Source(
+            Source(Person, events(Person, pgh_obj_id=person.pk), _person_title),
+            Source(
                 Membership,
-                _events(Membership, person_id=person.pk),
+                events(Membership, person_id=person.pk),
                 _membership_title,
             ),
-            _Source(
+            Source(
                 PpksRecord,
                 [
                     e
-                    for e in _events(PpksRecord, person_id=person.pk)
+                    for e in events(PpksRecord, person_id=person.pk)
                     if e.ppks_type_id not in hidden
                 ],
                 _ppks_title,
             ),
-            _Source(Merge, _events(Merge, pgh_obj_id__in=merges.values("pk")), _merge_title),
+            *extra,
         ]
     )

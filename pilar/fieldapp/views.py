@@ -76,7 +76,7 @@ def app(request):
         "base": reverse("fieldapp:app"),
         "sw": reverse("fieldapp:sw"),
         "login": f"{reverse(settings.LOGIN_URL)}?next={reverse('fieldapp:app')}",
-        "home": reverse("core:home"),
+        "home": reverse("web:home"),
         "csrf": get_token(request),
         "user": user_out(user),
         "villages": villages,

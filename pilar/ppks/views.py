@@ -142,8 +142,8 @@ def _subject(request) -> tuple[Person | None, Household]:
 
 def _back(record_or_person: Person | None, household: Household):
     if record_or_person is not None:
-        return redirect("registry:person_detail", pk=record_or_person.pk)
-    return redirect("registry:household_detail", pk=household.pk)
+        return redirect("web:person_detail", pk=record_or_person.pk)
+    return redirect("web:household_detail", pk=household.pk)
 
 
 @editor_required

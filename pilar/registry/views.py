@@ -18,24 +18,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import village_allowed, villages_for
-from pilar.audit.actions import log_access
-from pilar.audit.history import household_timeline, person_timeline
-from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, editor_required, people_required
-from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
-from pilar.programs.participation import for_household as enrollments_for_household
-from pilar.programs.participation import for_person as enrollments_for_person
 from pilar.registry import actions
-from pilar.registry.choices import Disability, LifeStatus, Relation
+from pilar.registry.choices import LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm
 from pilar.registry.identity import clean_digits
-from pilar.registry.models import Household, Membership, Person
-from pilar.submissions.history import reports_touching
+from pilar.registry.models import Household, Person
 
 
 def can_change(user, household: Household) -> bool:
@@ -58,7 +51,7 @@ def field_app_link(household: Household | None = None) -> str:
     return f"/lapangan/#/keluarga/{household.pk}"
 
 
-def _report_link(user, household: Household) -> str:
+def report_link(user, household: Household) -> str:
     """The field app's page of this household, where reports are written."""
     if household is None or not household.is_active or not can_change(user, household):
         return ""
@@ -141,101 +134,10 @@ def household_list(request):
     )
 
 
-# Detail pages -------------------------------------------------------------
-
-
-def _person_order(person: Person) -> tuple:
-    return (person.relation != Relation.HEAD, person.life_status != LifeStatus.ALIVE, person.pk)
-
-
-@people_required
-def household_detail(request, pk: int):
-    user = request.user
-    household = get_object_or_404(
-        Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
-    )
-    records = list(
-        PpksRecord.objects.restrict(user, "view")
-        .filter(household=household)
-        .select_related("ppks_type")
-        .order_by("status", "ppks_type__number", "-date_found")
-    )
-    by_person: dict[int, list[PpksRecord]] = {}
-    household_records = []
-    for record in records:
-        if record.person_id is None:
-            household_records.append(record)
-        elif record.status == RecordStatus.ACTIVE:
-            by_person.setdefault(record.person_id, []).append(record)
-    members = sorted(household.members.filter(is_active=True), key=_person_order)
-    for member in members:
-        member.active_ppks = by_person.get(member.pk, [])
-    past = (
-        Membership.objects.filter(household=household, end_date__isnull=False)
-        .select_related("person")
-        .order_by("-end_date", "-id")
-    )
-    log_access(user=user, action=AccessAction.VIEW_HOUSEHOLD, obj=household, request=request)
-    return render(
-        request,
-        "registry/household_detail.html",
-        {
-            "household": household,
-            "members": members,
-            "household_records": household_records,
-            "past_memberships": past,
-            "timeline": household_timeline(household, user),
-            "can_change": can_change(user, household),
-            "can_write": can_write(user, household),
-            "reports": reports_touching(user, household=household),
-            "report_link": _report_link(user, household),
-            "enrollments": enrollments_for_household(household),
-        },
-    )
-
-
-@people_required
-def person_detail(request, pk: int):
-    user = request.user
-    person = get_object_or_404(
-        Person.objects.restrict(user, "view").select_related("household__village__district"),
-        pk=pk,
-    )
-    records = (
-        PpksRecord.objects.restrict(user, "view")
-        .filter(person=person)
-        .select_related("ppks_type")
-        .order_by("status", "-date_found")
-    )
-    memberships = (
-        Membership.objects.filter(person=person)
-        .select_related("household__village")
-        .order_by("-start_date", "-id")
-    )
-    log_access(user=user, action=AccessAction.VIEW_PERSON, obj=person, request=request)
-    return render(
-        request,
-        "registry/person_detail.html",
-        {
-            "person": person,
-            "household": person.household,
-            "records": records,
-            "memberships": memberships,
-            "timeline": person_timeline(person, user),
-            "disability_labels": [Disability(d).label for d in person.disabilities],
-            "can_change": can_change(user, person.household),
-            "can_write": can_write(user, person.household),
-            "reports": reports_touching(user, person=person),
-            "report_link": _report_link(user, person.household),
-            "enrollments": enrollments_for_person(person),
-        },
-    )
-
-
 # Forms --------------------------------------------------------------------
 
 
-def _household_for_change(user, pk: int) -> Household:
+def household_for_change(user, pk: int) -> Household:
     return get_object_or_404(
         Household.objects.restrict(user, "change").filter(is_active=True), pk=pk
     )
@@ -248,64 +150,10 @@ def _person_for_change(user, pk: int) -> Person:
     )
 
 
-def _split_member_errors(exc: InvalidInput) -> tuple[InvalidInput, InvalidInput]:
-    """create_household reports head errors as "members[0].<field>"; split them off."""
-    own: dict[str, list[str]] = {}
-    head: dict[str, list[str]] = {}
-    for key, msgs in exc.errors.items():
-        if key.startswith("members[0]."):
-            head[key.removeprefix("members[0].")] = msgs
-        elif key == "members":
-            head["__all__"] = msgs
-        else:
-            own[key] = msgs
-    head_codes = {
-        k.removeprefix("members[0]."): v
-        for k, v in exc.codes.items()
-        if k.startswith("members[0].")
-    }
-    return InvalidInput(own), InvalidInput(head, codes=head_codes)
-
-
-@editor_required
-def household_create(request):
-    user = request.user
-    if not user.can_write_registry:
-        return report_instead(request)
-    form = HouseholdForm(request.POST or None, user=user)
-    head_form = PersonForm(request.POST or None, prefix="kepala", head=True)
-    # pilar.dedup: a head who resembles a registered person needs a confirming tick.
-    lookalikes = LookalikeGuard(request.POST or None, user=user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and head_form.is_valid()
-        and lookalikes.passes(head_form.values(), village_id=form.values().get("village") or "")
-    ):
-        try:
-            household = actions.create_household(
-                acting_user=user, data=form.values(), members=[head_form.values()]
-            )
-        except InvalidInput as exc:
-            own, head = _split_member_errors(exc)
-            apply_errors(form, own)
-            apply_errors(head_form, head)
-        except NotAllowed:
-            raise Http404 from None
-        else:
-            messages.success(request, "Keluarga baru berhasil disimpan.")
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(
-        request,
-        "registry/household_form.html",
-        {"form": form, "head_form": head_form, "title": "Keluarga baru", "lookalikes": lookalikes},
-    )
-
-
 @editor_required
 def household_edit(request, pk: int):
     user = request.user
-    household = _household_for_change(user, pk)
+    household = household_for_change(user, pk)
     if not user.can_write_registry:
         return report_instead(request, household)
     form = HouseholdForm(request.POST or None, user=user, instance=household)
@@ -319,48 +167,11 @@ def household_edit(request, pk: int):
             raise Http404 from None
         else:
             messages.success(request, "Data keluarga berhasil diperbarui.")
-            return redirect("registry:household_detail", pk=household.pk)
+            return redirect("web:household_detail", pk=household.pk)
     return render(
         request,
         "registry/household_form.html",
         {"form": form, "household": household, "title": "Ubah data keluarga"},
-    )
-
-
-@editor_required
-def member_create(request, pk: int):
-    user = request.user
-    household = _household_for_change(user, pk)
-    if not user.can_write_registry:
-        return report_instead(request, household)
-    form = PersonForm(request.POST or None, new=True)
-    # pilar.dedup: a person who resembles a registered one needs a confirming tick.
-    lookalikes = LookalikeGuard(request.POST or None, user=user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and lookalikes.passes(form.values(), village_id=household.village_id, household=household)
-    ):
-        try:
-            person = actions.create_person(
-                acting_user=user, household=household, data=form.values()
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
-            messages.success(request, f"{person.name} berhasil ditambahkan sebagai anggota.")
-            return redirect("registry:household_detail", pk=household.pk)
-    return render(
-        request,
-        "registry/person_form.html",
-        {
-            "form": form,
-            "household": household,
-            "title": "Tambah anggota keluarga",
-            "lookalikes": lookalikes,
-        },
     )
 
 
@@ -381,7 +192,7 @@ def person_edit(request, pk: int):
             raise Http404 from None
         else:
             messages.success(request, "Data individu berhasil diperbarui.")
-            return redirect("registry:person_detail", pk=person.pk)
+            return redirect("web:person_detail", pk=person.pk)
     return render(
         request,
         "registry/person_form.html",
@@ -438,7 +249,7 @@ def person_move(request, pk: int):
                 raise Http404 from None
             else:
                 messages.success(request, f"{person.name} berhasil dipindahkan ke keluarga baru.")
-                return redirect("registry:person_detail", pk=person.pk)
+                return redirect("web:person_detail", pk=person.pk)
     return render(
         request,
         "registry/person_move.html",

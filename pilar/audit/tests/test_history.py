@@ -114,7 +114,7 @@ def test_household_page_shows_timeline(client, dinsos, household_a):
     with pghistory.context(user=dinsos.pk):
         update_household(household_a, acting_user=dinsos, data={"address": "Jl. Teratai 8"})
     client.force_login(dinsos)
-    html = client.get(reverse("registry:household_detail", args=[household_a.pk])).content.decode()
+    html = client.get(reverse("web:household_detail", args=[household_a.pk])).content.decode()
     assert "Riwayat perubahan" in html
     assert "Jl. Melati No. 5" in html and "Jl. Teratai 8" in html
     assert household_a.no_kk not in html

@@ -94,13 +94,13 @@ def client_for(client, world, role):
 # area A, "edit" = an edit page of an object of A, "create" = a form to create,
 # "psks_admin" = dinsos/admin-only PSKS forms.
 PAGES = [
-    ("core:home", None, "home"),
+    ("web:home", None, "home"),
     ("registry:household_list", None, "list"),
-    ("registry:household_create", None, "create"),
-    ("registry:household_detail", "household", "view"),
+    ("web:household_create", None, "create"),
+    ("web:household_detail", "household", "view"),
     ("registry:household_edit", "household", "edit"),
-    ("registry:member_create", "household", "edit"),
-    ("registry:person_detail", "person", "view"),
+    ("web:member_create", "household", "edit"),
+    ("web:person_detail", "person", "view"),
     ("registry:person_edit", "person", "edit"),
     ("registry:person_move", "person", "edit"),
     ("ppks:record_list", None, "list"),

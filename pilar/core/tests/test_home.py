@@ -53,7 +53,7 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_city_user_sees_city_figures(client, dinsos, city):
     client.force_login(dinsos)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert _count(html, "stat-households") == 3
     assert _count(html, "stat-persons") == 4
     assert _ppks_row(html, 24) == 2
@@ -66,7 +66,7 @@ def test_city_user_sees_city_figures(client, dinsos, city):
 
 def test_psm_sees_only_own_kelurahan(client, psm_b, city):
     client.force_login(psm_b)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert _count(html, "stat-households") == 1
     assert _count(html, "stat-persons") == 1
     assert _ppks_row(html, 24) == 1
@@ -75,7 +75,7 @@ def test_psm_sees_only_own_kelurahan(client, psm_b, city):
 
 def test_mitra_sees_api_only_page(client, mitra, city):
     client.force_login(mitra)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("web:home")).content.decode()
     assert "API" in html
     assert "stat-households" not in html
     assert "Budi Santoso" not in html
@@ -83,7 +83,7 @@ def test_mitra_sees_api_only_page(client, mitra, city):
 
 def test_home_query_count_is_constant(client, dinsos, city, django_assert_max_num_queries):
     client.force_login(dinsos)
-    client.get(reverse("core:home"))  # the first request creates the SecurityPolicy row
+    client.get(reverse("web:home"))  # the first request creates the SecurityPolicy row
     # +1: the navbar's unread-notification count (submissions context processor).
     with django_assert_max_num_queries(12):
-        client.get(reverse("core:home"))
+        client.get(reverse("web:home"))

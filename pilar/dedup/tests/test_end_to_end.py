@@ -136,7 +136,7 @@ def test_lookalikes_with_real_compare(registry):
 def test_form_flag_with_real_engine(client, dinsos, registry):
     client.force_login(dinsos)
     household = registry["Bambang Irawan"].household  # Joko's kelurahan
-    url = reverse("registry:member_create", args=[household.pk])
+    url = reverse("web:member_create", args=[household.pk])
     post = {
         "name": "Joko Susanto",
         "sex": "L",

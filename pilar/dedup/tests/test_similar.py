@@ -95,7 +95,7 @@ def head(prefix="kepala", **values):
 def test_household_form_warns_then_allows(client, dinsos, registered, fake_engine):
     # The create form is Dinas Sosial's (PSM/TKSK report new households instead).
     client.force_login(dinsos)
-    url = reverse("registry:household_create")
+    url = reverse("web:household_create")
     post = head(
         name="Muhammad Rizky",
         sex="L",
@@ -109,8 +109,8 @@ def test_household_form_warns_then_allows(client, dinsos, registered, fake_engin
     assert response.status_code == 200
     assert 'id="lookalikes"' in body and "Saya sudah memeriksa; ini orang yang berbeda" in body
     assert "3671********0001" in body and NIK not in body  # masked
-    assert reverse("registry:person_detail", args=[registered["same"].pk]) in body
-    assert reverse("registry:person_detail", args=[registered["swapped"].pk]) in body
+    assert reverse("web:person_detail", args=[registered["same"].pk]) in body
+    assert reverse("web:person_detail", args=[registered["swapped"].pk]) in body
     assert Household.objects.count() == before
 
     response = client.post(url, {**post, "dedup-confirm_different": "on"})
@@ -132,7 +132,7 @@ def test_guard_hides_lookalikes_outside_the_users_area(tksk_a, registered, fake_
 def test_member_form_warns_then_allows(client, dinsos, registered, fake_engine):
     household = registered["stranger"].household
     client.force_login(dinsos)
-    url = reverse("registry:member_create", args=[household.pk])
+    url = reverse("web:member_create", args=[household.pk])
     post = {
         "name": "Ahmad Subardjo",
         "sex": "L",
@@ -161,6 +161,6 @@ def test_no_lookalike_no_warning(client, dinsos, registered, fake_engine):
         nik="",
         nik_missing_reason="belum_rekam",
     )
-    response = client.post(reverse("registry:household_create"), post)
+    response = client.post(reverse("web:household_create"), post)
     assert response.status_code == 302
     assert fake_engine.compared == []  # nothing prefiltered: the engine is not even asked

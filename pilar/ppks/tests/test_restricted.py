@@ -36,14 +36,14 @@ def test_pages_and_timeline(client, request, odha_record, persona, visible):
     client.force_login(user)
     person = odha_record.person
     for url in (
-        reverse("registry:person_detail", kwargs={"pk": person.pk}),
-        reverse("registry:household_detail", kwargs={"pk": odha_record.household_id}),
+        reverse("web:person_detail", kwargs={"pk": person.pk}),
+        reverse("web:household_detail", kwargs={"pk": odha_record.household_id}),
     ):
         body = client.get(url).content.decode()
         assert ("Orang dengan HIV/AIDS" in body) == visible, url
     listing = client.get(reverse("registry:household_list") + "?ppks_type=16").content.decode()
     assert (person.name in listing) == visible
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("web:home")).content.decode()
     assert ("terbatas" in home) == (not visible)
 
 

@@ -25,7 +25,7 @@ def test_record_person_ppks(client, dinsos, household_a):
         url, {"ppks_type": "9", "disability_subtypes": ["fisik"], "date_found": "2025-02-01"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("registry:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("web:person_detail", args=[person.pk])
     record = PpksRecord.objects.get()
     assert (record.person, record.ppks_type.number, record.disability_subtypes) == (
         person,
@@ -62,7 +62,7 @@ def test_record_household_ppks(client, dinsos, household_a):
     url = f"{CREATE}?household={household_a.pk}"
     assert "Fakir Miskin" in client.get(url).content.decode()
     response = client.post(url, {"ppks_type": "24", "notes": "Rumah tidak layak"})
-    assert response["Location"] == reverse("registry:household_detail", args=[household_a.pk])
+    assert response["Location"] == reverse("web:household_detail", args=[household_a.pk])
     record = PpksRecord.objects.get()
     assert (record.household, record.person, record.notes) == (
         household_a,

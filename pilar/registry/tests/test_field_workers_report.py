@@ -97,7 +97,7 @@ def test_admin_writes_directly(admin_user):
 
 
 def test_list_offers_report_link_to_field_workers(client, psm_a, dinsos):
-    create = reverse("registry:household_create")
+    create = reverse("web:household_create")
     client.force_login(psm_a)
     html = client.get(reverse("registry:household_list")).content.decode()
     assert f'href="{create}"' not in html
@@ -110,7 +110,7 @@ def test_list_offers_report_link_to_field_workers(client, psm_a, dinsos):
 
 def test_person_page_buttons_by_role(client, dinsos, psm_a, household_a):
     person = household_a.members.get()
-    url = reverse("registry:person_detail", args=[person.pk])
+    url = reverse("web:person_detail", args=[person.pk])
     edit = reverse("registry:person_edit", args=[person.pk])
     move = reverse("registry:person_move", args=[person.pk])
     client.force_login(psm_a)

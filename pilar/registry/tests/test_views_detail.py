@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def hh_url(household):
-    return reverse("registry:household_detail", args=[household.pk])
+    return reverse("web:household_detail", args=[household.pk])
 
 
 def person_url(person):
-    return reverse("registry:person_detail", args=[person.pk])
+    return reverse("web:person_detail", args=[person.pk])
 
 
 def test_household_detail_shows_members_ppks_and_logs(client, psm_a, dinsos, household_a):
@@ -45,7 +45,7 @@ def test_household_detail_shows_members_ppks_and_logs(client, psm_a, dinsos, hou
     assert "Fakir Miskin" in html
     # A PSM in scope reports changes through the field app: no direct-edit links.
     assert reverse("registry:household_edit", args=[household_a.pk]) not in html
-    assert reverse("registry:member_create", args=[household_a.pk]) not in html
+    assert reverse("web:member_create", args=[household_a.pk]) not in html
     assert reverse("ppks:record_create") not in html
     assert "/selesai/" not in html
     assert f'href="/lapangan/#/keluarga/{household_a.pk}"' in html
@@ -58,7 +58,7 @@ def test_household_detail_edit_links_for_dinsos(client, dinsos, household_a):
     client.force_login(dinsos)
     html = client.get(hh_url(household_a)).content.decode()
     assert reverse("registry:household_edit", args=[household_a.pk]) in html
-    assert reverse("registry:member_create", args=[household_a.pk]) in html
+    assert reverse("web:member_create", args=[household_a.pk]) in html
     assert f"{reverse('ppks:record_create')}?household={household_a.pk}" in html
     record = household_a.ppks_records.get()
     assert reverse("ppks:record_end", args=[record.pk]) in html
@@ -78,7 +78,7 @@ def test_pimpinan_reads_without_edit_buttons(client, pimpinan, household_a):
     html = client.get(hh_url(household_a)).content.decode()
     assert "Budi Santoso" in html
     assert reverse("registry:household_edit", args=[household_a.pk]) not in html
-    assert reverse("registry:member_create", args=[household_a.pk]) not in html
+    assert reverse("web:member_create", args=[household_a.pk]) not in html
     assert "hx-post" not in html  # no reveal buttons for pimpinan
 
 

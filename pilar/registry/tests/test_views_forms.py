@@ -43,11 +43,11 @@ def person_post(**overrides):
 
 def test_create_household_with_head(client, dinsos):
     client.force_login(dinsos)
-    assert reverse("registry:household_create") == CREATE
+    assert reverse("web:household_create") == CREATE
     response = client.post(CREATE, household_post())
     household = Household.objects.get(address="Jl. Flamboyan No. 3")
     assert response.status_code == 302
-    assert response["Location"] == reverse("registry:household_detail", args=[household.pk])
+    assert response["Location"] == reverse("web:household_detail", args=[household.pk])
     head = household.members.get()
     assert (head.name, head.relation, household.rt) == ("Darmawan", "kepala", "004")
     page = client.get(response["Location"]).content.decode()
@@ -167,7 +167,7 @@ def test_pimpinan_cannot_edit(client, pimpinan, household_a):
 
 
 def test_add_member(client, dinsos, psm_a, household_a):
-    url = reverse("registry:member_create", args=[household_a.pk])
+    url = reverse("web:member_create", args=[household_a.pk])
     client.force_login(psm_a)
     assert client.get(url).status_code == 403
     assert client.post(url, person_post()).status_code == 403
@@ -180,7 +180,7 @@ def test_add_member(client, dinsos, psm_a, household_a):
 
 def test_add_member_out_of_area_404(client, psm_b, household_a):
     client.force_login(psm_b)
-    url = reverse("registry:member_create", args=[household_a.pk])
+    url = reverse("web:member_create", args=[household_a.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, person_post()).status_code == 404
     assert household_a.members.count() == 1
@@ -188,7 +188,7 @@ def test_add_member_out_of_area_404(client, psm_b, household_a):
 
 def test_nik_mismatch_confirmation_flow(client, dinsos, household_a):
     client.force_login(dinsos)
-    url = reverse("registry:member_create", args=[household_a.pk])
+    url = reverse("web:member_create", args=[household_a.pk])
     data = person_post(nik=make_nik("L", "1999-09-09"))  # NIK says male, form says female
     response = client.post(url, data)
     assert response.status_code == 200
@@ -206,7 +206,7 @@ def test_nik_mismatch_confirmation_flow(client, dinsos, household_a):
 
 def test_mismatch_field_hidden_by_default(client, dinsos, household_a):
     client.force_login(dinsos)
-    html = client.get(reverse("registry:member_create", args=[household_a.pk])).content.decode()
+    html = client.get(reverse("web:member_create", args=[household_a.pk])).content.decode()
     assert 'name="nik"' in html
     assert 'id="nik-mismatch"' not in html
 

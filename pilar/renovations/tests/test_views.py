@@ -200,7 +200,7 @@ def test_step_pages_out_of_turn_go_back_with_a_message(client, dinsos):
 def test_household_page_links_to_the_renovation(client, dinsos):
     renovation = actions.open_renovation(approved_enrollment(dinsos), acting_user=dinsos, data=PLAN)
     client.force_login(dinsos)
-    page = client.get(reverse("registry:household_detail", args=[renovation.household_id]))
+    page = client.get(reverse("web:household_detail", args=[renovation.household_id]))
     text = page.content.decode()
     assert reverse("renovations:detail", args=[renovation.pk]) in text
     assert "Bedah rumah #" in text and "perencanaan" in text

@@ -209,7 +209,7 @@ def test_mark_one_read(client, tksk_a, world):
 def test_navbar_link_and_bell_cost_one_query(client, psm_a, world):
     client.force_login(psm_a)
     with CaptureQueriesContext(connection) as ctx:
-        body = client.get(reverse("core:home")).content.decode()
+        body = client.get(reverse("web:home")).content.decode()
     assert 'id="nav-laporan"' in body and 'id="nav-notifications"' in body
     notif = [q["sql"] for q in ctx.captured_queries if "submissions_notification" in q["sql"]]
     assert len(notif) == 1

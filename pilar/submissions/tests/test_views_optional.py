@@ -203,4 +203,4 @@ def test_ratify_errors_shown(client, dinsos, validated):
 def test_history_lists_only_visible_reports(client, psm_b, dinsos):
     household = make_household(dinsos)
     client.force_login(psm_b)
-    assert client.get(reverse("registry:household_detail", args=[household.pk])).status_code == 404
+    assert client.get(reverse("web:household_detail", args=[household.pk])).status_code == 404

@@ -266,8 +266,8 @@ def test_history_on_household_and_person_pages(client, psm_a, psm_b, tksk_a, hou
     )
     client.force_login(tksk_a)
     for page_url in (
-        reverse("registry:household_detail", args=[household_a.pk]),
-        reverse("registry:person_detail", args=[head.pk]),
+        reverse("web:household_detail", args=[household_a.pk]),
+        reverse("web:person_detail", args=[head.pk]),
     ):
         body = client.get(page_url).content.decode()
         assert 'id="report-history"' in body
@@ -276,12 +276,10 @@ def test_history_on_household_and_person_pages(client, psm_a, psm_b, tksk_a, hou
         assert f"Individu #{head.pk}: Nama" in body
         assert f"/lapangan/#/keluarga/{household_a.pk}" in body
     client.force_login(psm_b)
-    assert (
-        client.get(reverse("registry:household_detail", args=[household_a.pk])).status_code == 404
-    )
+    assert client.get(reverse("web:household_detail", args=[household_a.pk])).status_code == 404
 
 
 def test_no_report_link_for_read_only_roles(client, pimpinan, household_a):
     client.force_login(pimpinan)
-    body = client.get(reverse("registry:household_detail", args=[household_a.pk])).content.decode()
+    body = client.get(reverse("web:household_detail", args=[household_a.pk])).content.decode()
     assert 'id="report-history"' in body and "/lapangan/#/keluarga/" not in body

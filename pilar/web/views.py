@@ -1,0 +1,290 @@
+"""Pages that gather what several apps know: the start page, the household and person
+dossiers (registry, PPKS, field reports, programs, duplicate merges, history) and the
+registry's create forms, which flag look-alikes through pilar.dedup. They sit above
+the apps they show (docs/development/architecture.md), so no lower app imports them.
+
+Every object is fetched through `restrict(user, ...)`, so a record outside the user's
+area answers 404 exactly like a missing one; writes go through the registry actions.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pilar.audit.actions import log_access
+from pilar.audit.history import household_timeline
+from pilar.audit.models import AccessAction
+from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.forms import apply_errors
+from pilar.core.web import editor_required, people_required
+from pilar.dedup.similar import LookalikeGuard
+from pilar.ppks.choices import RecordStatus
+from pilar.ppks.models import PpksRecord, PpksType
+from pilar.programs.participation import for_household as enrollments_for_household
+from pilar.programs.participation import for_person as enrollments_for_person
+from pilar.regions.deployment import districts
+from pilar.registry import actions
+from pilar.registry.choices import Disability, LifeStatus, Relation
+from pilar.registry.forms import HouseholdForm, PersonForm
+from pilar.registry.models import Household, Membership, Person
+from pilar.registry.views import (
+    can_change,
+    can_write,
+    household_for_change,
+    report_instead,
+    report_link,
+)
+from pilar.submissions.history import reports_touching
+from pilar.web.timeline import dossier_person_timeline
+
+# The start page ------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    if not user.can_see_people:
+        # API partners (mitra) get no person data on pages at all.
+        return render(request, "web/home_api_only.html")
+
+    households = Household.objects.restrict(user, "view").filter(is_active=True)
+    persons = Person.objects.restrict(user, "view").filter(
+        is_active=True, life_status=LifeStatus.ALIVE
+    )
+    per_type = dict(
+        PpksRecord.objects.restrict(user, "view")
+        .filter(status=RecordStatus.ACTIVE)
+        .order_by()
+        .values("ppks_type_id")
+        .annotate(n=Count("id"))
+        .values_list("ppks_type_id", "n")
+    )
+    ppks_rows = []
+    for ppks_type in PpksType.objects.order_by("number"):
+        # None: a restricted health type this user may not count (shown as "terbatas").
+        hidden = ppks_type.is_restricted and not user.can_see_health_data
+        ppks_rows.append((ppks_type, None if hidden else per_type.get(ppks_type.pk, 0)))
+
+    by_district = None
+    if user.is_city_wide:
+        counts = dict(
+            households.order_by()
+            .values("village__district_id")
+            .annotate(n=Count("id"))
+            .values_list("village__district_id", "n")
+        )
+        by_district = [(d, counts.get(d.pk, 0)) for d in districts()]
+
+    return render(
+        request,
+        "web/home.html",
+        {
+            "household_count": households.count(),
+            "person_count": persons.count(),
+            "ppks_total": sum(per_type.values()),
+            "ppks_rows": ppks_rows,
+            "by_district": by_district,
+            # Fakir Miskin (PPKS 24) is the headline figure of a poverty programme.
+            "poor_households": households.filter(
+                Exists(
+                    PpksRecord.objects.filter(
+                        household_id=OuterRef("pk"),
+                        status=RecordStatus.ACTIVE,
+                        ppks_type__number=24,
+                    )
+                )
+            ).count(),
+        },
+    )
+
+
+# Dossiers ------------------------------------------------------------------------------
+
+
+# Detail pages -------------------------------------------------------------
+
+
+def _person_order(person: Person) -> tuple:
+    return (person.relation != Relation.HEAD, person.life_status != LifeStatus.ALIVE, person.pk)
+
+
+@people_required
+def household_detail(request, pk: int):
+    user = request.user
+    household = get_object_or_404(
+        Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
+    )
+    records = list(
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household=household)
+        .select_related("ppks_type")
+        .order_by("status", "ppks_type__number", "-date_found")
+    )
+    by_person: dict[int, list[PpksRecord]] = {}
+    household_records = []
+    for record in records:
+        if record.person_id is None:
+            household_records.append(record)
+        elif record.status == RecordStatus.ACTIVE:
+            by_person.setdefault(record.person_id, []).append(record)
+    members = sorted(household.members.filter(is_active=True), key=_person_order)
+    for member in members:
+        member.active_ppks = by_person.get(member.pk, [])
+    past = (
+        Membership.objects.filter(household=household, end_date__isnull=False)
+        .select_related("person")
+        .order_by("-end_date", "-id")
+    )
+    log_access(user=user, action=AccessAction.VIEW_HOUSEHOLD, obj=household, request=request)
+    return render(
+        request,
+        "web/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "household_records": household_records,
+            "past_memberships": past,
+            "timeline": household_timeline(household, user),
+            "can_change": can_change(user, household),
+            "can_write": can_write(user, household),
+            "reports": reports_touching(user, household=household),
+            "report_link": report_link(user, household),
+            "enrollments": enrollments_for_household(household),
+        },
+    )
+
+
+@people_required
+def person_detail(request, pk: int):
+    user = request.user
+    person = get_object_or_404(
+        Person.objects.restrict(user, "view").select_related("household__village__district"),
+        pk=pk,
+    )
+    records = (
+        PpksRecord.objects.restrict(user, "view")
+        .filter(person=person)
+        .select_related("ppks_type")
+        .order_by("status", "-date_found")
+    )
+    memberships = (
+        Membership.objects.filter(person=person)
+        .select_related("household__village")
+        .order_by("-start_date", "-id")
+    )
+    log_access(user=user, action=AccessAction.VIEW_PERSON, obj=person, request=request)
+    return render(
+        request,
+        "web/person_detail.html",
+        {
+            "person": person,
+            "household": person.household,
+            "records": records,
+            "memberships": memberships,
+            "timeline": dossier_person_timeline(person, user),
+            "disability_labels": [Disability(d).label for d in person.disabilities],
+            "can_change": can_change(user, person.household),
+            "can_write": can_write(user, person.household),
+            "reports": reports_touching(user, person=person),
+            "report_link": report_link(user, person.household),
+            "enrollments": enrollments_for_person(person),
+        },
+    )
+
+
+# Create forms (look-alikes flagged by pilar.dedup) ----------------------------------------
+
+
+def _split_member_errors(exc: InvalidInput) -> tuple[InvalidInput, InvalidInput]:
+    """create_household reports head errors as "members[0].<field>"; split them off."""
+    own: dict[str, list[str]] = {}
+    head: dict[str, list[str]] = {}
+    for key, msgs in exc.errors.items():
+        if key.startswith("members[0]."):
+            head[key.removeprefix("members[0].")] = msgs
+        elif key == "members":
+            head["__all__"] = msgs
+        else:
+            own[key] = msgs
+    head_codes = {
+        k.removeprefix("members[0]."): v
+        for k, v in exc.codes.items()
+        if k.startswith("members[0].")
+    }
+    return InvalidInput(own), InvalidInput(head, codes=head_codes)
+
+
+@editor_required
+def household_create(request):
+    user = request.user
+    if not user.can_write_registry:
+        return report_instead(request)
+    form = HouseholdForm(request.POST or None, user=user)
+    head_form = PersonForm(request.POST or None, prefix="kepala", head=True)
+    # pilar.dedup: a head who resembles a registered person needs a confirming tick.
+    lookalikes = LookalikeGuard(request.POST or None, user=user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and head_form.is_valid()
+        and lookalikes.passes(head_form.values(), village_id=form.values().get("village") or "")
+    ):
+        try:
+            household = actions.create_household(
+                acting_user=user, data=form.values(), members=[head_form.values()]
+            )
+        except InvalidInput as exc:
+            own, head = _split_member_errors(exc)
+            apply_errors(form, own)
+            apply_errors(head_form, head)
+        except NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, "Keluarga baru berhasil disimpan.")
+            return redirect("web:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "head_form": head_form, "title": "Keluarga baru", "lookalikes": lookalikes},
+    )
+
+
+@editor_required
+def member_create(request, pk: int):
+    user = request.user
+    household = household_for_change(user, pk)
+    if not user.can_write_registry:
+        return report_instead(request, household)
+    form = PersonForm(request.POST or None, new=True)
+    # pilar.dedup: a person who resembles a registered one needs a confirming tick.
+    lookalikes = LookalikeGuard(request.POST or None, user=user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and lookalikes.passes(form.values(), village_id=household.village_id, household=household)
+    ):
+        try:
+            person = actions.create_person(
+                acting_user=user, household=household, data=form.values()
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        except NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, f"{person.name} berhasil ditambahkan sebagai anggota.")
+            return redirect("web:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": "Tambah anggota keluarga",
+            "lookalikes": lookalikes,
+        },
+    )
