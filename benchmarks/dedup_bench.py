@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dedup_bench.py --persons 2000000
     .venv/bin/python benchmarks/dedup_bench.py --home /tmp/pilar-bench   # + score_registry
 
-Persons come from the truth-set generator (`pilar.dedup.truthset`: registry-like
+Persons come from the truth-set generator (`pilar.demo.truthset`: registry-like
 households with injected duplicates and hard negatives), built in memory, not
 through PostgreSQL, so precision/recall can be measured against the known truth.
 With `--home` pointing at a seeded benchmark database (benchmarks/seed_bench.py),
@@ -47,7 +47,8 @@ def main() -> None:
         from _common import setup_django
 
         setup_django(args.home)
-    from pilar.dedup import linkage, truthset
+    from pilar.dedup import linkage
+    from pilar.demo import truthset
 
     rows = []
     # Persons per household of the truth set (with duplicates) is about 3.93.

@@ -80,7 +80,8 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilar.settings")
-    from pilar.dedup import linkage, truthset
+    from pilar.dedup import linkage
+    from pilar.demo import truthset
 
     records, truth = febrl_records()
     started = time.perf_counter()

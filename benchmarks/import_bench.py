@@ -380,7 +380,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from pilar.core.demo import ensure_demo_users
+    from pilar.demo.users import ensure_demo_users
 
     call_command("migrate", interactive=False, verbosity=0)
     ensure_demo_users(settings.PILAR_DEMO_PASSWORD)

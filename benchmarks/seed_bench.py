@@ -46,7 +46,7 @@ def main() -> None:
     setup_django(str(home))
     from django.core.management import call_command
 
-    from pilar.core.demo import ensure_demo_users
+    from pilar.demo.users import ensure_demo_users
 
     call_command("migrate", interactive=False, verbosity=0)
     from django.conf import settings
@@ -55,7 +55,7 @@ def main() -> None:
     prepare = time.monotonic() - t0
     print(f"fresh database, migrated, demo users: {prepare:.1f} s", flush=True)
 
-    from pilar.registry.synthetic import seed_households, stderr_progress
+    from pilar.demo.seeding import seed_households, stderr_progress
 
     t1 = time.monotonic()
     report = seed_households(

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pilar.cases",
     "pilar.renovations",
     "pilar.web",
+    "pilar.demo",
 ]
 
 MIDDLEWARE = [

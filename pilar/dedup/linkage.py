@@ -11,7 +11,7 @@ Public API (the contract with the review side, see `types.py`):
   one DuckDB query).
 
 The model (comparisons, levels, blocking rules) is in `model_spec.py`; its trained
-parameters in `model.json` (`python -m pilar.dedup.train` rewrites it).
+parameters in `model.json` (`python -m pilar.demo.dedup_train` rewrites it).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 rules, written once and rendered for DuckDB or Spark SQL.
 
 Trained parameters (m/u per level, the prior) live in `model.json`, produced by
-`python -m pilar.dedup.train`; this module holds what does not depend on training.
+`python -m pilar.demo.dedup_train`; this module holds what does not depend on training.
 Every comparison level carries an Indonesian description for the reviewer
 (`FieldEvidence.level`) next to its SQL.
 """
@@ -36,7 +36,7 @@ MODEL_COLUMNS = (
 # Fixed for a city-sized registry (about 2 million persons, 1-2 % duplicated), not
 # estimated per run, so a pair gets the same score whatever else is scored with it.
 PRIOR = 1e-8
-# Records in the default training set (`python -m pilar.dedup.train` prints it): the
+# Records in the default training set (`python -m pilar.demo.dedup_train` prints it): the
 # registry size the trained prior holds for (see linkage.prior_for).
 REFERENCE_RECORDS = 23_258
 

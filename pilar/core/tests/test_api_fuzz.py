@@ -48,11 +48,11 @@ schema.app = application
 
 
 def _seed_demo() -> None:
-    from pilar.assessments.demo import seed as seed_assessments
-    from pilar.core.demo import ensure_demo_users
-    from pilar.registry.synthetic import seed_households
-    from pilar.renovations.demo import seed as seed_renovations
-    from pilar.submissions.demo import seed_demo_reports
+    from pilar.demo.assessments import seed as seed_assessments
+    from pilar.demo.renovations import seed as seed_renovations
+    from pilar.demo.reports import seed_demo_reports
+    from pilar.demo.seeding import seed_households
+    from pilar.demo.users import ensure_demo_users
 
     ensure_demo_users("fuzz-password-2026")
     seed_households(HOUSEHOLDS, seed=2026)
@@ -115,7 +115,7 @@ def _ids(psm) -> dict[str, list[int]]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     from pilar.accounts.models import ApiToken, User
-    from pilar.core.demo import psm_username
+    from pilar.demo.users import psm_username
     from pilar.submissions.models import Submission
 
     with django_db_blocker.unblock():

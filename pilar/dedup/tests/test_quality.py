@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import collections
 
-from pilar.dedup import linkage, truthset
+from pilar.dedup import linkage
+from pilar.demo import truthset
 
 
 def test_precision_and_f1_on_the_truth_set():

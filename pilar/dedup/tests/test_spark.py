@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from pilar.dedup import linkage, truthset
+from pilar.dedup import linkage
+from pilar.demo import truthset
 
 pytestmark = pytest.mark.skipif(
     shutil.which("java") is None, reason="Spark needs Java: `java` is not on PATH"

@@ -1,6 +1,6 @@
 """Train the linkage model and write `pilar/dedup/model.json`.
 
-    .venv/bin/python -m pilar.dedup.train [--households 6000] [--seed 101]
+    .venv/bin/python -m pilar.demo.dedup_train [--households 6000] [--seed 101]
 
 Deterministic: the same seed gives the same file. Steps, all on a synthetic truth
 set (`truthset.generate`, a seed the quality test does not use):
@@ -27,7 +27,8 @@ import math
 import time
 from typing import Any
 
-from pilar.dedup import linkage, model_spec, truthset
+from pilar.dedup import linkage, model_spec
+from pilar.demo import truthset
 
 FLOOR = 1e-6
 MIN_PRECISION = 0.993  # on the training set; the acceptance test asks 0.99 on another seed

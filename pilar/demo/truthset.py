@@ -1,7 +1,7 @@
 """Synthetic person records with known duplicates, to train and measure the engine.
 
 `generate(n_households, seed=...)` draws households of Kota Tangerang with the
-registry's own synthetic generator (`pilar.registry.synthetic.Generator`: names by
+registry's own synthetic generator (`pilar.demo.generator.Generator`: names by
 culture, valid NIKs, No. KK), then
 
 - adds duplicate records of some persons, each changed the way real registrations
@@ -102,7 +102,7 @@ def ensure_django() -> None:
 class TruthSetGenerator:
     def __init__(self, seed: int = 7, *, duplicate_share: float = 0.12):
         ensure_django()
-        from pilar.registry.synthetic import Generator
+        from pilar.demo.generator import Generator
 
         self.rng = random.Random(seed)
         self.villages = _villages()

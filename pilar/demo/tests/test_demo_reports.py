@@ -1,8 +1,8 @@
 import pytest
 
-from pilar.core.demo import ensure_demo_users
+from pilar.demo.reports import seed_demo_reports
+from pilar.demo.users import ensure_demo_users
 from pilar.regions.deployment import villages
-from pilar.submissions.demo import seed_demo_reports
 from pilar.submissions.models import Submission
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Demo data for the assessment pages: housing surveys and assessments for a share
 of the seeded households, some past their due date. Used by `pilar demo` (when
-wired) and by hand: `pilar shell -c "from pilar.assessments.demo import seed; seed()"`."""
+wired) and by hand: `pilar shell -c "from pilar.demo.assessments import seed; seed()"`."""
 
 from __future__ import annotations
 

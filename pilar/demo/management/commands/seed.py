@@ -1,4 +1,4 @@
-"""`pilar seed --households N [--seed S]`: add synthetic households (see registry/synthetic.py)."""
+"""`pilar seed --households N [--seed S]`: add synthetic households (see demo/generator.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilar.registry.synthetic import seed_households, stderr_progress
+from pilar.demo.seeding import seed_households, stderr_progress
 
 
 class Command(BaseCommand):

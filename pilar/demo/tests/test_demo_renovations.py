@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilar.renovations import demo
+from pilar.demo import renovations as demo
 from pilar.renovations.choices import Status
 from pilar.renovations.models import Renovation
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from pilar.conftest import make_household
-from pilar.registry.synthetic import seed_households
+from pilar.demo.seeding import seed_households
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ SURVEY = {
 def seed_demo_reports() -> int:
     """Returns how many reports were created (none if any report exists)."""
     from pilar.accounts.models import User
-    from pilar.core.demo import psm_username, tksk_username
+    from pilar.demo.users import psm_username, tksk_username
     from pilar.regions.deployment import villages
     from pilar.regions.models import Village
     from pilar.registry.models import Household

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from pilar.core.demo import ensure_demo_users, psm_username, tksk_username
+from pilar.demo.users import ensure_demo_users, psm_username, tksk_username
 
 
 class Command(BaseCommand):
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, port, households, no_serve, threads, verbosity, **options):
+        from pilar.demo.seeding import seed_households, stderr_progress
         from pilar.registry.models import Household
-        from pilar.registry.synthetic import seed_households, stderr_progress
 
         if households < 0:
             raise CommandError("--households tidak boleh negatif.")
@@ -54,17 +54,17 @@ class Command(BaseCommand):
             )
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
-            from pilar.submissions.demo import seed_demo_reports
+            from pilar.demo.reports import seed_demo_reports
 
             made = seed_demo_reports()
             if made:
                 out.write(f"  {made} laporan lapangan demo dibuat (berbagai tahap verivali).")
-            from pilar.assessments.demo import seed as seed_assessments
+            from pilar.demo.assessments import seed as seed_assessments
 
             assessed = seed_assessments()
             if assessed:
                 out.write(f"  {assessed} keluarga diberi asesmen demo (kemiskinan dan RTLH).")
-            from pilar.renovations.demo import seed as seed_renovations
+            from pilar.demo.renovations import seed as seed_renovations
 
             renovated = seed_renovations()
             if renovated:
