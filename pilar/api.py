@@ -16,10 +16,10 @@ from pilar.fieldapp.api import router as field_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.regions.api import router as regions_router
-from pilar.registry.api import households_router, persons_router
 from pilar.renovations.api import router as renovations_router
 from pilar.submissions.api import notifications_router, verivali_router
 from pilar.submissions.api import router as reports_router
+from pilar.web.api import households_router, persons_router
 
 DESCRIPTION = """
 API Pilar versi 1: registri keluarga dan individu Pemerlu Pelayanan Kesejahteraan
@@ -56,8 +56,27 @@ menjawab `{"items": [...], "count": N}`.
 """.strip()
 
 
+# Operation ids are part of the published API (clients generate code from them). They
+# name the module where an endpoint was first written, so moving code does not change
+# them: endpoints of an `api` package keep the package's name, and modules that moved
+# are mapped to where they were.
+OPERATION_ID_MODULES = {"pilar.web.api": "pilar.registry.api"}
+
+
+def operation_module(module: str) -> str:
+    parts = module.split(".")
+    if "api" in parts:
+        module = ".".join(parts[: parts.index("api") + 1])
+    return OPERATION_ID_MODULES.get(module, module)
+
+
 class PilarAPI(NinjaAPI):
-    """The API with the common error answers written into its OpenAPI document."""
+    """The API with the common error answers written into its OpenAPI document and
+    operation ids that do not move with the code."""
+
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation_module(operation.view_func.__module__)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)

@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("pilar.web.urls")),
     path("", include("pilar.registry.urls")),
     path("ppks/", include("pilar.ppks.urls")),
-    path("audit/", include("pilar.audit.urls")),
     path("duplikat/", include("pilar.dedup.urls")),
     path("laporan/", include("pilar.submissions.urls")),
     path("lapangan/", include("pilar.fieldapp.urls")),

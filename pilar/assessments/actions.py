@@ -156,8 +156,6 @@ def create_poverty_assessment(
     """Record one application of the 14 criteria. A criterion left out (None) takes
     its pre-filled value where data exists, else "no". Poor when the count met
     reaches PILAR_POOR_THRESHOLD (the threshold is stored with the result)."""
-    from pilar.submissions.models import Submission
-
     _check_writer(household, acting_user)
     errors = ErrorCollector()
     if not household.is_active:
@@ -167,10 +165,10 @@ def create_poverty_assessment(
     report = None
     if source_report not in (None, ""):
         report_id = getattr(source_report, "pk", source_report)
+        # The household's own field reports, through the reverse relation pilar.submissions
+        # declares (submissions validates surveys through this app: it sits above it).
         report = (
-            Submission.objects.filter(pk=report_id, household=household).first()
-            if str(report_id).isdigit()
-            else None
+            household.submissions.filter(pk=report_id).first() if str(report_id).isdigit() else None
         )
         if report is None:
             errors.add("source_report", "Laporan tidak ditemukan untuk keluarga ini.")

@@ -109,15 +109,13 @@ def _writable_household(request, pk: int) -> Household:
 def poverty_create(request, pk: int):
     user = request.user
     hh = _writable_household(request, pk)
-    from pilar.submissions.models import Submission
-
     reports = [
         (
             s.pk,
             f"#{s.pk} · {s.get_kind_display()} · {s.visit_date:%d-%m-%Y} · "
             f"{s.get_status_display()}",
         )
-        for s in Submission.objects.filter(household=hh).order_by("-visit_date", "-id")[:20]
+        for s in hh.submissions.order_by("-visit_date", "-id")[:20]
     ]
     prefill = actions.prefill_poverty(hh)
     initial = {"assessed_on": today(), **prefill.values}

@@ -1,13 +1,15 @@
-"""Readable change timelines built from django-pghistory row events.
+"""Readable change timelines built from django-pghistory row events: the machinery.
 
-A household's timeline holds its own events, its memberships' events and its
-PPKS records' events; a person's timeline holds the person's events, their
-memberships and their PPKS records. For each update the previous event of the
-same row is the "before" picture, so every entry lists which field changed,
-from what to what, by whom and when.
+Each app offers `Source`s of its tracked models with a title for each event
+(`registry/history.py`, `ppks/history.py`, `dedup/history.py`); `build_timeline`
+puts them together and `pilar.web.timeline` composes a household's or a person's
+dossier. For each update the previous event of the same row is the "before"
+picture, so every entry lists which field changed, from what to what, by whom and
+when.
 
 Queries are per event model plus one per referenced model (users, villages,
 households, persons, PPKS types), never per event, so a long history stays cheap.
+A referenced row is named by its model's `history_label()` when it has one.
 """
 
 from __future__ import annotations
@@ -77,23 +79,13 @@ class _Lookups:
             self.wanted[model].add(pk)
 
     def load(self) -> None:
-        from pilar.ppks.models import PpksType
-        from pilar.regions.models import Village
-        from pilar.registry.models import Household, Person
-
         for model, pks in self.wanted.items():
             qs: Any = model._default_manager.filter(pk__in=pks)
-            if model is Household:
-                rows = {h.pk: f"KK {h.masked_no_kk or '(tanpa KK)'}" for h in qs}
-            elif model is Person:
-                rows = {p.pk: p.name for p in qs.only("id", "name")}
-            elif model is Village:
-                rows = {v.pk: f"Kel. {v.name}" for v in qs}
-            elif model is PpksType:
-                rows = {t.pk: t.name for t in qs}
-            elif model is get_user_model():
+            if model is get_user_model():
                 rows = {u.pk: u.username for u in qs.only("id", "username")}
-            else:  # pragma: no cover - every tracked FK is listed above
+            elif hasattr(model, "history_label"):
+                rows = {o.pk: o.history_label() for o in qs}
+            else:
                 rows = {o.pk: str(o) for o in qs}
             self.found[model] = rows
 
@@ -139,14 +131,14 @@ def _value(event: models.Model, f: models.Field) -> Any:
     return getattr(event, f.attname)
 
 
-def _event_model(model: type[models.Model]) -> Any:
+def event_model(model: type[models.Model]) -> Any:
     """The pghistory event model of a tracked model (set by @pghistory.track)."""
     return getattr(model, "pgh_event_model")  # noqa: B009 - attribute unknown to type checkers
 
 
 def events(model: type[models.Model], **filters) -> list:
     return list(
-        _event_model(model)
+        event_model(model)
         .objects.filter(**filters)
         .select_related("pgh_context")
         .order_by("pgh_obj_id", "pgh_id")
@@ -224,127 +216,7 @@ def _build(sources: Iterable[Source]) -> list[Entry]:
     return entries
 
 
-# Titles -------------------------------------------------------------------
-
-
-def _household_title(event, before, lookups) -> str:
-    return {
-        "insert": "Keluarga didaftarkan",
-        "update": "Data keluarga diubah",
-        "delete": "Keluarga dihapus",
-    }.get(event.pgh_label, event.pgh_label)
-
-
-def _person_title(event, before, lookups) -> str:
-    name = event.name
-    if event.pgh_label == "insert":
-        return f"Individu {name} didaftarkan"
-    if event.pgh_label == "delete":
-        return f"Individu {name} dihapus"
-    if before is not None and before.life_status != event.life_status:
-        return f"Status kehidupan {name} diubah"
-    return f"Data individu {name} diubah"
-
-
-def _membership_title(event, before, lookups) -> str:
-    from pilar.registry.models import Household, Person
-
-    person = lookups.name(Person, event.person_id)
-    household = lookups.name(Household, event.household_id)
-    relation = dict(_membership_relation_choices()).get(event.relation, event.relation)
-    if event.pgh_label == "insert":
-        return f"{person} masuk {household} sebagai {relation}"
-    if event.pgh_label == "delete":
-        return f"Keanggotaan {person} di {household} dihapus"
-    if event.end_date and (before is None or not before.end_date):
-        return f"{person} keluar dari {household}"
-    return f"Keanggotaan {person} di {household} diubah"
-
-
-def _membership_relation_choices():
-    from pilar.registry.choices import Relation
-
-    return Relation.choices
-
-
-def _ppks_title(event, before, lookups) -> str:
-    from pilar.ppks.models import PpksType
-    from pilar.registry.models import Person
-
-    type_name = lookups.name(PpksType, event.ppks_type_id)
-    who = f" ({lookups.name(Person, event.person_id)})" if event.person_id else ""
-    if event.pgh_label == "insert":
-        return f"PPKS {type_name}{who} dicatat"
-    if event.pgh_label == "delete":
-        return f"PPKS {type_name}{who} dihapus"
-    if event.status == "selesai" and (before is None or before.status != "selesai"):
-        return f"PPKS {type_name}{who} diselesaikan"
-    if event.validated_at and (before is None or not before.validated_at):
-        return f"PPKS {type_name}{who} divalidasi Dinas Sosial"
-    return f"PPKS {type_name}{who} diubah"
-
-
-# Public API ---------------------------------------------------------------
-
-
-def household_timeline(household, user=None) -> list[Entry]:
-    """Newest-first timeline of a household, its memberships and its PPKS records
-    (without restricted health types unless `user` may see them)."""
-    from pilar.ppks.access import hidden_type_ids
-    from pilar.ppks.models import PpksRecord
-    from pilar.registry.models import Household, Membership
-
-    # A PPKS record may have moved in or out with a person: take every event of
-    # every record that ever belonged to this household, so diffs have their "before".
-    ppks_ids = (
-        _event_model(PpksRecord)
-        .objects.filter(household_id=household.pk)
-        .exclude(ppks_type_id__in=hidden_type_ids(user))
-        .values("pgh_obj_id")
-    )
-    return _build(
-        [
-            Source(
-                Household,
-                events(Household, pgh_obj_id=household.pk),
-                _household_title,
-            ),
-            Source(
-                Membership,
-                events(Membership, household_id=household.pk),
-                _membership_title,
-            ),
-            Source(PpksRecord, events(PpksRecord, pgh_obj_id__in=ppks_ids), _ppks_title),
-        ]
-    )
-
-
-def person_timeline(person, user=None, extra: Iterable[Source] = ()) -> list[Entry]:
-    """Newest-first timeline of a person, their memberships and their PPKS records
-    (without restricted health types unless `user` may see them), plus the `extra`
-    sources of higher layers (duplicate merges: pilar.web.timeline)."""
-    from pilar.ppks.access import hidden_type_ids
-    from pilar.ppks.models import PpksRecord
-    from pilar.registry.models import Membership, Person
-
-    hidden = set(hidden_type_ids(user))
-    return _build(
-        [
-            Source(Person, events(Person, pgh_obj_id=person.pk), _person_title),
-            Source(
-                Membership,
-                events(Membership, person_id=person.pk),
-                _membership_title,
-            ),
-            Source(
-                PpksRecord,
-                [
-                    e
-                    for e in events(PpksRecord, person_id=person.pk)
-                    if e.ppks_type_id not in hidden
-                ],
-                _ppks_title,
-            ),
-            *extra,
-        ]
-    )
+def build_timeline(sources: Iterable[Source]) -> list[Entry]:
+    """Newest-first entries of the given sources (each app offers its own: registry,
+    PPKS, duplicate merges; pilar.web.timeline puts a dossier's together)."""
+    return _build(sources)

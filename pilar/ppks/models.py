@@ -41,6 +41,10 @@ class PpksType(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
+    def history_label(self) -> str:
+        """How a timeline names this type (pilar.audit.history)."""
+        return self.name
+
     @property
     def age_rule_label(self) -> str:
         if self.min_age is not None and self.max_age is not None:

@@ -54,6 +54,10 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def history_label(self) -> str:
+        """How a timeline names this kelurahan (pilar.audit.history)."""
+        return f"Kel. {self.name}"
+
     @property
     def digits(self) -> str:
         return self.code.replace(".", "")
@@ -74,6 +78,10 @@ class Village(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def history_label(self) -> str:
+        """How a timeline names this kelurahan (pilar.audit.history)."""
+        return f"Kel. {self.name}"
 
     @property
     def digits(self) -> str:

@@ -175,8 +175,6 @@ def move_person(
 ) -> Person:
     """Move a person to another household: the old membership is closed, a new one opened,
     and the person's active PPKS records follow them."""
-    from pilar.ppks.models import PpksRecord
-
     _check_can_write(acting_user, person.household)
     _check_can_write(acting_user, to_household)
     require_registry_writer(acting_user)
@@ -205,5 +203,6 @@ def move_person(
     person.household = to_household
     person.relation = relation
     person.save()
-    PpksRecord.objects.filter(person=person, status="aktif").update(household=to_household)
+    # Through the reverse relation pilar.ppks declares: the registry names no ppks module.
+    person.ppks_records.filter(status="aktif").update(household=to_household)
     return person

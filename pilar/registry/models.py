@@ -98,6 +98,10 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"KK {self.masked_no_kk or '(tanpa KK)'} - {self.address}"
 
+    def history_label(self) -> str:
+        """How a timeline names this household (pilar.audit.history)."""
+        return f"KK {self.masked_no_kk or '(tanpa KK)'}"
+
     @property
     def masked_no_kk(self) -> str:
         return mask(self.no_kk)
@@ -187,6 +191,10 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def history_label(self) -> str:
+        """How a timeline names this person (pilar.audit.history)."""
         return self.name
 
     @property

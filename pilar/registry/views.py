@@ -1,4 +1,6 @@
-"""Registry pages: household list, household and person pages, and their forms.
+"""Registry pages: the edit forms of a household and a person, and moving a person.
+The list, the dossiers and the create forms (which show PPKS, programs, reports and
+look-alikes) are in pilar.web, above the apps they gather.
 
 Every object is fetched through `restrict(user, ...)`, so a record outside the
 user's area answers 404 exactly like a missing one. Writes go through the
@@ -12,20 +14,14 @@ the change instead; the area is checked first, so outside it they get 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pilar.accounts.scope import village_allowed, villages_for
+from pilar.accounts.scope import village_allowed
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.web import PAGE_SIZE, editor_required, people_required
-from pilar.ppks.choices import RecordStatus
-from pilar.ppks.models import PpksRecord, PpksType
+from pilar.core.web import editor_required
 from pilar.registry import actions
-from pilar.registry.choices import LifeStatus, Relation
-from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Household, Person
@@ -69,68 +65,6 @@ def report_instead(request, household: Household | None = None):
             "report_link": field_app_link(household),
         },
         status=403,
-    )
-
-
-# List ---------------------------------------------------------------------
-
-
-@people_required
-def household_list(request):
-    user = request.user
-    flt = HouseholdFilter.from_params(request.GET)
-    head_name = Person.objects.filter(
-        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
-    ).order_by("life_status", "id")
-    member_count = (
-        Person.objects.filter(
-            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
-        )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    qs = households_for(user, flt).annotate(
-        head_name=Subquery(head_name.values("name")[:1]),
-        member_count=Subquery(member_count),
-    )
-    paginator = Paginator(qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    households = list(page.object_list)
-    # One query for the PPKS badges of the whole page.
-    active = (
-        PpksRecord.objects.restrict(user, "view")
-        .filter(household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE)
-        .values_list("household_id", "ppks_type__number", "ppks_type__short_name")
-        .distinct()
-    )
-    badges: dict[int, dict[int, str]] = {}
-    for household_id, number, short in active:
-        badges.setdefault(household_id, {})[number] = short
-    for household in households:
-        household.ppks_badges = [s for _, s in sorted(badges.get(household.pk, {}).items())]
-
-    villages = list(villages_for(user).order_by("district__name", "name"))
-    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
-    if flt.kecamatan:
-        village_options = [v for v in villages if v.district_id == flt.kecamatan]
-    else:
-        village_options = villages
-    return render(
-        request,
-        "registry/household_list.html",
-        {
-            "filter": flt,
-            "page": page,
-            "households": households,
-            "total": paginator.count,
-            "districts": districts,
-            "villages": village_options,
-            "ppks_types": PpksType.objects.filter(is_active=True).order_by("number"),
-            "life_statuses": LifeStatus.choices,
-            "filtered": bool(flt.as_dict()),
-        },
     )
 
 

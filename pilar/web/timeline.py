@@ -1,11 +1,33 @@
-"""A person's dossier timeline: the registry history (pilar.audit.history) plus the
-duplicate merges that concern them (pilar.dedup), which the audit layer cannot import."""
+"""The history timelines of the dossiers: each app offers its own rows as sources
+(registry, PPKS, duplicate merges) and pilar.audit.history builds the timeline.
+They meet here because the audit layer sits below the apps whose rows it shows."""
 
 from __future__ import annotations
 
-from pilar.audit.history import Entry, person_timeline
+from pilar.audit.history import Entry, build_timeline
 from pilar.dedup.history import merge_source
+from pilar.ppks import history as ppks_history
+from pilar.registry import history as registry_history
 
 
-def dossier_person_timeline(person, user=None) -> list[Entry]:
-    return person_timeline(person, user, extra=[merge_source(person)])
+def household_timeline(household, user=None) -> list[Entry]:
+    """Newest-first timeline of a household, its memberships and its PPKS records
+    (without restricted health types unless `user` may see them)."""
+    return build_timeline(
+        [
+            *registry_history.household_sources(household),
+            ppks_history.household_source(household, user),
+        ]
+    )
+
+
+def person_timeline(person, user=None) -> list[Entry]:
+    """Newest-first timeline of a person, their memberships, their PPKS records (as
+    above) and the duplicate merges they took part in."""
+    return build_timeline(
+        [
+            *registry_history.person_sources(person),
+            ppks_history.person_source(person, user),
+            merge_source(person),
+        ]
+    )

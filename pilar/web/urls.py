@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("keluarga/", views.household_list, name="household_list"),
     path("keluarga/baru/", views.household_create, name="household_create"),
     path("keluarga/<int:pk>/", views.household_detail, name="household_detail"),
     path("keluarga/<int:pk>/anggota/baru/", views.member_create, name="member_create"),

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from pilar.accounts.scope import villages_for
 from pilar.audit.actions import log_access
-from pilar.audit.history import household_timeline
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.web import editor_required, people_required
+from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -29,6 +30,7 @@ from pilar.programs.participation import for_person as enrollments_for_person
 from pilar.regions.deployment import districts
 from pilar.registry import actions
 from pilar.registry.choices import Disability, LifeStatus, Relation
+from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, PersonForm
 from pilar.registry.models import Household, Membership, Person
 from pilar.registry.views import (
@@ -39,7 +41,7 @@ from pilar.registry.views import (
     report_link,
 )
 from pilar.submissions.history import reports_touching
-from pilar.web.timeline import dossier_person_timeline
+from pilar.web.timeline import household_timeline, person_timeline
 
 # The start page ------------------------------------------------------------------------
 
@@ -102,10 +104,69 @@ def home(request):
     )
 
 
+# The household list (with PPKS badges and filter) ----------------------------------------
+
+
+@people_required
+def household_list(request):
+    user = request.user
+    flt = HouseholdFilter.from_params(request.GET)
+    head_name = Person.objects.filter(
+        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
+    ).order_by("life_status", "id")
+    member_count = (
+        Person.objects.filter(
+            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = households_for(user, flt).annotate(
+        head_name=Subquery(head_name.values("name")[:1]),
+        member_count=Subquery(member_count),
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    households = list(page.object_list)
+    # One query for the PPKS badges of the whole page.
+    active = (
+        PpksRecord.objects.restrict(user, "view")
+        .filter(household_id__in=[h.pk for h in households], status=RecordStatus.ACTIVE)
+        .values_list("household_id", "ppks_type__number", "ppks_type__short_name")
+        .distinct()
+    )
+    badges: dict[int, dict[int, str]] = {}
+    for household_id, number, short in active:
+        badges.setdefault(household_id, {})[number] = short
+    for household in households:
+        household.ppks_badges = [s for _, s in sorted(badges.get(household.pk, {}).items())]
+
+    villages = list(villages_for(user).order_by("district__name", "name"))
+    districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
+    if flt.kecamatan:
+        village_options = [v for v in villages if v.district_id == flt.kecamatan]
+    else:
+        village_options = villages
+    return render(
+        request,
+        "web/household_list.html",
+        {
+            "filter": flt,
+            "page": page,
+            "households": households,
+            "total": paginator.count,
+            "districts": districts,
+            "villages": village_options,
+            "ppks_types": PpksType.objects.filter(is_active=True).order_by("number"),
+            "life_statuses": LifeStatus.choices,
+            "filtered": bool(flt.as_dict()),
+        },
+    )
+
+
 # Dossiers ------------------------------------------------------------------------------
-
-
-# Detail pages -------------------------------------------------------------
 
 
 def _person_order(person: Person) -> tuple:
@@ -185,7 +246,7 @@ def person_detail(request, pk: int):
             "household": person.household,
             "records": records,
             "memberships": memberships,
-            "timeline": dossier_person_timeline(person, user),
+            "timeline": person_timeline(person, user),
             "disability_labels": [Disability(d).label for d in person.disabilities],
             "can_change": can_change(user, person.household),
             "can_write": can_write(user, person.household),

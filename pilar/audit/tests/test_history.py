@@ -2,10 +2,10 @@ import pghistory
 import pytest
 from django.urls import reverse
 
-from pilar.audit.history import household_timeline, person_timeline
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, make_household
 from pilar.ppks.actions import create_ppks_record, end_ppks_record
 from pilar.registry.actions import move_person, update_household, update_person
+from pilar.web.timeline import household_timeline, person_timeline
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from pilar.core.identity import mask
 
 register = template.Library()
 
-# kind -> attribute holding the number; the kinds match audit.views.reveal.
+# kind -> attribute holding the number; the kinds match registry.reveal.reveal.
 ID_ATTRS = {"nik": "nik", "kk": "no_kk"}
 
 

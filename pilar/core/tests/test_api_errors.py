@@ -95,7 +95,7 @@ def test_unexpected_error_is_json_500(client, dinsos, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("pilar.registry.api.households_for", boom)
+    monkeypatch.setattr("pilar.web.api.households_for", boom)
     response = client.get(URL, **bearer(dinsos))
     assert response.status_code == 500
     assert response.json() == {

@@ -95,7 +95,7 @@ def client_for(client, world, role):
 # "psks_admin" = dinsos/admin-only PSKS forms.
 PAGES = [
     ("web:home", None, "home"),
-    ("registry:household_list", None, "list"),
+    ("web:household_list", None, "list"),
     ("web:household_create", None, "create"),
     ("web:household_detail", "household", "view"),
     ("registry:household_edit", "household", "edit"),
@@ -166,13 +166,13 @@ def test_page_matrix(client, world, role, name, key, kind):
         assert "Sukmawati" not in body
     elif kind == "view" and key in ("household", "person"):
         assert SECRET_NAME in body
-    if kind == "list" and name == "registry:household_list":
+    if kind == "list" and name == "web:household_list":
         assert ("Jl. Rahasia" in body) == may_see_a
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_reveal_matrix(client, world, role):
-    url = reverse("audit:reveal", kwargs={"kind": "nik", "pk": world["person"].pk})
+    url = reverse("registry:reveal", kwargs={"kind": "nik", "pk": world["person"].pk})
     response = client_for(client, world, role).post(url, HTTP_HX_PROMPT="pemeriksaan data")
     body = response.content.decode()
     if role == "anonymous":

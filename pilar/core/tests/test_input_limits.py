@@ -120,7 +120,7 @@ def test_value_a_column_cannot_hold_is_422_not_500(client, dinsos, monkeypatch):
     def overflow(*args, **kwargs):
         raise DataError("smallint out of range")
 
-    monkeypatch.setattr("pilar.registry.api.households_for", overflow)
+    monkeypatch.setattr("pilar.web.api.households_for", overflow)
     response = client.get("/api/v1/households", **bearer(dinsos))
     assert response.status_code == 422
     assert response.json()["errors"] == {"__all__": ["Angka di luar batas yang dapat disimpan."]}

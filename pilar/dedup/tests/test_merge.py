@@ -253,7 +253,7 @@ def test_decided_pair_cannot_be_decided_again(dinsos, twins):
 
 
 def test_merge_and_undo_in_person_timeline(dinsos, twins):
-    from pilar.web.timeline import dossier_person_timeline as person_timeline
+    from pilar.web.timeline import person_timeline
 
     merge = actions.merge_pair(twins["pair"], acting_user=dinsos, survivor="a")
     actions.undo_merge(merge, acting_user=dinsos)

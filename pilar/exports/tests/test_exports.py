@@ -107,7 +107,7 @@ def test_csv_follows_the_list_filter(client, dinsos, data):
     rows = read_csv(response)
     assert {r["Kepala keluarga"] for r in rows} == {"Budi Santoso", "Joko Widodo"}
     # The same filter as the page shows.
-    page = client.get(reverse("registry:household_list"), {"kelurahan": VILLAGE_A})
+    page = client.get(reverse("web:household_list"), {"kelurahan": VILLAGE_A})
     assert page.context["total"] == len(rows) == 2
 
     by_kecamatan = read_csv(client.get(url("households", "csv", kecamatan="36.71.01")))
@@ -226,7 +226,7 @@ def test_export_is_logged(client, tksk_a, data):
 
 def test_household_list_has_export_buttons_with_query(client, dinsos, data):
     client.force_login(dinsos)
-    page = client.get(reverse("registry:household_list"), {"kelurahan": VILLAGE_A, "page": "1"})
+    page = client.get(reverse("web:household_list"), {"kelurahan": VILLAGE_A, "page": "1"})
     html = page.content.decode()
     xlsx = reverse("exports:households", kwargs={"fmt": "xlsx"})
     assert f'href="{xlsx}?kelurahan={VILLAGE_A}"' in html

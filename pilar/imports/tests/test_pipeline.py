@@ -214,7 +214,7 @@ def test_only_dinas_sosial_may_import(psm_a, tksk_a, pimpinan):
 
 @pytest.mark.django_db
 def test_timeline_links_the_import_batch(dinsos):
-    from pilar.audit.history import household_timeline
+    from pilar.web.timeline import household_timeline
 
     batch = run_import(dinsos, FILES / "messy.csv")
     head = Person.objects.get(nik="3671011708750001")

@@ -41,7 +41,7 @@ def test_pages_and_timeline(client, request, odha_record, persona, visible):
     ):
         body = client.get(url).content.decode()
         assert ("Orang dengan HIV/AIDS" in body) == visible, url
-    listing = client.get(reverse("registry:household_list") + "?ppks_type=16").content.decode()
+    listing = client.get(reverse("web:household_list") + "?ppks_type=16").content.decode()
     assert (person.name in listing) == visible
     home = client.get(reverse("web:home")).content.decode()
     assert ("terbatas" in home) == (not visible)

@@ -7,7 +7,6 @@ import pghistory
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from pilar.audit.history import person_timeline
 from pilar.conftest import VILLAGE_A, make_household, make_nik
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.actions import (
@@ -21,6 +20,7 @@ from pilar.ppks.models import PpksRecord, PpksType
 from pilar.ppks.tests.factories import unvalidated_record
 from pilar.regions.models import Village
 from pilar.registry.models import Household
+from pilar.web.timeline import person_timeline
 
 pytestmark = pytest.mark.django_db
 

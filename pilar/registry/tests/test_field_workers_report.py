@@ -99,11 +99,11 @@ def test_admin_writes_directly(admin_user):
 def test_list_offers_report_link_to_field_workers(client, psm_a, dinsos):
     create = reverse("web:household_create")
     client.force_login(psm_a)
-    html = client.get(reverse("registry:household_list")).content.decode()
+    html = client.get(reverse("web:household_list")).content.decode()
     assert f'href="{create}"' not in html
     assert 'href="/lapangan/#/"' in html and "Laporkan keluarga baru" in html
     client.force_login(dinsos)
-    html = client.get(reverse("registry:household_list")).content.decode()
+    html = client.get(reverse("web:household_list")).content.decode()
     assert f'href="{create}"' in html
     assert "Laporkan keluarga baru" not in html
 

@@ -85,9 +85,9 @@ def test_pimpinan_reads_without_edit_buttons(client, pimpinan, household_a):
 def test_reveal_button_for_allowed_roles(client, dinsos, household_a):
     client.force_login(dinsos)
     html = client.get(hh_url(household_a)).content.decode()
-    assert reverse("audit:reveal", args=["kk", household_a.pk]) in html
+    assert reverse("registry:reveal", args=["kk", household_a.pk]) in html
     person = household_a.members.get()
-    assert reverse("audit:reveal", args=["nik", person.pk]) in html
+    assert reverse("registry:reveal", args=["nik", person.pk]) in html
 
 
 def test_past_members_trail(client, dinsos, household_a, household_b):

@@ -20,7 +20,7 @@ def head(name, sex="L", birth="1970-01-01"):
 
 
 def test_url_name():
-    assert reverse("registry:household_list") == URL
+    assert reverse("web:household_list") == URL
 
 
 def test_anonymous_redirected(client):

@@ -1,4 +1,5 @@
-"""API: households and persons.
+"""API: households and persons, with their PPKS records (it gathers registry and PPKS
+data, so it sits in the dossier layer with the pages that do the same).
 
 Lists reuse the page filters (`HouseholdFilter` / `households_for`, `PersonFilter`
 / `persons_for`), so the API returns exactly what the user sees on the pages.
@@ -34,7 +35,7 @@ from pilar.registry import actions
 from pilar.registry.choices import LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, PersonFilter, households_for, persons_for
 from pilar.registry.models import Household, Membership, Person
-from pilar.registry.schemas import (
+from pilar.web.schemas import (
     HouseholdCreateIn,
     HouseholdDetailOut,
     HouseholdIn,

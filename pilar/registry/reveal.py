@@ -1,4 +1,6 @@
-"""Audit pages: the logged reveal of a masked NIK / No. KK."""
+"""The logged reveal of a masked NIK / No. KK (UU PDP: each reveal says why and is
+written to the access log). A POST, so no prefetch, crawler or browser history
+reveals a number."""
 
 from __future__ import annotations
 
@@ -59,4 +61,4 @@ def reveal(request, kind: str, pk: int):
             },
         )
     log_access(user=request.user, action=action, obj=obj, request=request, reason=reason)
-    return render(request, "audit/_revealed.html", {"value": value, "kind": kind, "pk": pk})
+    return render(request, "registry/_revealed.html", {"value": value, "kind": kind, "pk": pk})

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(kind, pk):
-    return reverse("audit:reveal", args=[kind, pk])
+    return reverse("registry:reveal", args=[kind, pk])
 
 
 def test_url():
