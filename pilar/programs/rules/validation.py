@@ -12,13 +12,14 @@ from pilar.programs.rules.fields import FIELDS
 from pilar.programs.rules.vocabulary import (
     AGE,
     BOOLEAN,
-    MAX_CONDITIONS,
-    MAX_DEPTH,
     NUMBER,
     TEXT,
     TYPE_LABELS,
     RuleField,
 )
+
+MAX_DEPTH = 4
+MAX_CONDITIONS = 60
 
 
 class _Errors:

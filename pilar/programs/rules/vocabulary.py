@@ -12,9 +12,6 @@ from django.db.models import Q
 
 from pilar.programs.choices import Level
 
-MAX_DEPTH = 4
-MAX_CONDITIONS = 60
-
 # Types a field can have.
 NUMBER = "number"
 TEXT = "text"
