@@ -12,12 +12,15 @@ import datetime
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from pilar.accounts.choices import Role
-from pilar.core.dates import parse_date
+from pilar.accounts.models import User
+from pilar.core.dates import parse_date, today
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.core.identity import mask
 from pilar.core.numbers import column_max, parse_amount
@@ -25,6 +28,9 @@ from pilar.core.text import forbidden_character_message
 from pilar.programs import rules
 from pilar.programs.choices import BenefitType, Frequency, Level
 from pilar.programs.models import Program, ProgramQuota
+from pilar.regions.models import District, Village
+from pilar.registry.choices import Relation
+from pilar.registry.models import Household, Person
 
 MANAGER_ROLES = {Role.ADMIN, Role.DINSOS}
 PREVIEW_LIMIT = 20
@@ -32,7 +38,7 @@ PREVIEW_LIMIT = 20
 MSG_NOT_MANAGER = "Program dan aturan kelayakan hanya dapat diubah oleh Dinas Sosial atau admin."
 
 
-def may_manage(user) -> bool:
+def may_manage(user: User | None) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -41,7 +47,7 @@ def may_manage(user) -> bool:
     )
 
 
-def check_manager(user) -> None:
+def check_manager(user: User | None) -> None:
     if not may_manage(user):
         # Programs are visible to every role that sees them: refusing is 403, not 404.
         raise PermissionDenied(MSG_NOT_MANAGER)
@@ -154,10 +160,6 @@ def parse_quotas(text: str) -> list[tuple[str, int]]:
 
 def clean_quotas(quotas: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Each code must be a kecamatan or kelurahan of the deployment, once."""
-    from django.conf import settings
-
-    from pilar.regions.models import District, Village
-
     errors = ErrorCollector()
     codes = [code for code, _ in quotas]
     known = set(District.objects.filter(code__in=codes).values_list("code", flat=True)) | set(
@@ -197,7 +199,11 @@ def _write_quotas(program: Program, quotas: list[tuple[str, int]] | None) -> Non
 
 
 def create_program(
-    *, acting_user, data: dict, rule: Any = None, quotas: list[tuple[str, int]] | None = None
+    *,
+    acting_user: User,
+    data: dict,
+    rule: Any = None,
+    quotas: list[tuple[str, int]] | None = None,
 ) -> Program:
     check_manager(acting_user)
     values = clean_program(data)
@@ -228,7 +234,7 @@ def _validated_rule(rule: Any, level: str, is_national: bool) -> dict:
 def update_program(
     program: Program,
     *,
-    acting_user,
+    acting_user: User,
     data: dict,
     rule: Any = None,
     quotas: list[tuple[str, int]] | None = None,
@@ -252,7 +258,7 @@ def update_program(
     return program
 
 
-def save_rule(program: Program, *, acting_user, rule: Any) -> Program:
+def save_rule(program: Program, *, acting_user: User, rule: Any) -> Program:
     return update_program(program, acting_user=acting_user, data={}, rule=rule)
 
 
@@ -261,7 +267,7 @@ def save_rule(program: Program, *, acting_user, rule: Any) -> Program:
 
 def preview(
     *,
-    user,
+    user: User,
     level: str,
     rule: Any,
     reference_date: datetime.date | None = None,
@@ -269,8 +275,6 @@ def preview(
 ) -> dict:
     """How many rows `rule` selects in `user`'s area and the first `limit` of them
     (NIK / No. KK always masked). InvalidInput when the rule is not valid."""
-    from pilar.core.dates import today
-
     ref = reference_date or today()
     qs = rules.matching(rule, level, user, ref)
     count = qs.count()
@@ -291,10 +295,7 @@ def preview(
     }
 
 
-def _household_rows(qs) -> list[dict]:
-    from pilar.registry.choices import Relation
-    from pilar.registry.models import Person
-
+def _household_rows(qs: QuerySet[Household]) -> list[dict]:
     households = list(qs.select_related("village__district"))
     heads = dict(
         Person.objects.filter(
@@ -317,7 +318,7 @@ def _household_rows(qs) -> list[dict]:
     ]
 
 
-def _person_rows(qs, ref: datetime.date) -> list[dict]:
+def _person_rows(qs: QuerySet[Person], ref: datetime.date) -> list[dict]:
     return [
         {
             "id": p.pk,

@@ -8,6 +8,9 @@ and by the seeding migration; row history by pghistory.
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -142,9 +145,6 @@ class ProgramQuota(models.Model):
 
 
 def evidence_path(instance: Enrollment, filename: str) -> str:
-    import os
-    import uuid
-
     ext = os.path.splitext(filename)[1].lower()[:10]
     return f"penyaluran/{instance.program_id}/{instance.pk}-{uuid.uuid4().hex[:8]}{ext}"
 
@@ -272,9 +272,6 @@ class EnrollmentStep(models.Model):
 
 
 def delivery_evidence_path(instance: Delivery, filename: str) -> str:
-    import os
-    import uuid
-
     ext = os.path.splitext(filename)[1].lower()[:10]
     program_id = instance.enrollment.program_id
     return f"penyaluran/{program_id}/{instance.enrollment_id}-{uuid.uuid4().hex[:8]}{ext}"
@@ -524,6 +521,7 @@ class Candidate(models.Model):
     @property
     def priority_parts(self) -> dict:
         """The parts as an enrollment stores them: {key: {"value", "points"}}."""
+        # A cycle: priority imports the rules, whose builders import these models.
         from pilar.programs.priority import parts_from_pairs
 
         return parts_from_pairs(self.priority_pairs)

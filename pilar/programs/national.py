@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db import transaction
 
+from pilar.accounts.models import User
 from pilar.core.errors import ErrorCollector, InvalidInput
 from pilar.programs.actions import check_manager
 from pilar.programs.choices import ACTIVE_ENROLLMENT, EnrollmentStatus, Level, StepAction
 from pilar.programs.models import Enrollment, EnrollmentStep, Program
+from pilar.registry.models import Household, Person
 
 MAX_NUMBERS = 5000
 SEPARATORS = re.compile(r"[\s,;]+")
@@ -39,12 +41,10 @@ def _numbers(text: str) -> tuple[list[str], list[str]]:
 
 
 def record_participation(
-    program: Program, *, acting_user, numbers: str, period: Any, source: str
+    program: Program, *, acting_user: User, numbers: str, period: Any, source: str
 ) -> dict:
     """Enroll the listed households/persons of the user's area in the national
     program for `period`. Returns counts and the numbers not written, by reason."""
-    from pilar.registry.models import Household, Person
-
     check_manager(acting_user)
     errors = ErrorCollector()
     if not program.is_national:

@@ -18,14 +18,15 @@ Which rows (also told to users in docs/pengguna/program.md):
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from pilar.programs.choices import StepAction
 from pilar.programs.models import Enrollment, EnrollmentStep
+from pilar.registry.models import Household, Person
 
 
-def _with_latest_step(qs):
+def _with_latest_step(qs: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     steps = EnrollmentStep.objects.filter(enrollment=OuterRef("pk")).order_by("-at", "-pk")
     actor_name = Coalesce(
         NullIf(Trim(Concat("actor__first_name", Value(" "), "actor__last_name")), Value("")),
@@ -43,7 +44,7 @@ def _with_latest_step(qs):
     )
 
 
-def _labelled(qs) -> list[Enrollment]:
+def _labelled(qs: QuerySet[Enrollment]) -> list[Enrollment]:
     labels: dict[str, str] = {value: str(label) for value, label in StepAction.choices}
     rows = list(qs)
     for e in rows:
@@ -52,12 +53,12 @@ def _labelled(qs) -> list[Enrollment]:
     return rows
 
 
-def for_household(household) -> list[Enrollment]:
+def for_household(household: Household) -> list[Enrollment]:
     """Every enrollment recorded with `household` (household- and person-level)."""
     return _labelled(_with_latest_step(Enrollment.objects.filter(household_id=household.pk)))
 
 
-def for_person(person) -> list[Enrollment]:
+def for_person(person: Person) -> list[Enrollment]:
     """`person`'s own enrollments plus their current household's household-level ones."""
     return _labelled(
         _with_latest_step(

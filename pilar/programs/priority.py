@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from pilar.programs.rules import _years_before
+from pilar.programs.rules.builders import years_before
+from pilar.registry import choices as rc
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,10 @@ def scored_sql(inner_sql: str, inner_params, reference_date) -> tuple[str, list]
     subquery per row and component (35 s -> a few seconds for 150,000 persons).
     "Latest" assessment = the latest `assessed_on`, then the latest entry, as
     `latest_per_household()`."""
-    from pilar.registry import choices as rc
-
     ref = reference_date
     named = {
-        "elderly": _years_before(ref, 60),
-        "child": _years_before(ref, 18),
+        "elderly": years_before(ref, 60),
+        "child": years_before(ref, 18),
         "alive": str(rc.LifeStatus.ALIVE),
         "active": "aktif",
         "tz": settings.TIME_ZONE,

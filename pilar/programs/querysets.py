@@ -4,7 +4,10 @@ read through the registry's own `restrict(user, "view")`."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from pilar.accounts.scope import ScopedQuerySet
+from pilar.registry.models import Person
 
 
 class ProgramQuerySet(QuerySet):
@@ -20,13 +23,11 @@ class ProgramQuerySet(QuerySet):
         )
 
 
-class EnrollmentQuerySet(QuerySet):
-    """Enrollments hold people's data: scoped by the kelurahan recorded with them."""
-
-    def restrict(self, user, action="view"):
-        from pilar.accounts.scope import area_q
-
-        return self.filter(area_q(user, "village", action))
+class EnrollmentQuerySet(ScopedQuerySet):
+    """Enrollments and candidates hold people's data: scoped (`restrict`) by the
+    kelurahan recorded with them (`village`), as every scoped queryset. A partner
+    (`mitra`) has no area: what they may read of a program's beneficiaries is decided
+    per program (pilar.programs.api.beneficiaries), not here."""
 
     def search(self, text: str, *, masked: bool = False):
         """Name, address, or the start of a NIK/No. KK. `masked`: the caller sees these
@@ -43,10 +44,6 @@ class EnrollmentQuerySet(QuerySet):
             return self.filter(
                 Q(person__nik__startswith=text) | Q(household__no_kk__startswith=text)
             )
-        from django.db.models import Exists, OuterRef
-
-        from pilar.registry.models import Person
-
         named = Person.objects.filter(household_id=OuterRef("household_id"), name__icontains=text)
         return self.filter(
             Q(person__name__icontains=text)

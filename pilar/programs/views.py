@@ -9,35 +9,45 @@ Creating, editing and saving a rule is for Dinas Sosial and admins (403 otherwis
 
 from __future__ import annotations
 
+import datetime
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.identity import mask
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.columns import DECIMAL, INT, Column
 from pilar.exports.writers import download_response
-from pilar.programs import actions, rules
+from pilar.programs import actions, priority, rules
+from pilar.programs import enrollment as en
 from pilar.programs.filters import ProgramFilter
 from pilar.programs.forms import ProgramForm
-from pilar.programs.models import Program
+from pilar.programs.heads import household_heads
+from pilar.programs.models import Candidate, Delivery, Enrollment, Program
+from pilar.programs.national import record_participation
+from pilar.programs.querysets import EnrollmentQuerySet
 
 
-def _manager_required(request) -> None:
+def _manager_required(request: AuthedRequest) -> None:
     if not actions.may_manage(request.user):
         raise PermissionDenied(actions.MSG_NOT_MANAGER)
 
 
 @people_required
-def program_list(request):
+def program_list(request: AuthedRequest) -> HttpResponse:
     flt = ProgramFilter.from_params(request.GET)
     qs = flt.queryset().prefetch_related("quotas")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -83,7 +93,7 @@ def _export_columns() -> list[Column]:
 
 
 @people_required
-def program_export(request, fmt: str):
+def program_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
     flt = ProgramFilter.from_params(request.GET)
@@ -98,7 +108,13 @@ def program_export(request, fmt: str):
     return download_response(fmt, _export_columns(), list(qs), name="program", sheet_name="Program")
 
 
-def _detail_context(request, program: Program, *, rule=None, rule_errors=None) -> dict:
+def _detail_context(
+    request: AuthedRequest,
+    program: Program,
+    *,
+    rule: Any = None,
+    rule_errors: list[str] | None = None,
+) -> dict:
     return {
         "program": program,
         "quotas": list(program.quotas.all()),
@@ -117,17 +133,15 @@ def _detail_context(request, program: Program, *, rule=None, rule_errors=None) -
 
 
 @people_required
-def program_detail(request, pk: int):
+def program_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     return render(request, "programs/program_detail.html", _detail_context(request, program))
 
 
 @people_required
 @require_POST
-def national_record(request, pk: int):
+def national_record(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record national-program participation from a pasted list (see national.py)."""
-    from pilar.programs.national import record_participation
-
     program = get_object_or_404(Program, pk=pk)
     _manager_required(request)
     try:
@@ -163,7 +177,7 @@ def national_record(request, pk: int):
 
 @people_required
 @require_POST
-def rule_save(request, pk: int):
+def rule_save(request: AuthedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     _manager_required(request)
     raw = request.POST.get("rule", "")
@@ -183,7 +197,7 @@ def rule_save(request, pk: int):
     return render(request, "programs/program_detail.html", context, status=422)
 
 
-def _form_page(request, program: Program | None):
+def _form_page(request: AuthedRequest, program: Program | None) -> HttpResponse:
     _manager_required(request)
     initial = ProgramForm.initial_for(program) if program else {"is_active": True}
     form = ProgramForm(request.POST or None, initial=initial)
@@ -213,12 +227,12 @@ def _form_page(request, program: Program | None):
 
 
 @people_required
-def program_create(request):
+def program_create(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, None)
 
 
 @people_required
-def program_edit(request, pk: int):
+def program_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     return _form_page(request, program)
 
@@ -232,24 +246,19 @@ ENROLLMENT_TABS = {
 }
 
 
-def _enrollment_qs(request, program: Program, tab: str):
-    from pilar.programs.enrollment import program_period
-    from pilar.programs.models import Enrollment
-
+def _enrollment_qs(request: AuthedRequest, program: Program, tab: str) -> EnrollmentQuerySet:
     statuses = ENROLLMENT_TABS[tab][1]
     status = request.GET.get("status", "")
     if status in statuses:
         statuses = (status,)
     if tab == "kandidat":
         # Candidates live in their own table (decision 24) until they are proposed.
-        from pilar.programs.models import Candidate
-
         qs = Candidate.objects.restrict(request.user, "view").filter(
-            program=program, period=program_period(program)
+            program=program, period=en.program_period(program)
         )
     else:
         qs = Enrollment.objects.restrict(request.user, "view").filter(
-            program=program, period=program_period(program), status__in=statuses
+            program=program, period=en.program_period(program), status__in=statuses
         )
     if tab == "penyaluran":
         qs = _unpaid_filter(qs, _month_param(request.GET.get("belum_dibayar", "")))
@@ -260,46 +269,31 @@ def _enrollment_qs(request, program: Program, tab: str):
     )
 
 
-def _with_heads(rows) -> list:
-    from pilar.programs import priority
-    from pilar.registry.choices import Relation
-    from pilar.registry.models import Person
-
-    heads = dict(
-        Person.objects.filter(
-            household_id__in=[e.household_id for e in rows if e.person_id is None],
-            relation=Relation.HEAD,
-            is_active=True,
-        ).values_list("household_id", "name")
-    )
+def _with_heads(rows: list[Any]) -> list[Any]:
+    """Each row (a Candidate or Enrollment) with `display_name` (the person, or the
+    household's head) and its priority parts as lines and as text."""
+    heads = household_heads(e.household_id for e in rows if e.person_id is None)
     for e in rows:
-        e.display_name = e.person.name if e.person else heads.get(e.household_id, "")
+        head = heads.get(e.household_id)
+        e.display_name = e.person.name if e.person else (head.name if head else "")
         e.parts = [line for line in priority.explain(e.priority_parts)]
         e.parts_text = priority.as_text(e.priority_parts)
     return rows
 
 
-def _month_param(raw: str):
+def _month_param(raw: str) -> datetime.date | None:
     """'2026-03' (a month input's value) -> date(2026, 3, 1); None when empty or
     not a month."""
-    import datetime as dt
-
-    raw = (raw or "").strip()
     try:
-        year, month = raw.split("-")[:2]
-        return dt.date(int(year), int(month), 1)
+        return en.parse_month(raw or "")
     except ValueError:
         return None
 
 
-def _unpaid_filter(qs, month):
+def _unpaid_filter(qs: EnrollmentQuerySet, month: datetime.date | None) -> EnrollmentQuerySet:
     """Enrollments not paid yet for `month` (all when None): the list staff pay."""
     if month is None:
         return qs
-    from django.db.models import Exists, OuterRef
-
-    from pilar.programs.models import Delivery
-
     return qs.exclude(
         Exists(Delivery.objects.filter(enrollment_id=OuterRef("pk"), period_month=month))
     )
@@ -308,18 +302,14 @@ def _unpaid_filter(qs, month):
 MONTH_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
-def _with_deliveries(rows, program: Program | None = None) -> list:
+def _with_deliveries(rows: list[Any], program: Program | None = None) -> list[Any]:
     """Each enrollment's deliveries (`e.delivery_list`) and their summary (`e.paid`:
     count, total, months), in one query; for a monthly program also one mark per
     month of the period (`e.month_marks`: paid or not) and `e.paid_values`."""
-    from pilar.programs import enrollment as en
-
     months = en.period_months(program) if program and en.is_monthly(program) else []
     by_id = en.deliveries_for([e.pk for e in rows])
     if program is not None and program.benefit_type == "bedah_rumah" and not program.is_national:
         # Delivered by the renovation's handover: the row links to its work instead.
-        from django.db.models import prefetch_related_objects
-
         prefetch_related_objects(rows, "renovation")
     for e in rows:
         e.delivery_list = by_id.get(e.pk, [])
@@ -335,12 +325,9 @@ def _with_deliveries(rows, program: Program | None = None) -> list:
     return rows
 
 
-def _delivery_context(request, program: Program, tab: str) -> dict:
+def _delivery_context(request: AuthedRequest, program: Program, tab: str) -> dict:
     """What the delivery tab needs: the program's months (monthly programs), the
     month filtered on, and the budget split into paid and committed."""
-    from pilar.core.dates import today
-    from pilar.programs import enrollment as en
-
     if tab != "penyaluran":
         return {}
     monthly = en.is_monthly(program)
@@ -358,9 +345,7 @@ def _delivery_context(request, program: Program, tab: str) -> dict:
 
 
 @people_required
-def enrollment_list(request, pk: int, tab: str = "kandidat"):
-    from pilar.programs import enrollment as en
-
+def enrollment_list(request: AuthedRequest, pk: int, tab: str = "kandidat") -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if tab not in ENROLLMENT_TABS:
         raise Http404
@@ -387,7 +372,7 @@ def enrollment_list(request, pk: int, tab: str = "kandidat"):
     )
 
 
-def _rows_for(tab: str, rows: list, program: Program) -> list:
+def _rows_for(tab: str, rows: list[Any], program: Program) -> list[Any]:
     rows = _with_heads(rows)
     return _with_deliveries(rows, program) if tab == "penyaluran" else rows
 
@@ -419,19 +404,17 @@ def _enrollment_columns() -> list[Column]:
     ]
 
 
-def _paid(e) -> dict:
+def _paid(e: Any) -> dict:
     """The delivery summary of an exported row (none on the candidate tab)."""
     return getattr(e, "paid", None) or {"count": None, "total": None, "months_text": ""}
 
 
-def _masked_id(e) -> str:
-    from pilar.core.identity import mask
-
+def _masked_id(e: Candidate | Enrollment) -> str:
     return mask(e.person.nik if e.person else e.household.no_kk)
 
 
 @people_required
-def enrollment_export(request, pk: int, tab: str, fmt: str):
+def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if tab not in ENROLLMENT_TABS or fmt not in ("xlsx", "csv"):
         raise Http404
@@ -459,14 +442,11 @@ def enrollment_export(request, pk: int, tab: str, fmt: str):
 
 @people_required
 @require_POST
-def enrollment_action(request, pk: int, tab: str):
+def enrollment_action(request: AuthedRequest, pk: int, tab: str) -> HttpResponse:
     """One form endpoint for the tabs' buttons: generate, propose, approve, reject,
     deliver (one enrollment), deliver_month (the selected ones, one month of a
     monthly program), complete. Errors come back as messages; nothing is
     half-applied (actions)."""
-    from pilar.programs import enrollment as en
-    from pilar.programs.models import Enrollment
-
     program = get_object_or_404(Program, pk=pk)
     _manager_required(request)
     op = request.POST.get("op", "")
@@ -543,10 +523,8 @@ def enrollment_action(request, pk: int, tab: str):
     return response
 
 
-def _day_param(raw: str):
-    import datetime as dt
-
+def _day_param(raw: str) -> datetime.date | None:
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        return datetime.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None

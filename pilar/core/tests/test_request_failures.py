@@ -25,7 +25,7 @@ MULTIPART_PATHS = {
     "/api/v1/renovations/1/photos": "pilar.renovations.api._renovation",
     "/api/v1/renovations/1/progress": "pilar.renovations.api._renovation",
     "/api/v1/programs/1/deliveries/month": None,
-    "/api/v1/programs/enrollments/1/deliveries": "pilar.programs.api._enrollment_for",
+    "/api/v1/programs/enrollments/1/deliveries": "pilar.programs.api.deliveries._enrollment_for",
 }
 
 

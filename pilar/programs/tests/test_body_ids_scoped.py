@@ -26,6 +26,7 @@ from pilar.conftest import (
 )
 from pilar.core.dates import today
 from pilar.programs import enrollment as en
+from pilar.programs.enrollment.transitions import MSG_STALE
 from pilar.programs.models import Candidate, Delivery, Enrollment, EnrollmentStep, Program
 from pilar.programs.tests.factories import child, head, household
 
@@ -106,7 +107,7 @@ def test_api_enrollment_action_outside_reads_like_missing(
     beyond = post(client, url, {"ids": [outside[status].pk], **extra}, dinsos)
     missing = post(client, url, {"ids": [MISSING_ID], **extra}, dinsos)
     assert missing.status_code == 422
-    assert missing.json()["errors"] == {"__all__": [en.MSG_STALE]}
+    assert missing.json()["errors"] == {"__all__": [MSG_STALE]}
     assert_same_answer(beyond, missing)
     assert row_counts(*WRITTEN) == before
     assert Enrollment.objects.get(pk=outside["disetujui"].pk).status == "disetujui"
@@ -131,7 +132,7 @@ def test_page_enrollment_action_outside_reads_like_missing(
     before = row_counts(*WRITTEN)
     beyond = client.post(url, {"op": op, "ids": [str(outside[status].pk)]}, follow=True)
     missing = client.post(url, {"op": op, "ids": [str(MISSING_ID)]}, follow=True)
-    assert en.MSG_STALE in missing.content.decode()
+    assert MSG_STALE in missing.content.decode()
     assert_same_answer(beyond, missing)
     assert row_counts(*WRITTEN) == before
 

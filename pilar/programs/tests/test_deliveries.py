@@ -17,6 +17,7 @@ from pilar.conftest import VILLAGE_A, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.programs import enrollment as en
 from pilar.programs.choices import EnrollmentStatus as S
+from pilar.programs.enrollment.deliveries import MSG_EVIDENCE_KIND
 from pilar.programs.models import Delivery, Enrollment, EnrollmentStep, Program
 from pilar.programs.tests.factories import child, head, household
 
@@ -359,7 +360,7 @@ def test_evidence_must_be_pdf_or_photo(dinsos, cerdas):
     fake = SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     with pytest.raises(InvalidInput) as exc:
         en.deliver(e, acting_user=dinsos, delivered_on=TODAY, amount="100000", evidence=fake)
-    assert exc.value.errors["evidence"] == [en.MSG_EVIDENCE_KIND]
+    assert exc.value.errors["evidence"] == [MSG_EVIDENCE_KIND]
     assert not Delivery.objects.exists()
 
 

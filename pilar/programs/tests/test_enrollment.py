@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.programs import enrollment as en
+from pilar.programs import priority
 from pilar.programs.choices import EnrollmentStatus as S
 from pilar.programs.models import (
     Candidate,
@@ -195,7 +196,7 @@ def test_person_program_scores_each_pupil(dinsos):
     rows = list(Candidate.objects.filter(program=cerdas, household=hh))
     assert {e.person.name for e in rows} == {"Ani", "Bayu"}
     for e in rows:
-        assert len(e.priority_pairs) == 2 * len(en.priority.COMPONENTS)
+        assert len(e.priority_pairs) == 2 * len(priority.COMPONENTS)
         assert e.priority_total == sum(p["points"] for p in e.priority_parts.values())
         # Household facts, shared by the pupils of one household.
         assert e.priority_parts["desil"] == {"value": 2, "points": 27}
@@ -217,9 +218,9 @@ def test_priority_parts_count_members(dinsos, terang):
     assert e.priority_parts["elderly"] == {"value": 1, "points": 3}
     assert e.priority_parts["rtlh"]["value"] >= 1
     assert e.priority_parts["rtlh"]["points"] == 5 * e.priority_parts["rtlh"]["value"]
-    lines = en.priority.explain(e.priority_parts)
+    lines = priority.explain(e.priority_parts)
     assert [line["key"] for line in lines][:3] == ["desil", "poverty", "rtlh"]
-    assert "Desil nasional: 3 → 24 poin" in en.priority.as_text(e.priority_parts)
+    assert "Desil nasional: 3 → 24 poin" in priority.as_text(e.priority_parts)
 
 
 def test_generation_refused_without_rule_and_for_others(dinsos, psm_a, terang):
