@@ -30,14 +30,8 @@ from pilar.programs.api import (
 router = programs.router
 TOPICS = (programs, beneficiaries, deliveries, candidates, enrollments, national)
 
+# Operation ids stay `pilar_programs_api_<function>` as published when the endpoints
+# lived in one module: pilar/api.py names an `api` package's endpoints by the package.
 for topic in TOPICS:
-    for path_view in topic.router.path_operations.values():
-        for operation in path_view.operations:
-            # ninja derives an operation id from the view's module; these ids were
-            # published when the endpoints lived in one module (pilar.programs.api)
-            # and API clients are generated from them: keep them.
-            operation.operation_id = (
-                operation.operation_id or f"pilar_programs_api_{operation.view_func.__name__}"
-            )
     if topic is not programs:
         router.add_router("", topic.router)
