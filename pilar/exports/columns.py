@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from pilar.core.dates import today
 from pilar.core.identity import mask
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
-from pilar.registry.choices import LifeStatus, Relation
-from pilar.registry.models import Person
+from pilar.registry.annotations import head_name, member_count
 
 # Cell kinds the writers understand: "text" (always a string cell, also for digits
 # such as NIK/KK/RT so spreadsheets never turn them into numbers), "int",
@@ -60,18 +59,6 @@ def household_rows(qs: QuerySet, user) -> QuerySet:
     """Head name, living-member count and active PPKS short names as subqueries,
     so the export is one query however many households it holds. The member count
     and head choice follow the household list page."""
-    head_name = Person.objects.filter(
-        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
-    ).order_by("life_status", "id")
-    member_count = (
-        Person.objects.filter(
-            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
-        )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     # Through restrict(): restricted health types stay hidden from roles without access.
     ppks = (
         PpksRecord.objects.restrict(user, "view")
@@ -89,8 +76,8 @@ def household_rows(qs: QuerySet, user) -> QuerySet:
         .values("names")
     )
     return qs.annotate(
-        export_head_name=Subquery(head_name.values("name")[:1]),
-        export_member_count=Subquery(member_count),
+        export_head_name=head_name(),
+        export_member_count=member_count(),
         export_ppks=Subquery(ppks),
     )
 

@@ -13,8 +13,6 @@ person's full record is logged in the access log, as on the pages.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
@@ -32,6 +30,7 @@ from pilar.core.errors import InvalidInput
 from pilar.ppks.api import record_out
 from pilar.ppks.models import PpksRecord
 from pilar.registry import actions
+from pilar.registry.annotations import member_count
 from pilar.registry.choices import LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, PersonFilter, households_for, persons_for
 from pilar.registry.models import Household, Membership, Person
@@ -52,20 +51,6 @@ from pilar.web.schemas import (
 # People's data: not for `mitra`; writes also exclude `pimpinan` (AUTH_EDIT).
 households_router = Router(auth=AUTH_PEOPLE)
 persons_router = Router(auth=AUTH_PEOPLE)
-
-
-def _member_count():
-    """Active, living members: the figure the household list page shows."""
-    counts = (
-        Person.objects.filter(
-            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
-        )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def _with_kelurahan(api_data: dict) -> dict:
@@ -207,7 +192,7 @@ def list_households(request, params: Query[HouseholdParams]):
         }
     )
     check_filter_codes(params, {"kelurahan": flt.kelurahan, "kecamatan": flt.kecamatan})
-    qs = households_for(user, flt).annotate(member_count=_member_count())
+    qs = households_for(user, flt).annotate(member_count=member_count())
     items, count = paginate(qs, params)
     return {"items": [household_out(h, user) for h in items], "count": count}
 

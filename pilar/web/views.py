@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -29,6 +29,7 @@ from pilar.programs.participation import for_household as enrollments_for_househ
 from pilar.programs.participation import for_person as enrollments_for_person
 from pilar.regions.deployment import districts
 from pilar.registry import actions
+from pilar.registry.annotations import head_name, member_count
 from pilar.registry.choices import Disability, LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, PersonForm
@@ -111,22 +112,7 @@ def home(request):
 def household_list(request):
     user = request.user
     flt = HouseholdFilter.from_params(request.GET)
-    head_name = Person.objects.filter(
-        household_id=OuterRef("pk"), relation=Relation.HEAD, is_active=True
-    ).order_by("life_status", "id")
-    member_count = (
-        Person.objects.filter(
-            household_id=OuterRef("pk"), is_active=True, life_status=LifeStatus.ALIVE
-        )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    qs = households_for(user, flt).annotate(
-        head_name=Subquery(head_name.values("name")[:1]),
-        member_count=Subquery(member_count),
-    )
+    qs = households_for(user, flt).annotate(head_name=head_name(), member_count=member_count())
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     households = list(page.object_list)
