@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import devices_for_user
+
+from pilar.accounts.models import SecurityPolicy
 
 # /akun/ holds login, logout and the 2FA pages themselves; the API authenticates
 # with bearer tokens, not sessions.
@@ -20,7 +24,6 @@ SESSION_HAS_DEVICE = "pilar_2fa_device"
 
 
 def _query_has_device(user) -> bool:
-    from django_otp import devices_for_user
 
     return any(True for _ in devices_for_user(user, confirmed=True))
 
@@ -46,7 +49,6 @@ def pending_step(request) -> str | None:
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and is_verified():
         return None
-    from pilar.accounts.models import SecurityPolicy
 
     required = SecurityPolicy.current().requires_2fa(user)
     has_device = has_confirmed_device(request, user)
@@ -82,6 +84,5 @@ def _on_login(sender, request, user, **kwargs):
 
 
 def connect_signals() -> None:
-    from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(_on_login, dispatch_uid="pilar.accounts.2fa_device_cache")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, PERSON_DATA_ROLES, Role
+from pilar.regions.models import Village
 
 Action = Literal["view", "change"]
 
@@ -46,7 +47,6 @@ def area_q(user, village_path: str, action: Action = "view") -> Q:
 
 def villages_for(user, action: Action = "view") -> QuerySet:
     """The kelurahan `user` may see (or write into)."""
-    from pilar.regions.models import Village
 
     return Village.objects.filter(area_q(user, "", action)).select_related("district")
 

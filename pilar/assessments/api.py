@@ -8,6 +8,7 @@ pilar.assessments.actions.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
@@ -82,8 +83,6 @@ def _household(request, household_id: int) -> Household:
 def criteria(request):
     def items(defs):
         return [{"number": c.number, "code": c.code, "label": c.label} for c in defs]
-
-    from django.conf import settings
 
     return {
         "poverty": items(cr.POVERTY_CRITERIA),

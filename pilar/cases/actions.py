@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from pilar.accounts.choices import HEALTH_DATA_ROLES, Role
+from pilar.accounts.models import User
 from pilar.accounts.scope import village_allowed
 from pilar.cases import notify
 from pilar.cases.choices import (
@@ -139,7 +140,6 @@ def eligible_workers_q(record: PpksRecord) -> Q:
 def find_worker(record: PpksRecord, worker_id):
     """The user named by `worker_id` (a request's body or form) if a case of `record`
     may be assigned to them, else None: missing and not eligible read alike."""
-    from pilar.accounts.models import User
 
     raw = str(worker_id if worker_id is not None else "").strip()
     if not raw.isdigit() or len(raw) > 18:

@@ -29,6 +29,7 @@ from pilar.cases.schemas import (
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.errors import InvalidInput
 from pilar.ppks.models import PpksRecord
+from pilar.programs.models import Enrollment, Program
 from pilar.regions.deployment import normalize_code
 
 router = Router(auth=AUTH_PEOPLE)
@@ -239,7 +240,6 @@ def assess_case(request, case_id: int, payload: AssessIn):
 )
 def add_intervention(request, case_id: int, payload: InterventionIn):
     case = _worker_case(request, case_id)
-    from pilar.programs.models import Enrollment, Program
 
     program = None
     if payload.program_id is not None:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from pilar.audit.trackers import history_trackers
 from pilar.cases import choices
 from pilar.cases.querysets import CaseQuerySet
+from pilar.core.dates import today
 
 
 def default_followup_days() -> int:
@@ -133,7 +134,6 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from pilar.core.dates import today
 
         return self.is_open and self.next_due is not None and self.next_due < today()
 

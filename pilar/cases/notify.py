@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pilar.cases.models import Case
 from pilar.core.dates import today
+from pilar.submissions.models import Notification
 
 CASE_RELATED = (
     "record__ppks_type",
@@ -53,7 +54,6 @@ def _user_label(user) -> str:
 
 
 def _create(user, case: Case, message: str) -> None:
-    from pilar.submissions.models import Notification
 
     Notification.objects.create(user=user, message=message[:300], url=case_url(case))
 
@@ -99,7 +99,6 @@ def notify_overdue(on=None) -> list[int]:
     `on` (default today) and who was not yet told for this `next_due`. Returns
     the ids of the cases notified. The rows are locked while notifying, so two runs
     at once notify once (the second re-checks the condition after the first)."""
-    from pilar.submissions.models import Notification
 
     day = on or today()
     with transaction.atomic():
@@ -128,7 +127,6 @@ def notify_overdue(on=None) -> list[int]:
 
 def mark_case_read(user, case: Case) -> int:
     """Opening the case page reads the user's notifications about it."""
-    from pilar.submissions.models import Notification
 
     return Notification.objects.filter(user=user, url=case_url(case), read_at__isnull=True).update(
         read_at=timezone.now()

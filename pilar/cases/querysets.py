@@ -3,6 +3,7 @@ from django.db.models import Q
 from pilar.accounts.scope import Action, ScopedQuerySet
 from pilar.cases.choices import OPEN_STATUSES
 from pilar.core.dates import today
+from pilar.ppks.access import may_see_health_data
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -13,7 +14,6 @@ class CaseQuerySet(ScopedQuerySet):
 
     def restrict(self, user, action: Action = "view"):
         qs = super().restrict(user, action)
-        from pilar.ppks.access import may_see_health_data
 
         if not may_see_health_data(user):
             qs = qs.exclude(record__ppks_type__is_restricted=True)

@@ -33,6 +33,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from pilar.accounts.middleware import pending_step
+from pilar.accounts.models import ApiToken
 from pilar.core.disclosure import note_disclosed
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.failures import FAILURE_TYPES, classify, one_line
@@ -78,7 +80,6 @@ def check_permission(user, permission: str):
 
 def user_for_token(key: str):
     """The active user owning the (unrevoked) token `key`, or None."""
-    from pilar.accounts.models import ApiToken
 
     key = key.strip()
     if not key:
@@ -139,7 +140,6 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        from pilar.accounts.middleware import pending_step
 
         if pending_step(request) is not None:
             raise AuthenticationError(401, MSG_TWO_FACTOR)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
+from django.utils import timezone
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
@@ -20,7 +21,6 @@ def age_on(birth_date: datetime.date, on: datetime.date) -> int:
 
 
 def today() -> datetime.date:
-    from django.utils import timezone
 
     return timezone.localdate()
 

@@ -8,6 +8,8 @@ from dataclasses import asdict
 
 from django.db.models import QuerySet
 
+from pilar.regions.deployment import normalize_code
+
 
 def int_or_none(value) -> int | None:
     try:
@@ -18,7 +20,6 @@ def int_or_none(value) -> int | None:
 
 def area_params(params: Mapping) -> dict[str, str]:
     """`kecamatan` and `kelurahan` codes from query parameters, dots optional."""
-    from pilar.regions.deployment import normalize_code
 
     return {
         "kecamatan": normalize_code(str(params.get("kecamatan") or ""))[:8],

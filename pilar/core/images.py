@@ -24,6 +24,7 @@ class CheckedImage:
 
 def read_image(upload, label: str, limit: int) -> CheckedImage:
     """Read and check one uploaded photo (`label` names it in messages)."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > limit:

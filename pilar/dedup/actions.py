@@ -25,6 +25,7 @@ from django.utils import timezone
 from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.text import TextError, check_text, clean_text, too_long_message
+from pilar.dedup import linkage
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus, RunStatus
 from pilar.dedup.querysets import MSG_DECIDE, may_decide, may_review, may_run
 from pilar.dedup.types import CandidatePair as ScoredPair
@@ -210,7 +211,6 @@ def run_dedup(
 ) -> DedupRun:
     """Score the registry (or one kecamatan/kelurahan prefix) with the linkage engine,
     leaving out pairs already decided, and store the result as the open queue."""
-    from pilar.dedup import linkage
 
     if run is None:
         if acting_user is not None and not may_run(acting_user):

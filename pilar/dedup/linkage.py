@@ -22,10 +22,13 @@ import io
 import json
 import logging
 import math
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from django.db import connection
 
 from pilar.dedup import model_spec
 from pilar.dedup.names import fold_name, given_name, last_word, normalise_place, sorted_key
@@ -165,6 +168,7 @@ def prepare(records: Sequence[PersonRecord] | pd.DataFrame) -> pd.DataFrame:
 
     Vectorised over unique values (names repeat a lot), so 2 million rows take seconds.
     """
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
 
     if isinstance(records, pd.DataFrame):
@@ -250,6 +254,7 @@ TF_PSEUDO_COUNT = 20_000
 def name_frequencies(prepared: pd.DataFrame) -> pd.DataFrame:
     """The term-frequency lookup of `name_fold` (columns name_fold, tf_name_fold),
     smoothed: (count + k * u) / (n + k)."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
 
     names = prepared["name_fold"].dropna()
@@ -262,6 +267,7 @@ def name_frequencies(prepared: pd.DataFrame) -> pd.DataFrame:
 
 
 def _linker(prepared: pd.DataFrame, backend: str, spark=None):
+    # Loaded on first use: a heavy library, kept out of start-up.
     from splink import Linker
 
     db_api: Any
@@ -322,6 +328,7 @@ def _pairs_from_frame(frame: pd.DataFrame, prepared: pd.DataFrame) -> list[Candi
     """Splink's predictions as CandidatePairs: the level each field reached is
     recomputed (exactly, with the same SQL) on the few predicted pairs; the weights
     are Splink's (`mw_*`, with the name's term-frequency adjustment)."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     import duckdb
 
     out: list[CandidatePair] = []
@@ -415,7 +422,6 @@ COPY (
 def read_registry(village_prefix: str | None = None) -> pd.DataFrame:
     """Active persons with their current household's kelurahan and No. KK, as a
     DataFrame with RECORD_COLUMNS: one `COPY ... TO STDOUT` (CSV), parsed by Arrow."""
-    from django.db import connection
 
     where = ""
     params: list[Any] = []
@@ -435,7 +441,10 @@ def read_registry(village_prefix: str | None = None) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(columns=list(RECORD_COLUMNS))
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pyarrow as pa
+
+    # Loaded on first use: a heavy library, kept out of start-up.
     from pyarrow import csv
 
     types = {c: pa.string() for c in RECORD_COLUMNS}
@@ -525,6 +534,7 @@ def compare(new: PersonRecord, candidates: Sequence[PersonRecord]) -> list[Candi
     """
     if not candidates:
         return []
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
 
     columns = list(model_spec.MODEL_COLUMNS)
@@ -570,7 +580,10 @@ def spark_session(master: str = "local[1]", shuffle_partitions: int = 2, **conf:
     """A SparkSession with Splink's similarity UDF jar (jaro_winkler), for local runs
     and tests. On a cluster, add the jar (`splink.backends.spark.similarity_jar_location()`)
     to `spark.jars` of your own session instead."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     from pyspark.sql import SparkSession
+
+    # Loaded on first use: a heavy library, kept out of start-up.
     from splink.backends.spark import similarity_jar_location
 
     builder = (
@@ -590,7 +603,6 @@ def spark_session(master: str = "local[1]", shuffle_partitions: int = 2, **conf:
 def _ensure_checkpoint_dir(spark) -> None:
     """Splink breaks Spark lineage with checkpoints, which need a directory; use a
     temporary one unless the session has its own (set one on HDFS/S3 on a cluster)."""
-    import tempfile
 
     if spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty():
         spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="pilar-spark-ckpt-"))

@@ -88,7 +88,7 @@ class PairFilter(FilterMixin):
 
     @classmethod
     def from_params(cls, params: Mapping) -> PairFilter:
-        from pilar.dedup.models import PairStatus
+        from pilar.dedup.models import PairStatus  # models.py imports this module: a cycle
 
         status = str(params.get("status") or PairStatus.OPEN)
         return cls(
@@ -106,7 +106,7 @@ class PairFilter(FilterMixin):
 
 def pairs_for(user, flt: PairFilter) -> QuerySet:
     """The review queue a user sees: both persons inside their area, most likely first."""
-    from pilar.dedup.models import CandidatePair, PairStatus
+    from pilar.dedup.models import CandidatePair, PairStatus  # models.py imports this module
 
     qs = CandidatePair.objects.restrict(user, "view").filter(status=flt.status)
     if flt.status == PairStatus.OPEN:

@@ -21,6 +21,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from pilar.dedup import linkage
 from pilar.dedup.forms import LookalikeConfirmForm
 from pilar.dedup.types import CandidatePair, PersonRecord
 from pilar.registry.identity import clean_digits
@@ -127,7 +128,6 @@ def other_id(pair: CandidatePair, new_id: int) -> int:
 def find_lookalikes(data: PersonRecord, *, exclude_ids: Iterable[int] = ()) -> list[CandidatePair]:
     """Registered persons the engine scores at or above its threshold as possibly
     `data`, most likely first. `data.id` is 0 for a person not yet saved."""
-    from pilar.dedup import linkage
 
     found = candidates(data, exclude_ids=[*exclude_ids, data.id])
     if not found:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import area_options, village_allowed, villages_for
@@ -35,6 +36,7 @@ from pilar.dedup.querysets import (
     may_run,
     pairs_for,
 )
+from pilar.dedup.tasks import run_dedup_task
 from pilar.exports.views import CHUNK_SIZE
 from pilar.exports.writers import download_response
 from pilar.ppks.models import PpksRecord
@@ -115,7 +117,6 @@ def export(request, fmt: str):
 @reviewer_required
 @require_POST
 def run_start(request):
-    from pilar.dedup.tasks import run_dedup_task
 
     user = request.user
     if not may_run(user):
@@ -317,7 +318,6 @@ def pair_different(request, pk: int):
 
 
 def _next_in_queue(user, pair: CandidatePair) -> str:
-    from django.urls import reverse
 
     nxt = pairs_for(user, PairFilter()).exclude(pk=pair.pk).first()
     return reverse("dedup:pair", args=[nxt.pk]) if nxt else reverse("dedup:queue")

@@ -8,6 +8,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from pilar.accounts.models import User
 from pilar.assessments import criteria as cr
 from pilar.assessments.actions import create_poverty_assessment, create_rtlh_assessment
 from pilar.assessments.models import PovertyAssessment
@@ -41,7 +42,6 @@ def _survey(rng: random.Random, household: Household, on: datetime.date, poor: b
 
 def seed(share: float = 0.5, seed: int = 2026) -> int:
     """Assess about `share` of the active households (once). Returns how many."""
-    from pilar.accounts.models import User
 
     if PovertyAssessment.objects.exists():
         return 0

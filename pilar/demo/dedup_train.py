@@ -43,7 +43,10 @@ def _fresh_settings() -> dict[str, Any]:
 
 
 def train(households: int = 6000, seed: int = 101, log=print) -> dict[str, Any]:
+    # Loaded on first use: a heavy library, kept out of start-up.
     import duckdb
+
+    # Loaded on first use: a heavy library, kept out of start-up.
     from splink import DuckDBAPI, Linker
 
     started = time.time()

@@ -258,6 +258,7 @@ def _regency_names() -> dict[str, str]:
 
 
 def _faker_pools() -> dict[str, list[str]]:
+    # Loaded on first use: a heavy library, kept out of start-up.
     from faker.providers.person.id_ID import Provider
 
     return {

@@ -11,7 +11,14 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pilar.accounts.models import User
+from pilar.assessments.models import RtlhAssessment
 from pilar.core.dates import today
+from pilar.programs import enrollment as enrollment_actions
+from pilar.programs.models import Enrollment, Program
+from pilar.registry.models import Household
+from pilar.renovations import actions
+from pilar.renovations.models import Renovation
 
 STAGES = ["siap", "perencanaan", "pelaksanaan", "pelaksanaan", "serah_terima", "serah_terima"]
 ITEMS = [
@@ -25,6 +32,7 @@ ITEMS = [
 
 
 def _photo(text: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    # Loaded on first use: a heavy library, kept out of start-up.
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (640, 480), colour)
@@ -40,12 +48,6 @@ def _photo(text: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
 def seed(count: int = 12, seed: int = 2026) -> int:
     """Enroll up to `count` RTLH households in Bedah Rumah and take their
     renovations through the stages. Once: returns 0 when renovations exist."""
-    from pilar.accounts.models import User
-    from pilar.assessments.models import RtlhAssessment
-    from pilar.programs import enrollment as enrollment_actions
-    from pilar.programs.models import Enrollment, Program
-    from pilar.renovations import actions
-    from pilar.renovations.models import Renovation
 
     if Renovation.objects.exists():
         return 0
@@ -64,8 +66,6 @@ def seed(count: int = 12, seed: int = 2026) -> int:
     made = 0
     day0 = today()
     for n, household_id in enumerate(household_ids[:count]):
-        from pilar.registry.models import Household
-
         household = Household.objects.get(pk=household_id)
         try:
             listed = enrollment_actions.enroll(program, acting_user=dinsos, household=household)

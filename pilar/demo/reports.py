@@ -9,7 +9,14 @@ import uuid
 
 from django.db.models import Count
 
+from pilar.accounts.models import User
 from pilar.core.dates import today
+from pilar.demo.users import psm_username, tksk_username
+from pilar.regions.deployment import villages
+from pilar.regions.models import Village
+from pilar.registry.models import Household
+from pilar.submissions import actions
+from pilar.submissions.models import Submission
 
 
 def _data(kind: str, payload: dict, household=None, days_ago: int = 1) -> dict:
@@ -49,13 +56,6 @@ SURVEY = {
 
 def seed_demo_reports() -> int:
     """Returns how many reports were created (none if any report exists)."""
-    from pilar.accounts.models import User
-    from pilar.demo.users import psm_username, tksk_username
-    from pilar.regions.deployment import villages
-    from pilar.regions.models import Village
-    from pilar.registry.models import Household
-    from pilar.submissions import actions
-    from pilar.submissions.models import Submission
 
     if Submission.objects.exists():
         return 0

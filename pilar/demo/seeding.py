@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from django.db import connections, transaction
 
 from pilar.demo.generator import Generator, PpksTypeRule, _esc
+from pilar.ppks.models import PpksRecord, PpksType
+from pilar.regions.deployment import villages
+from pilar.registry.models import Household, Membership, Person
 from pilar.registry.validation import PERSON_FIELDS
 
 HOUSEHOLD_COLS = [
@@ -145,7 +148,6 @@ def _copy(cursor, table: str, columns: list[str], lines) -> None:
 def default_seed(using: str = "default") -> int:
     """Without --seed: one more than the households present, so repeated runs differ
     but each is reproducible from the printed seed."""
-    from pilar.registry.models import Household
 
     return Household.objects.using(using).count() + 1
 
@@ -159,9 +161,6 @@ def seed_households(
     progress: Callable[[str], None] | None = None,
 ) -> SeedReport:
     """Add `households` synthetic households (with persons, memberships and PPKS records)."""
-    from pilar.ppks.models import PpksRecord, PpksType
-    from pilar.regions.deployment import villages
-    from pilar.registry.models import Household, Membership, Person
 
     started = time.monotonic()
     if seed is None:

@@ -27,12 +27,17 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+
 from pilar.dedup.types import RECORD_COLUMNS, CandidatePair
+from pilar.demo.generator import Generator
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +79,6 @@ class Row:
 
 
 def _villages() -> list[tuple[str, str]]:
-    from pathlib import Path
 
     regions = Path(__file__).resolve().parent.parent / "regions" / "data"
     out = []
@@ -88,9 +92,6 @@ def _villages() -> list[tuple[str, str]]:
 def ensure_django() -> None:
     """The registry's generator imports Django models: set Django up when a script
     (train, benchmarks) runs outside manage.py / pytest. No database is touched."""
-    import os
-
-    from django.apps import apps
 
     if not apps.ready:
         import django
@@ -102,7 +103,6 @@ def ensure_django() -> None:
 class TruthSetGenerator:
     def __init__(self, seed: int = 7, *, duplicate_share: float = 0.12):
         ensure_django()
-        from pilar.demo.generator import Generator
 
         self.rng = random.Random(seed)
         self.villages = _villages()
@@ -474,6 +474,7 @@ def generate(
 ) -> pd.DataFrame:
     """A truth set of about 3.3 persons per household plus duplicates, as a
     DataFrame (RECORD_COLUMNS + entity + kind), rows shuffled, ids 1..n."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
 
     gen = TruthSetGenerator(seed, duplicate_share=duplicate_share)

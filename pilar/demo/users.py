@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import User
+from pilar.psks.models import PsksType, PsksWorker
 from pilar.regions.deployment import districts, villages
 
 PSKS_PSM = 2
@@ -32,6 +34,7 @@ def psm_username(village_code: str) -> str:
 
 def _people(seed: int = 2026):
     """An endless, reproducible stream of (first name, last name, phone)."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     from faker import Faker
 
     fake = Faker("id_ID")
@@ -50,8 +53,6 @@ def _people(seed: int = 2026):
 def ensure_demo_users(password: str) -> dict[str, list[str]]:
     """Create the missing demo users (and their PSKS worker records); set every demo
     user's password to `password`. Returns usernames by role."""
-    from pilar.accounts.models import User
-    from pilar.psks.models import PsksType, PsksWorker
 
     hashed = make_password(password)  # one hash for all: argon2 is slow by design
     people = _people()

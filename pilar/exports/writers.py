@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import IO
 
 import xlsxwriter
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from pilar.exports.columns import DATE, DECIMAL, INT, TEXT, Column
 
@@ -116,8 +118,6 @@ def download_response(
 ):
     """The rows as an attachment named ``<name>-<local time>.<fmt>``: an XLSX from a
     temporary file, or a streamed CSV. Callers check ``fmt`` and log the export."""
-    from django.http import FileResponse, StreamingHttpResponse
-    from django.utils import timezone
 
     filename = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == "xlsx":

@@ -9,7 +9,7 @@ def may_see_health_data(user) -> bool:
 
 def hidden_type_ids(user) -> list[int]:
     """Ids of the PPKS types whose records `user` may not see."""
-    from pilar.ppks.models import PpksType
+    from pilar.ppks.models import PpksType  # models -> querysets -> this module: a cycle
 
     if may_see_health_data(user):
         return []

@@ -12,6 +12,8 @@ from pilar.accounts.scope import Action
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
+from pilar.registry.models import Household, Person
+from pilar.registry.search import id_number, person_name_q, search_households
 
 # Values of the `validated` parameter and their labels on the list page.
 VALIDATED_CHOICES = {"ya": "Tervalidasi", "tidak": "Belum divalidasi"}
@@ -54,8 +56,6 @@ class PpksRecordFilter(FilterMixin):
 def _search(qs: QuerySet[PpksRecord], q: str) -> QuerySet[PpksRecord]:
     """A person's record matches on the person's NIK or name; a household's record on
     its No. KK, a member's NIK or name, or its address (registry search rules)."""
-    from pilar.registry.models import Household, Person
-    from pilar.registry.search import id_number, person_name_q, search_households
 
     q = " ".join(q.split())
     number = id_number(q)

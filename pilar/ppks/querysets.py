@@ -1,4 +1,5 @@
 from pilar.accounts.scope import Action, ScopedQuerySet
+from pilar.ppks.access import may_see_health_data
 
 
 class PpksRecordQuerySet(ScopedQuerySet):
@@ -8,7 +9,6 @@ class PpksRecordQuerySet(ScopedQuerySet):
         """Area scope, and records of restricted health types (ODHA, NAPZA: UU PDP
         specific data) only for Dinas Sosial staff and admins."""
         qs = super().restrict(user, action)
-        from pilar.ppks.access import may_see_health_data
 
         if not may_see_health_data(user):
             qs = qs.exclude(ppks_type__is_restricted=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pghistory
 from django.db import models
 
-from pilar.accounts.scope import ScopedQuerySet
+from pilar.accounts.choices import Role
+from pilar.accounts.scope import ScopedQuerySet, area_q
 from pilar.audit.trackers import history_trackers
 
 
@@ -32,8 +33,6 @@ class PsksWorkerQuerySet(ScopedQuerySet):
     village_path = "village"
 
     def restrict(self, user, action="view"):
-        from pilar.accounts.choices import Role
-        from pilar.accounts.scope import area_q
 
         # A TKSK is assigned to a kecamatan only; they are visible to their kecamatan.
         q = area_q(user, "village", action)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from pilar.accounts.models import User
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.identity import mask
@@ -77,7 +78,6 @@ def worker_detail(request, pk: int):
     user = request.user
     _require_viewer(user)
     worker = _get_worker(user, pk)
-    from pilar.accounts.models import User
 
     account = User.objects.filter(psks_worker=worker).only("username", "is_active").first()
     manager = can_manage(user)

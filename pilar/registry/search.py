@@ -13,6 +13,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
 
 from pilar.registry.identity import clean_digits
+from pilar.registry.models import Household, Person
 
 
 def id_number(q: str) -> str | None:
@@ -42,7 +43,6 @@ def search_persons(qs: QuerySet, q: str) -> QuerySet:
 
 def search_households(qs: QuerySet, q: str) -> QuerySet:
     """Households whose No. KK, a member's NIK, a member's name or the address match `q`."""
-    from pilar.registry.models import Person
 
     q = " ".join(q.split())
     if not q:
@@ -54,7 +54,6 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
     # A UNION of two trigram-index lookups, then `id IN (...)`: an OR of the two
     # conditions made PostgreSQL test every household's address (1.2 s to count
     # matches among 500,000 households; benchmarks/RESULTS.md).
-    from pilar.registry.models import Household
 
     member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
     address_ids = Household.objects.filter(address__trigram_word_similar=q).values("id")

@@ -21,6 +21,7 @@ from pilar.regions.deployment import normalize_code
 from pilar.regions.models import Village
 from pilar.registry import choices
 from pilar.registry.identity import IdentityError, nik_mismatches, validate_nik, validate_no_kk
+from pilar.registry.models import Household, Person
 
 NAME_RE = re.compile(r"^[A-Za-z\u00C0-\u024F .,'`\-]+$")
 
@@ -100,7 +101,6 @@ def resolve_village(errors: ErrorCollector, value: Any) -> Village | None:
 
 
 def clean_household(data: dict, *, user, instance=None) -> dict:
-    from pilar.registry.models import Household
 
     errors = ErrorCollector()
     out: dict[str, Any] = {}
@@ -179,7 +179,6 @@ def clean_household(data: dict, *, user, instance=None) -> dict:
 
 def clean_person(data: dict, *, household, instance=None) -> dict:
     """`household` is the person's (new) household, used for the one-head rule."""
-    from pilar.registry.models import Person
 
     errors = ErrorCollector()
     out: dict[str, Any] = {}

@@ -3,6 +3,8 @@ logged "reveal" button, and Bootstrap rendering of form fields."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms, template
 
 from pilar.core.identity import mask
@@ -58,7 +60,6 @@ def dash(value):
 @register.filter
 def rupiah(value):
     """Rp15.000.000: whole rupiah with dots, '-' when empty."""
-    from decimal import Decimal, InvalidOperation
 
     if value in (None, ""):
         return "-"

@@ -9,6 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from pilar.cases.notify import notify_overdue
+
 
 class Command(BaseCommand):
     help = (
@@ -25,7 +27,6 @@ class Command(BaseCommand):
         overdue.add_argument("--json", action="store_true", help="Cetak ringkasan JSON ke stdout.")
 
     def handle(self, *args, **options):
-        from pilar.cases.notify import notify_overdue
 
         ids = notify_overdue()
         if options["json"]:

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pilar.embedded_db import ATTACH_ONLY_ENV
+from pilar.wsgi import application
+
 
 def _terminate(signum, frame):
     raise KeyboardInterrupt
@@ -22,7 +25,6 @@ def start_worker() -> subprocess.Popen:
 
     With the embedded PostgreSQL the child attaches to the server this process runs
     (it never starts or stops one itself)."""
-    from pilar.embedded_db import ATTACH_ONLY_ENV
 
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
@@ -37,9 +39,8 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
     """Serve pilar.wsgi.application until Ctrl-C, with a task worker beside it unless
     ``worker`` is False. Static files are served by WhiteNoise from STATIC_ROOT,
     collected first when missing."""
+    # Loaded on first use: a heavy library, kept out of start-up.
     from waitress import serve
-
-    from pilar.wsgi import application
 
     static_root = Path(settings.STATIC_ROOT)
     if not static_root.is_dir() or not any(static_root.iterdir()):

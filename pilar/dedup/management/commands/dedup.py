@@ -16,6 +16,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilar.dedup.actions import run_dedup
+from pilar.dedup.models import CandidatePair, PairStatus
+from pilar.regions.deployment import districts, normalize_code
+
 EXPORT_COLUMNS = [
     "person_a_id",
     "person_b_id",
@@ -51,8 +55,6 @@ class Command(BaseCommand):
         return self._export(options)
 
     def _run(self, options) -> None:
-        from pilar.dedup.actions import run_dedup
-        from pilar.regions.deployment import districts, normalize_code
 
         prefix = None
         if options["kecamatan"]:
@@ -96,7 +98,6 @@ class Command(BaseCommand):
             )
 
     def _export(self, options) -> None:
-        from pilar.dedup.models import CandidatePair, PairStatus
 
         rows = (
             CandidatePair.objects.filter(

@@ -15,7 +15,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from pilar.core.management.commands.serve import run_server
+from pilar.demo.seeding import seed_households, stderr_progress
 from pilar.demo.users import ensure_demo_users, psm_username, tksk_username
+from pilar.regions.deployment import districts, villages
+from pilar.registry.models import Household
 
 
 class Command(BaseCommand):
@@ -35,8 +39,6 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, port, households, no_serve, threads, verbosity, **options):
-        from pilar.demo.seeding import seed_households, stderr_progress
-        from pilar.registry.models import Household
 
         if households < 0:
             raise CommandError("--households tidak boleh negatif.")
@@ -71,8 +73,6 @@ class Command(BaseCommand):
                 out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        from pilar.regions.deployment import districts, villages
-
         first_district = districts().first()
         first_village = villages().first()
         url = f"http://127.0.0.1:{port}/"
@@ -102,7 +102,6 @@ class Command(BaseCommand):
         out.write("\n".join(lines))
         if no_serve:
             return
-        from pilar.core.management.commands.serve import run_server
 
         sys.stdout.flush()
         run_server("127.0.0.1", port, threads, stdout=out)
