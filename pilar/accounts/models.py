@@ -18,6 +18,7 @@ from pilar.accounts.choices import (
     REVEAL_ROLES,
     Role,
 )
+from pilar.regions.deployment import regency
 
 
 class User(AbstractUser):
@@ -99,8 +100,6 @@ class User(AbstractUser):
         if self.role == Role.TKSK and self.district is not None:
             return f"Kecamatan {self.district.name}"
         if self.role in CITY_ROLES:
-            from pilar.regions.deployment import regency
-
             return regency().name
         return "-"
 

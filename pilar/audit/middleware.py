@@ -5,6 +5,8 @@ import uuid
 
 from pghistory.middleware import HistoryMiddleware
 
+from pilar.audit.actions import log_access
+from pilar.audit.models import AccessAction
 from pilar.core import disclosure
 
 
@@ -27,9 +29,6 @@ class DisclosureLogMiddleware:
         with disclosure.tracking() as state:
             response = self.get_response(request)
             if state.values and not state.logged and response.status_code < 400:
-                from pilar.audit.actions import log_access
-                from pilar.audit.models import AccessAction
-
                 log_access(
                     user=getattr(request, "user", None),
                     action=AccessAction.DISCLOSE_IDS,

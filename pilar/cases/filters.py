@@ -11,6 +11,8 @@ from pilar.cases.choices import CaseStatus, Outcome
 from pilar.cases.models import Case
 from pilar.cases.querysets import overdue_q
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
+from pilar.ppks.filters import search_records
+from pilar.ppks.models import PpksRecord
 
 # Pseudo-status "terbuka": every status but closed.
 OPEN = "terbuka"
@@ -60,10 +62,7 @@ class CaseFilter(FilterMixin):
             qs = qs.filter(record__ppks_type__number=self.ppks_type)
         qs = filter_area(qs, "record__household__village", self.kecamatan, self.kelurahan)
         if self.q:
-            from pilar.ppks.filters import _search
-            from pilar.ppks.models import PpksRecord
-
-            records = _search(PpksRecord.objects.all(), self.q).values("id")
+            records = search_records(PpksRecord.objects.all(), self.q).values("id")
             qs = qs.filter(Q(record_id__in=records))
         return qs
 

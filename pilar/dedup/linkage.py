@@ -273,6 +273,7 @@ def _linker(prepared: pd.DataFrame, backend: str, spark=None):
     db_api: Any
 
     if backend == "duckdb":
+        # Loaded on first use, like splink above: heavy libraries kept out of start-up.
         import duckdb
         from splink import DuckDBAPI
 
@@ -284,7 +285,7 @@ def _linker(prepared: pd.DataFrame, backend: str, spark=None):
     elif backend == "spark":
         if spark is None:
             raise ValueError("backend='spark' needs a SparkSession: find_pairs(..., spark=session)")
-        from splink import SparkAPI
+        from splink import SparkAPI  # needs pyspark: only when Spark is asked for
 
         _ensure_checkpoint_dir(spark)
         db_api = SparkAPI(spark_session=spark)
@@ -438,7 +439,7 @@ def read_registry(village_prefix: str | None = None) -> pd.DataFrame:
                 buffer.write(chunk)
     buffer.seek(0)
     if buffer.getbuffer().nbytes == 0:
-        import pandas as pd
+        import pandas as pd  # heavy; splink brings it, needed only here
 
         return pd.DataFrame(columns=list(RECORD_COLUMNS))
     # Loaded on first use: a heavy library, kept out of start-up.
@@ -494,7 +495,7 @@ _local = threading.local()
 def _compare_connection():
     con = getattr(_local, "con", None)
     if con is None:
-        import duckdb
+        import duckdb  # heavy: loaded on first use
 
         con = duckdb.connect(":memory:")
         _local.con = con

@@ -94,7 +94,7 @@ def ensure_django() -> None:
     (train, benchmarks) runs outside manage.py / pytest. No database is touched."""
 
     if not apps.ready:
-        import django
+        import django  # only when run as a script, before any Django import
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilar.settings")
         django.setup()

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from pilar.exports.columns import INT, TEXT, Column, _id_reader, _label
 from pilar.ppks.choices import Level, RecordStatus
@@ -109,8 +110,6 @@ def _date(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value).date()
     return f"{value:%d-%m-%Y}"
 

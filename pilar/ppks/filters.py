@@ -49,11 +49,11 @@ class PpksRecordFilter(FilterMixin):
             qs = qs.filter(validated_at__isnull=self.validated == "tidak")
         qs = filter_area(qs, "household__village", self.kecamatan, self.kelurahan)
         if self.q:
-            qs = _search(qs, self.q)
+            qs = search_records(qs, self.q)
         return qs
 
 
-def _search(qs: QuerySet[PpksRecord], q: str) -> QuerySet[PpksRecord]:
+def search_records(qs: QuerySet[PpksRecord], q: str) -> QuerySet[PpksRecord]:
     """A person's record matches on the person's NIK or name; a household's record on
     its No. KK, a member's NIK or name, or its address (registry search rules)."""
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import ScopedQuerySet, area_q
@@ -37,13 +39,8 @@ class PsksWorkerQuerySet(ScopedQuerySet):
         # A TKSK is assigned to a kecamatan only; they are visible to their kecamatan.
         q = area_q(user, "village", action)
         if getattr(user, "role", None) == Role.TKSK and user.district_id and action == "view":
-            from django.db.models import Q
-
             q |= Q(district_id=user.district_id, village__isnull=True)
         elif getattr(user, "is_city_wide", False):
-            from django.conf import settings
-            from django.db.models import Q
-
             q |= Q(district__regency_id=settings.PILAR_REGION, village__isnull=True)
         return self.filter(q)
 

@@ -16,6 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
+from pilar.demo.assessments import seed as seed_assessments
+from pilar.demo.renovations import seed as seed_renovations
+from pilar.demo.reports import seed_demo_reports
 from pilar.demo.seeding import seed_households, stderr_progress
 from pilar.demo.users import ensure_demo_users, psm_username, tksk_username
 from pilar.regions.deployment import districts, villages
@@ -56,18 +59,12 @@ class Command(BaseCommand):
             )
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
-            from pilar.demo.reports import seed_demo_reports
-
             made = seed_demo_reports()
             if made:
                 out.write(f"  {made} laporan lapangan demo dibuat (berbagai tahap verivali).")
-            from pilar.demo.assessments import seed as seed_assessments
-
             assessed = seed_assessments()
             if assessed:
                 out.write(f"  {assessed} keluarga diberi asesmen demo (kemiskinan dan RTLH).")
-            from pilar.demo.renovations import seed as seed_renovations
-
             renovated = seed_renovations()
             if renovated:
                 out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
