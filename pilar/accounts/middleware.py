@@ -4,6 +4,7 @@ never asked for would be a false sense of security)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib.auth.signals import user_logged_in
@@ -12,6 +13,9 @@ from django.urls import reverse
 from django_otp import devices_for_user
 
 from pilar.accounts.models import SecurityPolicy
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # /akun/ holds login, logout and the 2FA pages themselves; the API authenticates
 # with bearer tokens, not sessions.
@@ -23,16 +27,16 @@ EXEMPT_PREFIXES = ("/akun/", "/static/", "/api/")
 SESSION_HAS_DEVICE = "pilar_2fa_device"
 
 
-def _query_has_device(user) -> bool:
+def _query_has_device(user: User) -> bool:
 
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def remember_device(request, user, has_device: bool) -> None:
+def remember_device(request, user: User, has_device: bool) -> None:
     request.session[SESSION_HAS_DEVICE] = [user.pk, bool(has_device)]
 
 
-def has_confirmed_device(request, user) -> bool:
+def has_confirmed_device(request, user: User) -> bool:
     cached = request.session.get(SESSION_HAS_DEVICE)
     if isinstance(cached, list) and len(cached) == 2 and cached[0] == user.pk:
         return bool(cached[1])
@@ -77,7 +81,7 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-def _on_login(sender, request, user, **kwargs):
+def _on_login(sender, request, user: User, **kwargs):
     # Cache the device check in the fresh session (see SESSION_HAS_DEVICE).
     if request is not None and hasattr(request, "session"):
         remember_device(request, user, _query_has_device(user))

@@ -7,7 +7,7 @@ for "missing" and "not yours" alike.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -15,12 +15,15 @@ from django.db.models import Q, QuerySet
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, PERSON_DATA_ROLES, Role
 from pilar.regions.models import Village
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 Action = Literal["view", "change"]
 
 NOTHING = Q(pk__in=[])
 
 
-def area_q(user, village_path: str, action: Action = "view") -> Q:
+def area_q(user: User, village_path: str, action: Action = "view") -> Q:
     """Q limiting rows whose kelurahan is at `village_path` (e.g. "household__village");
     an empty path means the rows are villages themselves."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -45,13 +48,13 @@ def area_q(user, village_path: str, action: Action = "view") -> Q:
     return NOTHING
 
 
-def villages_for(user, action: Action = "view") -> QuerySet:
+def villages_for(user: User, action: Action = "view") -> QuerySet:
     """The kelurahan `user` may see (or write into)."""
 
     return Village.objects.filter(area_q(user, "", action)).select_related("district")
 
 
-def area_options(user, kecamatan: str = "") -> tuple[list, list]:
+def area_options(user: User, kecamatan: str = "") -> tuple[list, list]:
     """The kecamatan and kelurahan choices of a list's area filter: every kecamatan
     in `user`'s area, and its kelurahan (only those of `kecamatan` when one is chosen)."""
     villages = list(villages_for(user).order_by("district__name", "name"))
@@ -61,7 +64,7 @@ def area_options(user, kecamatan: str = "") -> tuple[list, list]:
     return districts, villages
 
 
-def village_allowed(user, village, action: Action = "change") -> bool:
+def village_allowed(user: User, village, action: Action = "change") -> bool:
     """Whether `user` may place a record in `village` (checked before every write)."""
     if village is None:
         return False
@@ -74,5 +77,5 @@ class ScopedQuerySet(QuerySet):
 
     village_path: str = "village"
 
-    def restrict(self, user, action: Action = "view"):
+    def restrict(self, user: User, action: Action = "view"):
         return self.filter(area_q(user, self.village_path, action))

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pilar.accounts.forms import LoginForm, OtpCodeForm
 from pilar.accounts.middleware import pending_step, remember_device, step_url
 from pilar.accounts.models import SecurityPolicy
+from pilar.core.types import AuthedRequest
 
 WRONG_CODE = "Kode verifikasi salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba lagi."
 THROTTLED = "Terlalu banyak kode yang salah. Tunggu beberapa detik, lalu coba lagi."
@@ -96,14 +97,15 @@ def _grouped_secret(device: TOTPDevice) -> str:
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: AuthedRequest):
     """Enrol a TOTP device: show its QR code and secret, confirm with one code.
 
     A user who already has a confirmed device must pass it first, otherwise a
     stolen password would be enough to enrol the thief's phone."""
     user = request.user
     next_url = safe_next(request)
-    if not user.is_verified() and any(True for _ in devices_for_user(user, confirmed=True)):
+    verified = user.is_verified()  # type: ignore[attr-defined]  # set by django_otp's middleware
+    if not verified and any(True for _ in devices_for_user(user, confirmed=True)):
         return redirect(step_url("verify", next_url))
 
     # Reuse the pending device so a QR code scanned before a reload stays valid.
@@ -141,11 +143,11 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: AuthedRequest):
     """Second step of login: the code from the enrolled authenticator app."""
     user = request.user
     next_url = safe_next(request)
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # set by django_otp's middleware
         return redirect(next_url)
     devices = list(devices_for_user(user, confirmed=True))
     if not devices:

@@ -7,7 +7,12 @@ leaders read city-wide; partners (`mitra`) see nothing here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pilar.accounts.choices import Role
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 ASSESSOR_ROLES = {Role.ADMIN, Role.DINSOS}
 
@@ -17,7 +22,7 @@ MSG_NOT_ASSESSOR = (
 )
 
 
-def may_assess(user) -> bool:
+def may_assess(user: User) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)

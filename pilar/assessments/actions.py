@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,6 +28,9 @@ from pilar.core.errors import ErrorCollector, NotAllowed
 from pilar.core.text import check_text
 from pilar.registry.choices import Education, LifeStatus, Relation
 from pilar.registry.models import Household, HousingSurvey, Person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -51,7 +54,7 @@ def rtlh_threshold() -> Decimal:
     return Decimal(str(settings.PILAR_RTLH_M2_PER_PERSON))
 
 
-def _check_writer(household: Household, acting_user) -> None:
+def _check_writer(household: Household, acting_user: User) -> None:
     if not may_assess(acting_user):
         raise PermissionDenied(MSG_NOT_ASSESSOR)
     if not village_allowed(acting_user, household.village_id, "view"):
@@ -147,7 +150,7 @@ def _criteria_values(errors: ErrorCollector, criteria: Mapping[str, Any]) -> dic
 def create_poverty_assessment(
     household: Household,
     *,
-    acting_user,
+    acting_user: User,
     assessed_on: Any = None,
     criteria: Mapping[str, Any],
     notes: str = "",
@@ -204,7 +207,7 @@ def create_poverty_assessment(
 
 
 def create_rtlh_assessment(
-    survey: HousingSurvey, *, acting_user, assessed_on: Any = None, notes: str = ""
+    survey: HousingSurvey, *, acting_user: User, assessed_on: Any = None, notes: str = ""
 ) -> RtlhAssessment:
     """Assess the surveyed house against the Permensos 20/2017 criteria with the m²
     threshold in force (stored with the result)."""
@@ -236,7 +239,7 @@ def create_rtlh_assessment(
         )
 
 
-def assess_rtlh_from_survey(survey: HousingSurvey, *, acting_user) -> RtlhAssessment:
+def assess_rtlh_from_survey(survey: HousingSurvey, *, acting_user: User) -> RtlhAssessment:
     """The RTLH assessment of a newly validated housing survey, dated on the visit.
     Idempotent: a survey already assessed returns its (latest) assessment."""
     _check_writer(survey.household, acting_user)

@@ -32,6 +32,7 @@ from pilar.assessments.schemas import (
 from pilar.core.api import AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Household, HousingSurvey
 
@@ -75,12 +76,12 @@ def rtlh_out(a: RtlhAssessment) -> dict:
     }
 
 
-def _household(request, household_id: int) -> Household:
+def _household(request: ApiRequest, household_id: int) -> Household:
     return get_object_or_404(Household.objects.restrict(request.auth, "view"), pk=household_id)
 
 
 @router.get("/criteria", response=CriteriaOut, summary="Kriteria asesmen dan ambang batas")
-def criteria(request):
+def criteria(request: ApiRequest):
     def items(defs):
         return [{"number": c.number, "code": c.code, "label": c.label} for c in defs]
 
@@ -98,7 +99,7 @@ def criteria(request):
     response={200: HouseholdAssessmentsOut, **ERRORS},
     summary="Status asesmen keluarga",
 )
-def household_status(request, household_id: int):
+def household_status(request: ApiRequest, household_id: int):
     """The current (latest) poverty and RTLH assessments, and the national desil as
     received, kept apart."""
     hh = _household(request, household_id)
@@ -130,7 +131,7 @@ def household_status(request, household_id: int):
     response={200: list[PovertyOut], **ERRORS},
     summary="Riwayat asesmen kemiskinan keluarga",
 )
-def list_poverty(request, household_id: int):
+def list_poverty(request: ApiRequest, household_id: int):
     hh = _household(request, household_id)
     qs = PovertyAssessment.objects.filter(household=hh).select_related("assessor")
     return [poverty_out(a) for a in qs.order_by("-assessed_on", "-id")]
@@ -141,7 +142,7 @@ def list_poverty(request, household_id: int):
     response={201: PovertyOut, **ERRORS},
     summary="Catat asesmen kemiskinan",
 )
-def create_poverty(request, household_id: int, payload: PovertyIn):
+def create_poverty(request: ApiRequest, household_id: int, payload: PovertyIn):
     """Dinas Sosial and admins only. The count met, the poor flag (threshold
     PILAR_POOR_THRESHOLD) and the due date are computed."""
     hh = _household(request, household_id)
@@ -161,7 +162,7 @@ def create_poverty(request, household_id: int, payload: PovertyIn):
     response={200: list[RtlhOut], **ERRORS},
     summary="Riwayat asesmen RTLH keluarga",
 )
-def list_rtlh(request, household_id: int):
+def list_rtlh(request: ApiRequest, household_id: int):
     hh = _household(request, household_id)
     qs = RtlhAssessment.objects.filter(household=hh).select_related("assessor")
     return [rtlh_out(a) for a in qs.order_by("-assessed_on", "-id")]
@@ -172,7 +173,7 @@ def list_rtlh(request, household_id: int):
     response={201: RtlhOut, **ERRORS},
     summary="Catat asesmen RTLH dari survei rumah",
 )
-def create_rtlh(request, household_id: int, payload: RtlhIn):
+def create_rtlh(request: ApiRequest, household_id: int, payload: RtlhIn):
     """Dinas Sosial and admins only. Assesses a housing survey of the household
     (default: its latest) against the Permensos 20/2017 criteria."""
     hh = _household(request, household_id)
@@ -194,13 +195,13 @@ def create_rtlh(request, household_id: int, payload: RtlhIn):
     response={200: PovertyOut, **ERRORS},
     summary="Satu asesmen kemiskinan",
 )
-def get_poverty(request, assessment_id: int):
+def get_poverty(request: ApiRequest, assessment_id: int):
     qs = PovertyAssessment.objects.restrict(request.auth, "view").select_related("assessor")
     return poverty_out(get_object_or_404(qs, pk=assessment_id))
 
 
 @router.get("/rtlh/{assessment_id}", response={200: RtlhOut, **ERRORS}, summary="Satu asesmen RTLH")
-def get_rtlh(request, assessment_id: int):
+def get_rtlh(request: ApiRequest, assessment_id: int):
     qs = RtlhAssessment.objects.restrict(request.auth, "view").select_related("assessor")
     return rtlh_out(get_object_or_404(qs, pk=assessment_id))
 
@@ -215,7 +216,7 @@ def _area(params) -> dict[str, str]:
 
 
 @router.get("/overdue", response={200: OverduePage, **ERRORS}, summary="Asesmen jatuh tempo")
-def overdue(request, params: Query[OverdueParams]):
+def overdue(request: ApiRequest, params: Query[OverdueParams]):
     """Households whose latest assessment (of the kind, or either) is due before
     today; the same filter as the page and its export."""
     flt = OverdueFilter(jenis=params.jenis or "", **_area(params))
@@ -244,7 +245,7 @@ def overdue(request, params: Query[OverdueParams]):
 @router.get(
     "/consistency", response={200: ConsistencyPage, **ERRORS}, summary="Konsistensi data PPKS"
 )
-def consistency(request, params: Query[ConsistencyParams]):
+def consistency(request: ApiRequest, params: Query[ConsistencyParams]):
     """Active PPKS records whose person no longer fits the type's rules today."""
     flt = ConsistencyFilter(
         ppks_type=params.ppks_type, masalah=params.masalah or "", **_area(params)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
@@ -32,6 +33,9 @@ from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_n
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry.choices import LifeStatus, Sex
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Kinds of problem (the `masalah` filter) and their labels.
 PROBLEMS = {
@@ -144,7 +148,7 @@ class ConsistencyFilter(FilterMixin):
         return qs
 
 
-def consistency_for(user, flt: ConsistencyFilter, on: datetime.date) -> QuerySet[PpksRecord]:
+def consistency_for(user: User, flt: ConsistencyFilter, on: datetime.date) -> QuerySet[PpksRecord]:
     """The watch list a user sees: PPKS scope (area, restricted health types hidden)."""
     qs = inconsistent_records(PpksRecord.objects.restrict(user, "view"), on)
     return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -13,6 +14,9 @@ from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.core.filtering import FilterMixin, area_params, filter_area
 from pilar.registry.choices import Relation
 from pilar.registry.models import Household, Person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 KINDS = {"kemiskinan": "Asesmen kemiskinan", "rtlh": "Asesmen RTLH"}
 
@@ -56,7 +60,9 @@ def with_latest(qs: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
-def overdue_households_for(user, flt: OverdueFilter, on: datetime.date) -> QuerySet[Household]:
+def overdue_households_for(
+    user: User, flt: OverdueFilter, on: datetime.date
+) -> QuerySet[Household]:
     """Active households in the user's area whose current assessment (of the chosen
     kind, or either) is due before `on`, most overdue first."""
     poverty = PovertyAssessment.objects.overdue(on).values("household_id")

@@ -17,7 +17,7 @@ class AssessmentQuerySet(ScopedQuerySet):
         """Only each household's current assessment: the one no other assessment
         of the same household is newer than (later `assessed_on`; on the same day,
         the later entry). An anti-join on the (household, assessed_on, id) index."""
-        newer = self.model.objects.filter(household_id=OuterRef("household_id")).filter(
+        newer = self.model._default_manager.filter(household_id=OuterRef("household_id")).filter(
             Q(assessed_on__gt=OuterRef("assessed_on"))
             | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
         )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.registry.models import Household
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
-def summary_by_district(user, on: datetime.date) -> list[dict]:
+
+def summary_by_district(user: User, on: datetime.date) -> list[dict]:
     """Per kecamatan in the user's area: active households, those assessed, poor and
     RTLH by their current assessment, overdue (either kind), and, apart, households
     in national desil 1-4 as received. One GROUP BY over households; the assessment

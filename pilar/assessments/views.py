@@ -8,6 +8,8 @@ send housing surveys through field reports.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -29,16 +31,20 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
 from pilar.registry.models import Household, HousingSurvey
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 EXPORT_CHUNK = 2000
 
 
-def _household(user, pk: int) -> Household:
+def _household(user: User, pk: int) -> Household:
     return get_object_or_404(
         Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
     )
@@ -48,7 +54,7 @@ def _household(user, pk: int) -> Household:
 
 
 @people_required
-def summary(request):
+def summary(request: AuthedRequest):
     rows = summary_by_district(request.user, today())
     return render(
         request,
@@ -61,7 +67,7 @@ def summary(request):
 
 
 @people_required
-def household(request, pk: int):
+def household(request: AuthedRequest, pk: int):
     user = request.user
     hh = _household(user, pk)
     poverty = list(
@@ -106,7 +112,7 @@ def _writable_household(request, pk: int) -> Household:
 
 
 @people_required
-def poverty_create(request, pk: int):
+def poverty_create(request: AuthedRequest, pk: int):
     user = request.user
     hh = _writable_household(request, pk)
     reports = [
@@ -157,7 +163,7 @@ def poverty_create(request, pk: int):
 
 
 @people_required
-def rtlh_create(request, pk: int):
+def rtlh_create(request: AuthedRequest, pk: int):
     user = request.user
     hh = _writable_household(request, pk)
     surveys = list(HousingSurvey.objects.filter(household=hh).order_by("-surveyed_on", "-id")[:20])
@@ -212,7 +218,7 @@ def rtlh_create(request, pk: int):
 
 
 @people_required
-def overdue(request):
+def overdue(request: AuthedRequest):
     user = request.user
     flt = OverdueFilter.from_params(request.GET)
     day = today()
@@ -252,7 +258,7 @@ def _export(request, fmt: str, *, flt, qs, columns, object_type: str, name: str,
 
 
 @people_required
-def overdue_export(request, fmt: str):
+def overdue_export(request: AuthedRequest, fmt: str):
     flt = OverdueFilter.from_params(request.GET)
     return _export(
         request,
@@ -270,14 +276,14 @@ def overdue_export(request, fmt: str):
 
 
 @people_required
-def consistency(request):
+def consistency(request: AuthedRequest):
     user = request.user
     flt = ConsistencyFilter.from_params(request.GET)
     qs = consistency_for(user, flt, today())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     records = list(page.object_list)
     for record in records:
-        record.reasons = reasons(record)
+        record.reasons = reasons(record)  # type: ignore[attr-defined]  # for the template
     districts, villages = area_options(user, flt.kecamatan)
     types = (
         PpksType.objects.filter(is_active=True, level="individu")
@@ -303,7 +309,7 @@ def consistency(request):
 
 
 @people_required
-def consistency_export(request, fmt: str):
+def consistency_export(request: AuthedRequest, fmt: str):
     flt = ConsistencyFilter.from_params(request.GET)
     return _export(
         request,

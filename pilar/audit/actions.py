@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pilar.audit.models import AccessAction, AccessLog
 from pilar.core.disclosure import note_logged
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 def client_ip(request) -> str | None:
@@ -14,7 +19,7 @@ def client_ip(request) -> str | None:
 
 def log_access(
     *,
-    user,
+    user: User | None,
     action: AccessAction | str,
     obj=None,
     object_type: str = "",

@@ -58,7 +58,7 @@ MAX_FOLLOWUP_DAYS = 365
 NOTE_MAX = 5000
 
 
-def may_manage(user) -> bool:
+def may_manage(user: User) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
@@ -66,26 +66,26 @@ def may_manage(user) -> bool:
     )
 
 
-def may_work_on(user, case: Case) -> bool:
+def may_work_on(user: User, case: Case) -> bool:
     """Records visits, assessments and intervention results on `case`."""
     if may_manage(user):
         return True
     return bool(getattr(user, "is_active", False) and case.assigned_to_id == user.pk)
 
 
-def _check_area(user, record: PpksRecord) -> None:
+def _check_area(user: User, record: PpksRecord) -> None:
     if not village_allowed(user, record.household.village_id, "change"):
         raise NotAllowed
     if record.ppks_type.is_restricted and not may_see_health_data(user):
         raise NotAllowed
 
 
-def _require_manager(user) -> None:
+def _require_manager(user: User) -> None:
     if not may_manage(user):
         raise PermissionDenied(MSG_MANAGER)
 
 
-def _require_worker(user, case: Case) -> None:
+def _require_worker(user: User, case: Case) -> None:
     if not may_work_on(user, case):
         raise PermissionDenied(MSG_WORKER)
 
@@ -101,7 +101,7 @@ def _refresh(case: Case, current: Case) -> Case:
     return case
 
 
-def _step(case: Case, action: str, user, note: str = "") -> CaseStep:
+def _step(case: Case, action: str, user: User, note: str = "") -> CaseStep:
     return CaseStep.objects.create(case=case, action=action, actor=user, note=note[:2000])
 
 
@@ -169,7 +169,7 @@ def _check_worker(errors: ErrorCollector, record: PpksRecord, worker) -> None:
 def open_case(
     record: PpksRecord,
     *,
-    acting_user,
+    acting_user: User,
     intake_date=None,
     source: str = "",
     notes: str = "",
@@ -234,12 +234,12 @@ def _told_overdue(worker, next_due):
     return None
 
 
-def _worker_label(user) -> str:
+def _worker_label(user: User) -> str:
     return f"{user.get_full_name() or user.username} ({user.get_role_display()})"
 
 
 @transaction.atomic
-def assign_case(case: Case, *, acting_user, worker, note: str = "") -> Case:
+def assign_case(case: Case, *, acting_user: User, worker, note: str = "") -> Case:
     _check_area(acting_user, case.record)
     _require_manager(acting_user)
     current = _locked(case)
@@ -264,7 +264,7 @@ def assign_case(case: Case, *, acting_user, worker, note: str = "") -> Case:
 
 
 @transaction.atomic
-def assess_case(case: Case, *, acting_user, needs, notes: str = "", assessed_on=None) -> Case:
+def assess_case(case: Case, *, acting_user: User, needs, notes: str = "", assessed_on=None) -> Case:
     """Record the needs found (checklist + free text). May be repeated while open."""
     _check_area(acting_user, case.record)
     _require_worker(acting_user, case)
@@ -311,7 +311,7 @@ def assess_case(case: Case, *, acting_user, needs, notes: str = "", assessed_on=
 def add_intervention(
     case: Case,
     *,
-    acting_user,
+    acting_user: User,
     kind: str,
     target: str = "",
     program=None,
@@ -365,7 +365,7 @@ def add_intervention(
 
 @transaction.atomic
 def record_intervention_result(
-    item: Intervention, *, acting_user, status: str, result_note: str = "", done_on=None
+    item: Intervention, *, acting_user: User, status: str, result_note: str = "", done_on=None
 ) -> Intervention:
     """Mark a plan item done (the case is then "in progress") or cancelled."""
     case = item.case
@@ -434,7 +434,13 @@ def _coordinate(errors: ErrorCollector, field: str, value, limit: int) -> Decima
 
 @transaction.atomic
 def record_visit(
-    case: Case, *, acting_user, visited_on=None, notes: str = "", latitude=None, longitude=None
+    case: Case,
+    *,
+    acting_user: User,
+    visited_on=None,
+    notes: str = "",
+    latitude=None,
+    longitude=None,
 ) -> Visit:
     """A follow-up visit; the next due date becomes the latest visit + the interval."""
     _check_area(acting_user, case.record)
@@ -482,7 +488,9 @@ def record_visit(
 
 
 @transaction.atomic
-def close_case(case: Case, *, acting_user, outcome: str, closed_on=None, note: str = "") -> Case:
+def close_case(
+    case: Case, *, acting_user: User, outcome: str, closed_on=None, note: str = ""
+) -> Case:
     """Close with an outcome. Resolved, died and moved end the PPKS record too
     (ENDING_OUTCOMES, same transaction); planned interventions left are cancelled."""
     _check_area(acting_user, case.record)

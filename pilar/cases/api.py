@@ -5,6 +5,8 @@ may not take a step gets 403."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
@@ -28,16 +30,20 @@ from pilar.cases.schemas import (
 )
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
 from pilar.ppks.models import PpksRecord
 from pilar.programs.models import Enrollment, Program
 from pilar.regions.deployment import normalize_code
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 router = Router(auth=AUTH_PEOPLE)
 
 CASE_RELATED = ("record__ppks_type", "record__person", "record__household", "assigned_to")
 
 
-def _name(user) -> str | None:
+def _name(user: User | None) -> str | None:
     if user is None:
         return None
     return user.get_full_name() or user.username
@@ -115,20 +121,20 @@ def detail_out(case: Case) -> dict:
     return out
 
 
-def _case(request, case_id: int) -> Case:
+def _case(request: ApiRequest, case_id: int) -> Case:
     return get_object_or_404(
         Case.objects.restrict(request.auth, "view").select_related(*CASE_RELATED), pk=case_id
     )
 
 
-def _manager_case(request, case_id: int) -> Case:
+def _manager_case(request: ApiRequest, case_id: int) -> Case:
     case = _case(request, case_id)
     if not actions.may_manage(request.auth):
         raise PermissionDenied(actions.MSG_MANAGER)
     return case
 
 
-def _worker_case(request, case_id: int) -> Case:
+def _worker_case(request: ApiRequest, case_id: int) -> Case:
     case = _case(request, case_id)
     if not actions.may_work_on(request.auth, case):
         raise PermissionDenied(actions.MSG_WORKER)
@@ -148,7 +154,7 @@ def _worker(record: PpksRecord, user_id: int | None, field: str):
 
 
 @router.get("", response={200: CasePage, **ERRORS}, summary="Daftar penanganan")
-def list_cases(request, params: Query[CaseParams]):
+def list_cases(request: ApiRequest, params: Query[CaseParams]):
     kelurahan = normalize_code(params.kelurahan)
     kecamatan = normalize_code(params.kecamatan)[:8]
     check_filter_codes(params, {"kelurahan": kelurahan, "kecamatan": kecamatan})
@@ -169,12 +175,12 @@ def list_cases(request, params: Query[CaseParams]):
 
 
 @router.get("/{case_id}", response={200: CaseDetailOut, **ERRORS}, summary="Satu penanganan")
-def get_case(request, case_id: int):
+def get_case(request: ApiRequest, case_id: int):
     return detail_out(_case(request, case_id))
 
 
 @router.post("", response={201: CaseDetailOut, **ERRORS}, auth=AUTH_EDIT, summary="Buka penanganan")
-def open_case(request, payload: CaseOpenIn):
+def open_case(request: ApiRequest, payload: CaseOpenIn):
     """Dinas Sosial/admin. One open case per active PPKS record."""
     user = request.auth
     record = get_object_or_404(
@@ -202,7 +208,7 @@ def open_case(request, payload: CaseOpenIn):
     auth=AUTH_EDIT,
     summary="Tugaskan petugas",
 )
-def assign_case(request, case_id: int, payload: AssignIn):
+def assign_case(request: ApiRequest, case_id: int, payload: AssignIn):
     case = _manager_case(request, case_id)
     worker = _worker(case.record, payload.worker_id, "worker_id")
     try:
@@ -220,7 +226,7 @@ def assign_case(request, case_id: int, payload: AssignIn):
     auth=AUTH_EDIT,
     summary="Asesmen kebutuhan",
 )
-def assess_case(request, case_id: int, payload: AssessIn):
+def assess_case(request: ApiRequest, case_id: int, payload: AssessIn):
     case = _worker_case(request, case_id)
     actions.assess_case(
         case,
@@ -238,7 +244,7 @@ def assess_case(request, case_id: int, payload: AssessIn):
     auth=AUTH_EDIT,
     summary="Tambah rencana intervensi",
 )
-def add_intervention(request, case_id: int, payload: InterventionIn):
+def add_intervention(request: ApiRequest, case_id: int, payload: InterventionIn):
     case = _worker_case(request, case_id)
 
     program = None
@@ -273,7 +279,7 @@ def add_intervention(request, case_id: int, payload: InterventionIn):
     auth=AUTH_EDIT,
     summary="Catat hasil intervensi",
 )
-def intervention_result(request, case_id: int, item_id: int, payload: ResultIn):
+def intervention_result(request: ApiRequest, case_id: int, item_id: int, payload: ResultIn):
     case = _worker_case(request, case_id)
     item = get_object_or_404(Intervention.objects.select_related("program"), pk=item_id, case=case)
     item = actions.record_intervention_result(
@@ -292,7 +298,7 @@ def intervention_result(request, case_id: int, item_id: int, payload: ResultIn):
     auth=AUTH_EDIT,
     summary="Catat kunjungan",
 )
-def record_visit(request, case_id: int, payload: VisitIn):
+def record_visit(request: ApiRequest, case_id: int, payload: VisitIn):
     """Moves the case's next due date to the latest visit + the follow-up interval."""
     case = _worker_case(request, case_id)
     visit = actions.record_visit(
@@ -322,7 +328,7 @@ def record_visit(request, case_id: int, payload: VisitIn):
     auth=AUTH_EDIT,
     summary="Tutup penanganan",
 )
-def close_case(request, case_id: int, payload: CloseIn):
+def close_case(request: ApiRequest, case_id: int, payload: CloseIn):
     """Dinas Sosial/admin. Outcomes terentaskan, meninggal and pindah also end the PPKS
     record (reason derived from the outcome)."""
     case = _manager_case(request, case_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
 
@@ -13,6 +14,9 @@ from pilar.cases.querysets import overdue_q
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
 from pilar.ppks.filters import search_records
 from pilar.ppks.models import PpksRecord
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Pseudo-status "terbuka": every status but closed.
 OPEN = "terbuka"
@@ -67,7 +71,7 @@ class CaseFilter(FilterMixin):
         return qs
 
 
-def cases_for(user, flt: CaseFilter) -> QuerySet[Case]:
+def cases_for(user: User, flt: CaseFilter) -> QuerySet[Case]:
     """Cases a user sees (area-scoped, health types hidden), filtered, overdue first."""
     return (
         flt.apply(Case.objects.restrict(user, "view"))

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +23,9 @@ from django.utils import timezone
 from pilar.cases.models import Case
 from pilar.core.dates import today
 from pilar.submissions.models import Notification
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 CASE_RELATED = (
     "record__ppks_type",
@@ -49,16 +54,16 @@ def subject(case: Case) -> str:
     return text
 
 
-def _user_label(user) -> str:
+def _user_label(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def _create(user, case: Case, message: str) -> None:
+def _create(user: User, case: Case, message: str) -> None:
 
     Notification.objects.create(user=user, message=message[:300], url=case_url(case))
 
 
-def assigned(case: Case, *, worker, previous, acting_user) -> None:
+def assigned(case: Case, *, worker, previous, acting_user: User) -> None:
     """Tell `worker` (and `previous`, when another) of an assignment. Called inside
     the assigning action's transaction, after `case.assigned_to` was saved (with
     `overdue_notified_due` set when already overdue: this message says so, and the
@@ -125,7 +130,7 @@ def notify_overdue(on=None) -> list[int]:
     return ids
 
 
-def mark_case_read(user, case: Case) -> int:
+def mark_case_read(user: User, case: Case) -> int:
     """Opening the case page reads the user's notifications about it."""
 
     return Notification.objects.filter(user=user, url=case_url(case), read_at__isnull=True).update(

@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 
 from pilar.accounts.scope import Action, ScopedQuerySet
 from pilar.cases.choices import OPEN_STATUSES
 from pilar.core.dates import today
 from pilar.ppks.access import may_see_health_data
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -12,7 +19,7 @@ class CaseQuerySet(ScopedQuerySet):
 
     village_path = "record__household__village"
 
-    def restrict(self, user, action: Action = "view"):
+    def restrict(self, user: User, action: Action = "view"):
         qs = super().restrict(user, action)
 
         if not may_see_health_data(user):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q
 
@@ -13,6 +14,9 @@ from pilar.cases.choices import ENDING_OUTCOMES, CaseStatus, Outcome
 from pilar.cases.models import Case
 from pilar.cases.querysets import overdue_q
 from pilar.core.dates import today
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 GROUPS = {
     "kecamatan": (
@@ -45,7 +49,9 @@ class Row:
         return [self.closed.get(o, 0) for o in Outcome.values]
 
 
-def summary(user, group: str, start: datetime.date, end: datetime.date) -> tuple[list[Row], Row]:
+def summary(
+    user: User, group: str, start: datetime.date, end: datetime.date
+) -> tuple[list[Row], Row]:
     """Rows of the summary table and the total row. `group`: kecamatan or jenis."""
     key_path, name_path = GROUPS[group]
     closed_in_period = Q(status=CaseStatus.CLOSED, closed_on__gte=start, closed_on__lte=end)

@@ -27,6 +27,7 @@ from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
@@ -44,7 +45,7 @@ CASE_RELATED = (
 )
 
 
-def get_case_for_user(user, pk: int) -> Case:
+def get_case_for_user(user: User, pk: int) -> Case:
     """The case if `user` may see it; 404 for missing and out-of-area alike."""
     return get_object_or_404(
         Case.objects.restrict(user, "view").select_related(*CASE_RELATED), pk=pk
@@ -63,7 +64,7 @@ def _workers(record: PpksRecord):
 
 
 @people_required
-def case_list(request, overdue_only: bool = False):
+def case_list(request: AuthedRequest, overdue_only: bool = False):
     user = request.user
     flt = CaseFilter.from_params(request.GET)
     if overdue_only:
@@ -107,7 +108,7 @@ def case_list(request, overdue_only: bool = False):
 
 
 @people_required
-def case_export(request, fmt: str):
+def case_export(request: AuthedRequest, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     user = request.user
@@ -134,7 +135,7 @@ def case_export(request, fmt: str):
 
 
 @people_required
-def case_detail(request, pk: int):
+def case_detail(request: AuthedRequest, pk: int):
     user = request.user
     case = get_case_for_user(user, pk)
     log_access(user=user, action=AccessAction.VIEW_PERSON, obj=case, request=request)
@@ -161,7 +162,7 @@ def case_detail(request, pk: int):
 
 
 @people_required
-def for_record(request, record_pk: int):
+def for_record(request: AuthedRequest, record_pk: int):
     """ "Buka penanganan" from a PPKS record: its open case, else the form to open one
     (Dinas Sosial), else its latest case."""
     user = request.user
@@ -195,7 +196,7 @@ def _step_page(request, case, form, title, submit, *, extra=None, status=200):
 
 
 @people_required
-def case_open(request):
+def case_open(request: AuthedRequest):
     user = request.user
     record_id = request.GET.get("record", "")
     if not record_id.isdigit():
@@ -238,7 +239,7 @@ def case_open(request):
                     followup_days=data.get("followup_days") or None,
                 ),
             )
-            if ok:
+            if ok and case is not None:
                 messages.success(request, f"Penanganan #{case.pk} dibuka.")
                 return redirect("cases:detail", pk=case.pk)
     return render(
@@ -269,7 +270,7 @@ def _worker_case(request, pk):
 
 
 @people_required
-def case_assign(request, pk: int):
+def case_assign(request: AuthedRequest, pk: int):
     user = request.user
     case = _manager_case(request, pk)
     workers = _workers(case.record)
@@ -298,7 +299,7 @@ def case_assign(request, pk: int):
 
 
 @people_required
-def case_assess(request, pk: int):
+def case_assess(request: AuthedRequest, pk: int):
     user = request.user
     case = _worker_case(request, pk)
     form = forms.AssessForm(
@@ -328,7 +329,7 @@ def case_assess(request, pk: int):
 
 
 @people_required
-def intervention_add(request, pk: int):
+def intervention_add(request: AuthedRequest, pk: int):
     user = request.user
     case = _worker_case(request, pk)
     programs = Program.objects.filter(is_active=True).order_by("name")
@@ -357,7 +358,7 @@ def intervention_add(request, pk: int):
 
 
 @people_required
-def intervention_result(request, pk: int, item_pk: int):
+def intervention_result(request: AuthedRequest, pk: int, item_pk: int):
     user = request.user
     case = _worker_case(request, pk)
     item = get_object_or_404(Intervention.objects.select_related("program"), pk=item_pk, case=case)
@@ -382,7 +383,7 @@ def intervention_result(request, pk: int, item_pk: int):
 
 
 @people_required
-def visit_add(request, pk: int):
+def visit_add(request: AuthedRequest, pk: int):
     user = request.user
     case = _worker_case(request, pk)
     form = forms.VisitForm(request.POST or None, initial={"visited_on": today().isoformat()})
@@ -416,7 +417,7 @@ def visit_add(request, pk: int):
 
 
 @people_required
-def case_close(request, pk: int):
+def case_close(request: AuthedRequest, pk: int):
     user = request.user
     case = _manager_case(request, pk)
     form = forms.CloseForm(request.POST or None, initial={"closed_on": today().isoformat()})
@@ -463,9 +464,14 @@ def _period(params) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+def _group(request: AuthedRequest) -> str:
+    per = request.GET.get("per", "")
+    return per if per in stats.GROUPS else "kecamatan"
+
+
 @people_required
-def summary(request):
-    group = request.GET.get("per") if request.GET.get("per") in stats.GROUPS else "kecamatan"
+def summary(request: AuthedRequest):
+    group = _group(request)
     start, end = _period(request.GET)
     rows, total = stats.summary(request.user, group, start, end)
     return render(
@@ -483,8 +489,8 @@ def summary(request):
 
 
 @people_required
-def summary_export(request):
-    group = request.GET.get("per") if request.GET.get("per") in stats.GROUPS else "kecamatan"
+def summary_export(request: AuthedRequest):
+    group = _group(request)
     start, end = _period(request.GET)
     rows, total = stats.summary(request.user, group, start, end)
     log_access(

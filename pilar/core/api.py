@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -41,6 +41,9 @@ from pilar.core.failures import FAILURE_TYPES, classify, one_line
 from pilar.core.identity import mask
 from pilar.core.numbers import OFFSET_MAX, find_out_of_range
 from pilar.core.text import find_forbidden
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ PEOPLE = "people"  # read people's data: not `mitra`
 EDIT = "edit"  # write people's data: not `mitra`, not `pimpinan`
 
 
-def check_permission(user, permission: str):
+def check_permission(user: User, permission: str):
     if permission in (PEOPLE, EDIT) and not user.can_see_people:
         raise AuthorizationError(403, MSG_NO_PEOPLE)
     if permission == EDIT and not user.can_edit:
@@ -176,7 +179,7 @@ def paginate(qs, params: PageParams) -> tuple[list, int]:
     return items, count
 
 
-def show_id(user, value: str | None) -> str | None:
+def show_id(user: User, value: str | None) -> str | None:
     """NIK / No. KK in full for roles that may reveal them, masked otherwise."""
     if not value:
         return None

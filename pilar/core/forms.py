@@ -39,6 +39,13 @@ def apply_errors(form: Any, exc: InvalidInput, field_map: dict[str, str] | None 
         form.show_mismatch = True
 
 
+def set_choices(form: forms.BaseForm, name: str, choices) -> None:
+    """Fill a choice field's options at run time (from the database, the user's area)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    field.choices = choices
+
+
 class PilarForm(forms.Form):
     """Base: every field optional at the form level (the action decides)."""
 

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 
 PAGE_SIZE = 25
 
@@ -24,7 +25,7 @@ def people_required(view):
 
     @login_required
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: AuthedRequest, *args, **kwargs):
         if not request.user.can_see_people:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -37,7 +38,7 @@ def editor_required(view):
 
     @login_required
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: AuthedRequest, *args, **kwargs):
         if not request.user.can_edit:
             raise PermissionDenied
         return view(request, *args, **kwargs)

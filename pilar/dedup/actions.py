@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,9 @@ from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
 from pilar.registry.models import Household, Membership, Person
 from pilar.registry.validation import PERSON_FIELDS, clean_person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ def active_run() -> DedupRun | None:
     return DedupRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
 
 
-def start_run(*, acting_user, village_prefix: str | None = None) -> DedupRun:
+def start_run(*, acting_user: User, village_prefix: str | None = None) -> DedupRun:
     """Create a queued run (the page then enqueues the background task)."""
     if not may_run(acting_user):
         raise NotAllowed
@@ -202,7 +205,7 @@ def store_pairs(
 
 
 def run_dedup(
-    acting_user=None,
+    acting_user: User | None = None,
     village_prefix: str | None = None,
     *,
     run: DedupRun | None = None,
@@ -268,7 +271,7 @@ def run_dedup(
 # Decisions ------------------------------------------------------------------
 
 
-def _pair_for_change(pair: CandidatePair, user) -> CandidatePair:
+def _pair_for_change(pair: CandidatePair, user: User) -> CandidatePair:
     if not may_review(user):
         raise NotAllowed
     locked = (
@@ -286,7 +289,7 @@ def _pair_for_change(pair: CandidatePair, user) -> CandidatePair:
 
 
 @transaction.atomic
-def decide_different(pair: CandidatePair, *, acting_user, note: str = "") -> CandidatePair:
+def decide_different(pair: CandidatePair, *, acting_user: User, note: str = "") -> CandidatePair:
     """Remember that the two persons are different people: never proposed again."""
     pair = _pair_for_change(pair, acting_user)
     if pair.status != PairStatus.OPEN:
@@ -415,7 +418,7 @@ def _person_errors(exc: InvalidInput) -> dict[str, list[str]]:
 def merge_pair(
     pair: CandidatePair,
     *,
-    acting_user,
+    acting_user: User,
     survivor: str,
     chosen: dict[str, str] | None = None,
     note: str = "",
@@ -569,7 +572,7 @@ PERSON_LABELS = {
 
 
 @transaction.atomic
-def undo_merge(merge: Merge, *, acting_user, note: str = "") -> Merge:
+def undo_merge(merge: Merge, *, acting_user: User, note: str = "") -> Merge:
     """Put both persons, every moved membership and PPKS record back exactly as they
     were before the merge; reopen what it closed; the pair is open again. Refused when
     a later change would be overwritten (fix that by hand, or undo the later merge)."""

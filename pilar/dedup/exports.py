@@ -3,15 +3,20 @@ NIK is masked unless the user may reveal it, the same rule as on screen."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pilar.exports.columns import DATE, DECIMAL, Column, _id_reader, _label
 from pilar.registry import choices
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 def _evidence(pair) -> str:
     return "; ".join(f"{e.get('label')}: {e.get('level')}" for e in pair.evidence or [])
 
 
-def pair_columns(user) -> list[Column]:
+def pair_columns(user: User) -> list[Column]:
     nik = _id_reader(user)
 
     def person(side: str) -> list[Column]:

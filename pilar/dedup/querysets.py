@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -19,6 +20,9 @@ from pilar.accounts.choices import REGISTRY_WRITE_ROLES, Role
 from pilar.accounts.scope import Action, area_q
 from pilar.core.filtering import FilterMixin, area_params
 from pilar.registry.search import id_number
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Who may open the queue and decide pairs (each inside their own area).
 REVIEW_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK}
@@ -35,7 +39,7 @@ MSG_DECIDE = (
 )
 
 
-def may_review(user) -> bool:
+def may_review(user: User) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -44,15 +48,15 @@ def may_review(user) -> bool:
     )
 
 
-def may_run(user) -> bool:
+def may_run(user: User) -> bool:
     return may_review(user) and user.role in RUN_ROLES
 
 
-def may_decide(user) -> bool:
+def may_decide(user: User) -> bool:
     return may_review(user) and user.role in DECIDE_ROLES
 
 
-def pair_area_q(user, prefix: str = "", action: Action = "view"):
+def pair_area_q(user: User, prefix: str = "", action: Action = "view"):
     """Both persons of the pair inside `user`'s area (`prefix` leads to the pair)."""
     return area_q(user, f"{prefix}person_a__household__village", action) & area_q(
         user, f"{prefix}person_b__household__village", action
@@ -60,14 +64,14 @@ def pair_area_q(user, prefix: str = "", action: Action = "view"):
 
 
 class CandidatePairQuerySet(QuerySet):
-    def restrict(self, user, action: Action = "view"):
+    def restrict(self, user: User, action: Action = "view"):
         if not may_review(user):
             return self.none()
         return self.filter(pair_area_q(user, "", action))
 
 
 class MergeQuerySet(QuerySet):
-    def restrict(self, user, action: Action = "view"):
+    def restrict(self, user: User, action: Action = "view"):
         if not may_review(user):
             return self.none()
         return self.filter(
@@ -104,7 +108,7 @@ class PairFilter(FilterMixin):
         return out
 
 
-def pairs_for(user, flt: PairFilter) -> QuerySet:
+def pairs_for(user: User, flt: PairFilter) -> QuerySet:
     """The review queue a user sees: both persons inside their area, most likely first."""
     from pilar.dedup.models import CandidatePair, PairStatus  # models.py imports this module
 

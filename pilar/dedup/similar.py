@@ -15,6 +15,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
@@ -26,6 +27,9 @@ from pilar.dedup.forms import LookalikeConfirmForm
 from pilar.dedup.types import CandidatePair, PersonRecord
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +190,7 @@ class LookalikeGuard:
     """Used by a create form: `passes()` is False while lookalikes exist and the
     confirmation is not ticked; the template `dedup/_lookalikes.html` shows them."""
 
-    def __init__(self, data=None, *, user, prefix: str = "dedup"):
+    def __init__(self, data=None, *, user: User, prefix: str = "dedup"):
         self.user = user
         self.form = LookalikeConfirmForm(data, prefix=prefix)
         self.lookalikes: list[Lookalike] = []

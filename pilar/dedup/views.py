@@ -9,6 +9,7 @@ when both persons are inside the reviewer's area, else 404 like a missing one.
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from pilar.accounts.scope import area_options, village_allowed, villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.types import AuthedRequest
 from pilar.dedup import actions
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
@@ -43,13 +45,16 @@ from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Person
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 PAGE_SIZE = 25
 
 
 def reviewer_required(view):
     @login_required
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: AuthedRequest, *args, **kwargs):
         if not may_review(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -61,7 +66,7 @@ def reviewer_required(view):
 
 
 @reviewer_required
-def queue(request):
+def queue(request: AuthedRequest):
     user = request.user
     flt = PairFilter.from_params(request.GET)
     paginator = Paginator(pairs_for(user, flt), PAGE_SIZE)
@@ -92,7 +97,7 @@ def queue(request):
 
 
 @reviewer_required
-def export(request, fmt: str):
+def export(request: AuthedRequest, fmt: str):
     user = request.user
     if fmt not in ("xlsx", "csv"):
         raise Http404
@@ -116,7 +121,7 @@ def export(request, fmt: str):
 
 @reviewer_required
 @require_POST
-def run_start(request):
+def run_start(request: AuthedRequest):
 
     user = request.user
     if not may_run(user):
@@ -140,7 +145,7 @@ def run_start(request):
 
 
 @reviewer_required
-def run_status(request, pk: int):
+def run_status(request: AuthedRequest, pk: int):
     run = get_object_or_404(DedupRun.objects.select_related("started_by"), pk=pk)
     return render(request, "dedup/_run_status.html", {"run": run, "can_run": may_run(request.user)})
 
@@ -148,7 +153,7 @@ def run_status(request, pk: int):
 # One pair -------------------------------------------------------------------
 
 
-def _pair_for_user(user, pk: int) -> CandidatePair:
+def _pair_for_user(user: User, pk: int) -> CandidatePair:
     return get_object_or_404(
         CandidatePair.objects.restrict(user, "view").select_related(
             "person_a__household__village__district",
@@ -244,7 +249,7 @@ def comparison_rows(a: Person, b: Person) -> list[dict]:
     ]
 
 
-def _active_ppks(user, person: Person) -> list[str]:
+def _active_ppks(user: User, person: Person) -> list[str]:
     return list(
         PpksRecord.objects.restrict(user, "view")
         .filter(person=person, status="aktif")
@@ -253,7 +258,7 @@ def _active_ppks(user, person: Person) -> list[str]:
     )
 
 
-def _can_change(user, pair: CandidatePair) -> bool:
+def _can_change(user: User, pair: CandidatePair) -> bool:
     return all(
         village_allowed(user, p.household.village_id, "change")
         for p in (pair.person_a, pair.person_b)
@@ -261,7 +266,7 @@ def _can_change(user, pair: CandidatePair) -> bool:
 
 
 @reviewer_required
-def pair_detail(request, pk: int):
+def pair_detail(request: AuthedRequest, pk: int):
     user = request.user
     pair = _pair_for_user(user, pk)
     a, b = pair.person_a, pair.person_b
@@ -297,7 +302,7 @@ def pair_detail(request, pk: int):
 
 @reviewer_required
 @require_POST
-def pair_different(request, pk: int):
+def pair_different(request: AuthedRequest, pk: int):
     user = request.user
     pair = _pair_for_user(user, pk)
     form = DifferentForm(request.POST)
@@ -317,14 +322,14 @@ def pair_different(request, pk: int):
     return redirect(_next_in_queue(user, pair))
 
 
-def _next_in_queue(user, pair: CandidatePair) -> str:
+def _next_in_queue(user: User, pair: CandidatePair) -> str:
 
     nxt = pairs_for(user, PairFilter()).exclude(pk=pair.pk).first()
     return reverse("dedup:pair", args=[nxt.pk]) if nxt else reverse("dedup:queue")
 
 
 @reviewer_required
-def merge_form(request, pk: int):
+def merge_form(request: AuthedRequest, pk: int):
     user = request.user
     pair = _pair_for_user(user, pk)
     if pair.status != PairStatus.OPEN:
@@ -372,7 +377,7 @@ def merge_form(request, pk: int):
 
 @reviewer_required
 @require_POST
-def merge_undo(request, pk: int):
+def merge_undo(request: AuthedRequest, pk: int):
     user = request.user
     merge = get_object_or_404(Merge.objects.restrict(user, "view"), pk=pk)
     try:

@@ -21,6 +21,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -32,6 +33,9 @@ from pilar.registry import choices
 from pilar.registry.choices import LifeStatus, Relation
 from pilar.registry.models import Person
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 BATCH = 2000
 NO_HEAD = "Kepala keluarga belum tercatat"
 
@@ -41,7 +45,7 @@ def bnba_filter(flt: PpksRecordFilter) -> PpksRecordFilter:
     return dataclasses.replace(flt, status=RecordStatus.ACTIVE, validated="ya")
 
 
-def bnba_records(user, flt: PpksRecordFilter) -> QuerySet:
+def bnba_records(user: User, flt: PpksRecordFilter) -> QuerySet:
     """The records of the BNBA, grouped by area (kelurahan, RW, RT, household) like a
     by-name-by-address list, with the living-member count as a subquery."""
     member_count = (
@@ -89,7 +93,7 @@ def _heads(household_ids: set[int]) -> dict[int, Person]:
     return {p.household_id: p for p in heads}
 
 
-def bnba_rows(qs: QuerySet, user) -> Iterator:
+def bnba_rows(qs: QuerySet, user: User) -> Iterator:
     """Each record with `bnba_no` (row number) and `bnba_person` (the person the row
     names: the record's person, or the head of household for household-level types).
     Reads the records in batches so memory stays flat however large the export."""
@@ -146,7 +150,7 @@ def _source_id(record) -> str:
     return (person.source_id if person is not None else "") or record.household.source_id
 
 
-def bnba_columns(user) -> list[Column]:
+def bnba_columns(user: User | None) -> list[Column]:
     """The BNBA layout, in order. Headers in capitals as in the ministry's templates."""
     ident = _id_reader(user)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -21,6 +21,9 @@ from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
 from pilar.registry.annotations import head_name, member_count
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Cell kinds the writers understand: "text" (always a string cell, also for digits
 # such as NIK/KK/RT so spreadsheets never turn them into numbers), "int",
@@ -46,7 +49,7 @@ def _label(choice_cls, value) -> str:
         return str(value)
 
 
-def _id_reader(user) -> Callable[[str | None], str]:
+def _id_reader(user: User | None) -> Callable[[str | None], str]:
     if getattr(user, "can_reveal_ids", False):
         return lambda value: value or ""
     return mask
@@ -55,7 +58,7 @@ def _id_reader(user) -> Callable[[str | None], str]:
 # Households -----------------------------------------------------------------
 
 
-def household_rows(qs: QuerySet, user) -> QuerySet:
+def household_rows(qs: QuerySet, user: User) -> QuerySet:
     """Head name, living-member count and active PPKS short names as subqueries,
     so the export is one query however many households it holds. The member count
     and head choice follow the household list page."""
@@ -82,7 +85,7 @@ def household_rows(qs: QuerySet, user) -> QuerySet:
     )
 
 
-def household_columns(user) -> list[Column]:
+def household_columns(user: User) -> list[Column]:
     kk = _id_reader(user)
     return [
         Column("No. KK", lambda h: kk(h.no_kk), width=20),
@@ -110,12 +113,12 @@ def household_columns(user) -> list[Column]:
 # Persons --------------------------------------------------------------------
 
 
-def person_rows(qs: QuerySet, user) -> QuerySet:
+def person_rows(qs: QuerySet, user: User) -> QuerySet:
     # persons_for() already joins household, village and district.
     return qs
 
 
-def person_columns(user) -> list[Column]:
+def person_columns(user: User) -> list[Column]:
     nik = _id_reader(user)
     on = today()
     return [
@@ -149,12 +152,12 @@ def person_columns(user) -> list[Column]:
 # PPKS records ---------------------------------------------------------------
 
 
-def ppks_rows(qs: QuerySet, user) -> QuerySet:
+def ppks_rows(qs: QuerySet, user: User) -> QuerySet:
     # ppks_records_for() already joins type, person, household, village and district.
     return qs
 
 
-def ppks_columns(user) -> list[Column]:
+def ppks_columns(user: User) -> list[Column]:
     ident = _id_reader(user)
     return [
         Column("Nomor jenis", lambda r: r.ppks_type.number, INT, width=8),

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.types import AuthedRequest
 from pilar.exports import bnba
 from pilar.exports import columns as cols
 from pilar.exports.writers import download_response
@@ -63,7 +64,7 @@ def _export(
 
 
 @login_required
-def households(request, fmt: str):
+def households(request: AuthedRequest, fmt: str):
     flt = HouseholdFilter.from_params(request.GET)
     return _export(
         request,
@@ -78,7 +79,7 @@ def households(request, fmt: str):
 
 
 @login_required
-def persons(request, fmt: str):
+def persons(request: AuthedRequest, fmt: str):
     flt = PersonFilter.from_params(request.GET)
     return _export(
         request,
@@ -93,7 +94,7 @@ def persons(request, fmt: str):
 
 
 @login_required
-def ppks_records(request, fmt: str):
+def ppks_records(request: AuthedRequest, fmt: str):
     flt = PpksRecordFilter.from_params(request.GET)
     return _export(
         request,
@@ -108,7 +109,7 @@ def ppks_records(request, fmt: str):
 
 
 @login_required
-def bnba_export(request, fmt: str):
+def bnba_export(request: AuthedRequest, fmt: str):
     """BNBA of validated, active PPKS records under the PPKS list's filter; the log
     records the filter as applied (with status=aktif and validated=ya)."""
     flt = bnba.bnba_filter(PpksRecordFilter.from_params(request.GET))

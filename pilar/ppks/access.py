@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def may_see_health_data(user) -> bool:
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
+
+def may_see_health_data(user: User | None) -> bool:
     return bool(getattr(user, "can_see_health_data", False))
 
 
-def hidden_type_ids(user) -> list[int]:
+def hidden_type_ids(user: User | None) -> list[int]:
     """Ids of the PPKS types whose records `user` may not see."""
     from pilar.ppks.models import PpksType  # models -> querysets -> this module: a cycle
 

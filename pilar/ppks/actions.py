@@ -15,6 +15,8 @@ settings that happen to hold the same roles today.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +32,9 @@ from pilar.registry.actions import require_registry_writer
 from pilar.registry.choices import Disability, LifeStatus
 from pilar.registry.models import Household, Person
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 # Roles that validate PPKS records (Dinas Sosial, and admins acting for it).
 VALIDATOR_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
 
@@ -37,7 +42,7 @@ VALIDATOR_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
 NOTES_MAX = 5000
 
 
-def may_validate(user) -> bool:
+def may_validate(user: User) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
@@ -97,7 +102,7 @@ def check_person_rules(errors: ErrorCollector, ppks_type: PpksType, person: Pers
         errors.add("date_found", "Tanggal ditemukan tidak boleh sebelum tanggal lahir.")
 
 
-def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
+def _clean(data: dict, *, user: User, instance: PpksRecord | None = None) -> dict:
     errors = ErrorCollector()
     ppks_type = resolve_type(errors, data.get("ppks_type", instance and instance.ppks_type))
     person = data.get("person", instance.person if instance else None)
@@ -180,7 +185,7 @@ def _clean(data: dict, *, user, instance: PpksRecord | None = None) -> dict:
 
 
 @transaction.atomic
-def create_ppks_record(*, acting_user, data: dict, reporter=None) -> PpksRecord:
+def create_ppks_record(*, acting_user: User, data: dict, reporter=None) -> PpksRecord:
     """`data`: ppks_type (PpksType, number or name), person or household (objects the
     caller fetched through scoped querysets), date_found, disability_subtypes, notes.
     `reporter`: who found the person, when not the acting user (a validated field report)."""
@@ -205,7 +210,7 @@ def create_ppks_record(*, acting_user, data: dict, reporter=None) -> PpksRecord:
 
 
 @transaction.atomic
-def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRecord:
+def update_ppks_record(record: PpksRecord, *, acting_user: User, data: dict) -> PpksRecord:
     if not village_allowed(acting_user, record.household.village_id):
         raise NotAllowed
     require_registry_writer(acting_user)
@@ -229,7 +234,7 @@ def update_ppks_record(record: PpksRecord, *, acting_user, data: dict) -> PpksRe
 
 
 @transaction.atomic
-def validate_record(record: PpksRecord, *, acting_user) -> PpksRecord:
+def validate_record(record: PpksRecord, *, acting_user: User) -> PpksRecord:
     """Dinas Sosial (or an admin) confirms an active PPKS record. Idempotent: an
     already validated record is returned unchanged (no new history event).
 
@@ -259,7 +264,7 @@ def validate_record(record: PpksRecord, *, acting_user) -> PpksRecord:
 
 @transaction.atomic
 def end_ppks_record(
-    record: PpksRecord, *, acting_user, ended_on=None, reason: str = ""
+    record: PpksRecord, *, acting_user: User, ended_on=None, reason: str = ""
 ) -> PpksRecord:
     """Close a PPKS record (handled, died, moved, wrong entry...) with a reason."""
     if not village_allowed(acting_user, record.household.village_id):

@@ -20,6 +20,7 @@ from pilar.core.api import (
     paginate,
 )
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
 from pilar.ppks import actions
 from pilar.ppks.filters import PpksRecordFilter
 from pilar.ppks.models import PpksRecord, PpksType
@@ -62,7 +63,7 @@ def record_out(record: PpksRecord) -> dict:
 
 
 @router.get("/types", response=list[PpksTypeOut], auth=AUTH_ANY, summary="Jenis PPKS")
-def list_types(request):
+def list_types(request: ApiRequest):
     return [
         {
             "number": t.number,
@@ -81,7 +82,7 @@ def list_types(request):
 
 
 @router.get("/records", response={200: PpksRecordPage, **ERRORS}, summary="Daftar data PPKS")
-def list_records(request, params: Query[PpksRecordParams]):
+def list_records(request: ApiRequest, params: Query[PpksRecordParams]):
     kelurahan = normalize_code(params.kelurahan)
     kecamatan = normalize_code(params.kecamatan)[:8]
     check_filter_codes(params, {"kelurahan": kelurahan, "kecamatan": kecamatan})
@@ -109,7 +110,7 @@ def list_records(request, params: Query[PpksRecordParams]):
 @router.get(
     "/records/{record_id}", response={200: PpksRecordOut, **ERRORS}, summary="Satu data PPKS"
 )
-def get_record(request, record_id: int):
+def get_record(request: ApiRequest, record_id: int):
     record = get_object_or_404(
         PpksRecord.objects.restrict(request.auth, "view").select_related(*RECORD_RELATED),
         pk=record_id,
@@ -123,7 +124,7 @@ def get_record(request, record_id: int):
     auth=AUTH_EDIT,
     summary="Catat data PPKS",
 )
-def create_record(request, payload: PpksRecordIn):
+def create_record(request: ApiRequest, payload: PpksRecordIn):
     """A person-level type needs `person_id`; a household- or community-level type
     needs `household_id`. Age, sex and disability rules of the type are checked."""
     user = request.auth
@@ -168,7 +169,7 @@ def create_record(request, payload: PpksRecordIn):
     auth=AUTH_EDIT,
     summary="Selesaikan data PPKS",
 )
-def end_record(request, record_id: int, payload: PpksEndIn):
+def end_record(request: ApiRequest, record_id: int, payload: PpksEndIn):
     """Close a record (handled, died, moved, wrong entry...) with a reason."""
     user = request.auth
     record = get_object_or_404(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -14,6 +15,9 @@ from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry.models import Household, Person
 from pilar.registry.search import id_number, person_name_q, search_households
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Values of the `validated` parameter and their labels on the list page.
 VALIDATED_CHOICES = {"ya": "Tervalidasi", "tidak": "Belum divalidasi"}
@@ -67,7 +71,9 @@ def search_records(qs: QuerySet[PpksRecord], q: str) -> QuerySet[PpksRecord]:
     )
 
 
-def ppks_records_for(user, flt: PpksRecordFilter, action: Action = "view") -> QuerySet[PpksRecord]:
+def ppks_records_for(
+    user: User, flt: PpksRecordFilter, action: Action = "view"
+) -> QuerySet[PpksRecord]:
     """The PPKS records a user sees: area-scoped, restricted health types hidden from
     roles without health-data access (by `restrict`), newest first."""
     qs = PpksRecord.objects.restrict(user, action)

@@ -3,10 +3,15 @@ restricted health types unless the reader may see them)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pilar.audit.history import Source, event_model, events
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.registry.models import Person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 def _ppks_title(event, before, lookups) -> str:
@@ -23,7 +28,7 @@ def _ppks_title(event, before, lookups) -> str:
     return f"PPKS {type_name}{who} diubah"
 
 
-def household_source(household, user=None) -> Source:
+def household_source(household, user: User | None = None) -> Source:
     # A PPKS record may have moved in or out with a person: take every event of
     # every record that ever belonged to this household, so diffs have their "before".
     ppks_ids = (
@@ -35,7 +40,7 @@ def household_source(household, user=None) -> Source:
     return Source(PpksRecord, events(PpksRecord, pgh_obj_id__in=ppks_ids), _ppks_title)
 
 
-def person_source(person, user=None) -> Source:
+def person_source(person, user: User | None = None) -> Source:
     hidden = set(hidden_type_ids(user))
     return Source(
         PpksRecord,

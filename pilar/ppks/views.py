@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.scope import villages_for
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.ppks import actions
 from pilar.ppks.access import hidden_type_ids
@@ -37,7 +38,7 @@ from pilar.registry.views import report_instead
 
 
 @people_required
-def record_list(request):
+def record_list(request: AuthedRequest):
     """PPKS records in the user's area, filtered by the same `PpksRecordFilter` as the
     API and the exports (PPKS list and BNBA)."""
     user = request.user
@@ -83,7 +84,7 @@ def record_list(request):
 
 @login_required
 @require_POST
-def record_validate(request, pk: int):
+def record_validate(request: AuthedRequest, pk: int):
     """Dinas Sosial validates one record ("Validasi" button); other roles get 403,
     records outside the area 404."""
     user = request.user
@@ -147,7 +148,7 @@ def _back(record_or_person: Person | None, household: Household):
 
 
 @editor_required
-def record_create(request):
+def record_create(request: AuthedRequest):
     user = request.user
     person, household = _subject(request)
     if not user.can_write_registry:
@@ -176,7 +177,7 @@ def record_create(request):
 
 
 @editor_required
-def record_end(request, pk: int):
+def record_end(request: AuthedRequest, pk: int):
     user = request.user
     record = get_object_or_404(
         PpksRecord.objects.restrict(user, "change")

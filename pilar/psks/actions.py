@@ -8,7 +8,7 @@ captured by the pghistory triggers on PsksWorker.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ from pilar.psks.models import PsksType, PsksWorker
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import District, Village
 from pilar.registry.identity import IdentityError, validate_nik
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 # Roles that maintain the worker registry (the whole city's field force).
 MANAGER_ROLES = {Role.ADMIN, Role.DINSOS}
@@ -49,7 +52,7 @@ WORKER_FIELDS = [
 PHONE_RE = re.compile(r"^\+?\d{8,15}$")
 
 
-def can_manage(user) -> bool:
+def can_manage(user: User) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -170,13 +173,13 @@ def clean_worker(data: dict) -> dict:
     return out
 
 
-def _check_can_manage(user) -> None:
+def _check_can_manage(user: User) -> None:
     if not can_manage(user):
         raise NotAllowed
 
 
 @transaction.atomic
-def create_worker(*, acting_user, data: dict) -> PsksWorker:
+def create_worker(*, acting_user: User, data: dict) -> PsksWorker:
     _check_can_manage(acting_user)
     values = clean_worker(data)
     worker = PsksWorker(**values)
@@ -185,7 +188,7 @@ def create_worker(*, acting_user, data: dict) -> PsksWorker:
 
 
 @transaction.atomic
-def update_worker(worker: PsksWorker, *, acting_user, data: dict) -> PsksWorker:
+def update_worker(worker: PsksWorker, *, acting_user: User, data: dict) -> PsksWorker:
     """Partial update: fields missing from `data` keep their current value."""
     _check_can_manage(acting_user)
     if not PsksWorker.objects.restrict(acting_user, "change").filter(pk=worker.pk).exists():

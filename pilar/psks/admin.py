@@ -32,7 +32,7 @@ class PsksWorkerAdminForm(forms.ModelForm):
         fields = actions.WORKER_FIELDS
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         data = {field: cleaned.get(field) for field in actions.WORKER_FIELDS}
         try:
             self.action_values = actions.clean_worker(data)
@@ -40,7 +40,7 @@ class PsksWorkerAdminForm(forms.ModelForm):
             for field, messages in exc.errors.items():
                 target = field if field in self.fields else None
                 for message in messages:
-                    if target is None or target not in self._errors:
+                    if target is None or target not in self.errors:
                         self.add_error(target, message)
         return cleaned
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from pilar.core.errors import InvalidInput
+from pilar.core.forms import set_choices
 from pilar.psks.models import PsksType
 from pilar.regions.deployment import districts, villages
 
@@ -71,11 +72,14 @@ class WorkerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["psks_type"].choices = [("", "— pilih —")] + [
-            (str(t.pk), str(t)) for t in PsksType.objects.order_by("number")
-        ]
-        self.fields["district"].choices = [("", "— pilih —"), *district_choices()]
-        self.fields["village"].choices = village_choices()
+        set_choices(
+            self,
+            "psks_type",
+            [("", "— pilih —")]
+            + [(str(t.pk), str(t)) for t in PsksType.objects.order_by("number")],
+        )
+        set_choices(self, "district", [("", "— pilih —"), *district_choices()])
+        set_choices(self, "village", village_choices())
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
         for field in self.fields.values():
@@ -113,7 +117,10 @@ class WorkerFilterForm(forms.Form):
 
     def __init__(self, *args, district_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jenis"].choices = [("", "Semua jenis")] + [
-            (str(t.pk), t.short_name) for t in PsksType.objects.order_by("number")
-        ]
-        self.fields["kecamatan"].choices = [("", "Semua kecamatan"), *district_choices(district_qs)]
+        set_choices(
+            self,
+            "jenis",
+            [("", "Semua jenis")]
+            + [(str(t.pk), t.short_name) for t in PsksType.objects.order_by("number")],
+        )
+        set_choices(self, "kecamatan", [("", "Semua kecamatan"), *district_choices(district_qs)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,9 @@ from django.db.models import Q
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import ScopedQuerySet, area_q
 from pilar.audit.trackers import history_trackers
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 class PsksType(models.Model):
@@ -34,7 +39,7 @@ class PsksType(models.Model):
 class PsksWorkerQuerySet(ScopedQuerySet):
     village_path = "village"
 
-    def restrict(self, user, action="view"):
+    def restrict(self, user: User, action="view"):
 
         # A TKSK is assigned to a kecamatan only; they are visible to their kecamatan.
         q = area_q(user, "village", action)

@@ -13,6 +13,7 @@ from pilar.accounts.models import User
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.identity import mask
+from pilar.core.types import AuthedRequest
 from pilar.psks.actions import can_manage, create_worker, update_worker
 from pilar.psks.forms import WorkerFilterForm, WorkerForm
 from pilar.psks.models import PsksWorker
@@ -21,19 +22,19 @@ from pilar.regions.deployment import districts
 PAGE_SIZE = 25
 
 
-def _require_viewer(user) -> None:
+def _require_viewer(user: User) -> None:
     # Mitra accounts are API partners without access to people's data.
     if not user.can_see_people:
         raise PermissionDenied
 
 
-def _visible_districts(user):
+def _visible_districts(user: User):
     if user.is_city_wide:
         return districts()
     return districts().filter(pk=user.district_id)
 
 
-def _get_worker(user, pk: int, action: str = "view") -> PsksWorker:
+def _get_worker(user: User, pk: int, action: str = "view") -> PsksWorker:
     """404 for missing and out-of-area workers alike."""
     qs = PsksWorker.objects.restrict(user, action).select_related(
         "psks_type", "district", "village"
@@ -42,7 +43,7 @@ def _get_worker(user, pk: int, action: str = "view") -> PsksWorker:
 
 
 @login_required
-def worker_list(request):
+def worker_list(request: AuthedRequest):
     user = request.user
     _require_viewer(user)
     form = WorkerFilterForm(request.GET or None, district_qs=_visible_districts(user))
@@ -74,7 +75,7 @@ def worker_list(request):
 
 
 @login_required
-def worker_detail(request, pk: int):
+def worker_detail(request: AuthedRequest, pk: int):
     user = request.user
     _require_viewer(user)
     worker = _get_worker(user, pk)
@@ -100,7 +101,7 @@ def _render_form(request, form, worker=None):
 
 
 @login_required
-def worker_create(request):
+def worker_create(request: AuthedRequest):
     if not can_manage(request.user):
         raise PermissionDenied
     form = WorkerForm(request.POST or None, initial={"active_from": today().isoformat()})
@@ -116,7 +117,7 @@ def worker_create(request):
 
 
 @login_required
-def worker_edit(request, pk: int):
+def worker_edit(request: AuthedRequest, pk: int):
     if not can_manage(request.user):
         raise PermissionDenied
     worker = _get_worker(request.user, pk, "change")

@@ -14,7 +14,7 @@ rather than refused (PermissionDenied -> 403).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -32,19 +32,22 @@ from pilar.registry.validation import (
     clean_person,
 )
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 MSG_FIELD_REPORT = (
     "Perubahan registri oleh PSM/TKSK diajukan lewat laporan lapangan (menu Laporan / "
     "aplikasi /lapangan/) dan berlaku setelah diverifikasi TKSK dan divalidasi Dinas Sosial."
 )
 
 
-def require_registry_writer(user) -> None:
+def require_registry_writer(user: User) -> None:
     """PermissionDenied unless `user` writes the registry directly (Dinas Sosial, admin)."""
     if not getattr(user, "can_write_registry", False):
         raise PermissionDenied(MSG_FIELD_REPORT)
 
 
-def _check_can_write(user, household: Household) -> None:
+def _check_can_write(user: User, household: Household) -> None:
     if not village_allowed(user, household.village_id, "change"):
         raise NotAllowed
 
@@ -59,7 +62,9 @@ def _merge(instance, data: dict, fields: list[str]) -> dict:
 
 
 @transaction.atomic
-def create_household(*, acting_user, data: dict, members: list[dict] | None = None) -> Household:
+def create_household(
+    *, acting_user: User, data: dict, members: list[dict] | None = None
+) -> Household:
     """Create a household, optionally with its members (all validated before any write)."""
     require_registry_writer(acting_user)
     # Household and member problems are reported together, so a form shows all of them.
@@ -97,7 +102,7 @@ def create_household(*, acting_user, data: dict, members: list[dict] | None = No
 
 
 @transaction.atomic
-def update_household(household: Household, *, acting_user, data: dict) -> Household:
+def update_household(household: Household, *, acting_user: User, data: dict) -> Household:
     _check_can_write(acting_user, household)
     require_registry_writer(acting_user)
     values = clean_household(
@@ -124,7 +129,7 @@ def _insert_person(
 
 
 @transaction.atomic
-def create_person(*, acting_user, household: Household, data: dict) -> Person:
+def create_person(*, acting_user: User, household: Household, data: dict) -> Person:
     """Add a person to a household (a birth, a newcomer, a member not yet recorded)."""
     _check_can_write(acting_user, household)
     require_registry_writer(acting_user)
@@ -133,7 +138,7 @@ def create_person(*, acting_user, household: Household, data: dict) -> Person:
 
 
 @transaction.atomic
-def update_person(person: Person, *, acting_user, data: dict) -> Person:
+def update_person(person: Person, *, acting_user: User, data: dict) -> Person:
     """Correct a person's data or record a death / move away (life_status)."""
     _check_can_write(acting_user, person.household)
     require_registry_writer(acting_user)
@@ -167,7 +172,7 @@ def _current_membership(person: Person) -> Membership:
 def move_person(
     person: Person,
     *,
-    acting_user,
+    acting_user: User,
     to_household: Household,
     relation: str,
     moved_on: Any = None,

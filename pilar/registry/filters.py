@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -17,6 +18,9 @@ from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_n
 from pilar.registry.choices import LifeStatus
 from pilar.registry.models import Household, Person
 from pilar.registry.search import search_households, search_persons
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 
 @dataclass
@@ -67,7 +71,7 @@ def _ppks_records() -> QuerySet:
     return Household._meta.get_field("ppks_records").related_model._default_manager.all()
 
 
-def _hides_ppks_type(user, number: int | None) -> bool:
+def _hides_ppks_type(user: User, number: int | None) -> bool:
     """Filtering by a restricted health type would reveal who has it."""
     if not number or getattr(user, "can_see_health_data", False):
         return False
@@ -75,7 +79,9 @@ def _hides_ppks_type(user, number: int | None) -> bool:
     return types.filter(number=number, is_restricted=True).exists()
 
 
-def households_for(user, flt: HouseholdFilter, action: Action = "view") -> QuerySet[Household]:
+def households_for(
+    user: User, flt: HouseholdFilter, action: Action = "view"
+) -> QuerySet[Household]:
     """The household list a user sees: scoped, filtered, newest first."""
     qs = Household.objects.restrict(user, action).filter(is_active=True)
     if _hides_ppks_type(user, flt.ppks_type):
@@ -122,7 +128,7 @@ class PersonFilter(FilterMixin):
         return qs.order_by("-id")
 
 
-def persons_for(user, flt: PersonFilter, action: Action = "view") -> QuerySet[Person]:
+def persons_for(user: User, flt: PersonFilter, action: Action = "view") -> QuerySet[Person]:
     qs = Person.objects.restrict(user, action).filter(is_active=True)
     if _hides_ppks_type(user, flt.ppks_type):
         qs = qs.none()

@@ -7,6 +7,8 @@ actions (pilar.registry.actions), which raise InvalidInput keyed by field.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
 from pilar.accounts.scope import villages_for
@@ -15,8 +17,11 @@ from pilar.core.identity import mask
 from pilar.registry import choices
 from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
-def village_choices(user) -> list:
+
+def village_choices(user: User) -> list:
     """The user's change-scope kelurahan, grouped by kecamatan for the select."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for village in villages_for(user, "change").order_by("district__name", "name"):
@@ -50,7 +55,7 @@ class HouseholdForm(PilarForm):
         label="Status lahan", widget=forms.Select(choices=blank(choices.LandStatus.choices))
     )
 
-    def __init__(self, *args, user, instance=None, **kwargs):
+    def __init__(self, *args, user: User, instance=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             initial = {f: getattr(instance, f) for f in HOUSEHOLD_FIELDS if f != "village"}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.identity import mask
+from pilar.core.types import AuthedRequest
 from pilar.registry.models import Household, Person
 
 MIN_REASON = 5
@@ -29,7 +30,7 @@ REVEALABLE: dict[str, tuple[Any, str, AccessAction]] = {
 
 @login_required
 @require_POST
-def reveal(request, kind: str, pk: int):
+def reveal(request: AuthedRequest, kind: str, pk: int):
     """Answer the full number as an HTML fragment (htmx swaps it in) and log it.
     A POST, not a GET, so no prefetch, crawler or browser history reveals a number."""
     if kind not in REVEALABLE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -22,6 +22,9 @@ from pilar.regions.models import Village
 from pilar.registry import choices
 from pilar.registry.identity import IdentityError, nik_mismatches, validate_nik, validate_no_kk
 from pilar.registry.models import Household, Person
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
 NAME_RE = re.compile(r"^[A-Za-z\u00C0-\u024F .,'`\-]+$")
 
@@ -100,7 +103,7 @@ def resolve_village(errors: ErrorCollector, value: Any) -> Village | None:
     return village
 
 
-def clean_household(data: dict, *, user, instance=None) -> dict:
+def clean_household(data: dict, *, user: User, instance=None) -> dict:
 
     errors = ErrorCollector()
     out: dict[str, Any] = {}

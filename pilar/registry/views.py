@@ -13,6 +13,8 @@ the change instead; the area is checked first, so outside it they get 404.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,20 +22,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from pilar.accounts.scope import village_allowed
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 from pilar.core.web import editor_required
 from pilar.registry import actions
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Household, Person
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
-def can_change(user, household: Household) -> bool:
+
+def can_change(user: User, household: Household) -> bool:
     """Inside the user's "change" area: they may report on it (and, for Dinas Sosial
     and admins, write it directly: see `can_write`)."""
     return user.can_edit and village_allowed(user, household.village_id, "change")
 
 
-def can_write(user, household: Household) -> bool:
+def can_write(user: User, household: Household) -> bool:
     """May use the direct edit forms of this household (Dinas Sosial, admin)."""
     return user.can_write_registry and can_change(user, household)
 
@@ -47,7 +53,7 @@ def field_app_link(household: Household | None = None) -> str:
     return f"/lapangan/#/keluarga/{household.pk}"
 
 
-def report_link(user, household: Household) -> str:
+def report_link(user: User, household: Household) -> str:
     """The field app's page of this household, where reports are written."""
     if household is None or not household.is_active or not can_change(user, household):
         return ""
@@ -71,13 +77,13 @@ def report_instead(request, household: Household | None = None):
 # Forms --------------------------------------------------------------------
 
 
-def household_for_change(user, pk: int) -> Household:
+def household_for_change(user: User, pk: int) -> Household:
     return get_object_or_404(
         Household.objects.restrict(user, "change").filter(is_active=True), pk=pk
     )
 
 
-def _person_for_change(user, pk: int) -> Person:
+def _person_for_change(user: User, pk: int) -> Person:
     return get_object_or_404(
         Person.objects.restrict(user, "change").filter(is_active=True).select_related("household"),
         pk=pk,
@@ -85,7 +91,7 @@ def _person_for_change(user, pk: int) -> Person:
 
 
 @editor_required
-def household_edit(request, pk: int):
+def household_edit(request: AuthedRequest, pk: int):
     user = request.user
     household = household_for_change(user, pk)
     if not user.can_write_registry:
@@ -110,7 +116,7 @@ def household_edit(request, pk: int):
 
 
 @editor_required
-def person_edit(request, pk: int):
+def person_edit(request: AuthedRequest, pk: int):
     user = request.user
     person = _person_for_change(user, pk)
     if not user.can_write_registry:
@@ -139,7 +145,7 @@ def person_edit(request, pk: int):
     )
 
 
-def _find_target(user, raw: str) -> Household | None:
+def _find_target(user: User, raw: str) -> Household | None:
     """A household in the user's change scope by No. KK (16 digits) or by ID."""
     digits = clean_digits(raw)
     if not digits.isdigit():
@@ -151,7 +157,7 @@ def _find_target(user, raw: str) -> Household | None:
 
 
 @editor_required
-def person_move(request, pk: int):
+def person_move(request: AuthedRequest, pk: int):
     user = request.user
     person = _person_for_change(user, pk)
     if not user.can_write_registry:

@@ -13,6 +13,8 @@ person's full record is logged in the access log, as on the pages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
@@ -27,6 +29,7 @@ from pilar.core.api import (
     show_id,
 )
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
 from pilar.ppks.api import record_out
 from pilar.ppks.models import PpksRecord
 from pilar.registry import actions
@@ -48,6 +51,9 @@ from pilar.web.schemas import (
     PersonParams,
 )
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
 # People's data: not for `mitra`; writes also exclude `pimpinan` (AUTH_EDIT).
 households_router = Router(auth=AUTH_PEOPLE)
 persons_router = Router(auth=AUTH_PEOPLE)
@@ -61,7 +67,7 @@ def _with_kelurahan(api_data: dict) -> dict:
     return data
 
 
-def household_out(household: Household, user, member_count: int | None = None) -> dict:
+def household_out(household: Household, user: User, member_count: int | None = None) -> dict:
     village = household.village
     return {
         "id": household.pk,
@@ -86,7 +92,7 @@ def household_out(household: Household, user, member_count: int | None = None) -
     }
 
 
-def person_out(person: Person, user, household: Household | None = None) -> dict:
+def person_out(person: Person, user: User, household: Household | None = None) -> dict:
     household = household or person.household
     return {
         "id": person.pk,
@@ -118,7 +124,7 @@ def _member_order(person: Person) -> tuple:
     return (person.relation != Relation.HEAD, person.life_status != LifeStatus.ALIVE, person.pk)
 
 
-def household_detail(household: Household, user) -> dict:
+def household_detail(household: Household, user: User) -> dict:
     members = sorted(household.members.filter(is_active=True), key=_member_order)
     records = (
         PpksRecord.objects.restrict(user, "view")
@@ -135,7 +141,7 @@ def household_detail(household: Household, user) -> dict:
     }
 
 
-def person_detail(person: Person, user) -> dict:
+def person_detail(person: Person, user: User) -> dict:
     memberships = Membership.objects.filter(person=person).order_by("-start_date", "-id")
     records = (
         PpksRecord.objects.restrict(user, "view")
@@ -160,15 +166,15 @@ def person_detail(person: Person, user) -> dict:
     }
 
 
-def _households(user, action):
+def _households(user: User, action):
     return Household.objects.restrict(user, action).select_related("village__district")
 
 
-def _persons(user, action):
+def _persons(user: User, action):
     return Person.objects.restrict(user, action).select_related("household__village__district")
 
 
-def _writable_household(user, household_id: int, field: str = "household_id") -> Household:
+def _writable_household(user: User, household_id: int, field: str = "household_id") -> Household:
     """A household named in a request body: missing and out-of-area read alike."""
     household = _households(user, "change").filter(is_active=True, pk=household_id).first()
     if household is None:
@@ -180,7 +186,7 @@ def _writable_household(user, household_id: int, field: str = "household_id") ->
 
 
 @households_router.get("", response={200: HouseholdPage, **ERRORS}, summary="Daftar keluarga")
-def list_households(request, params: Query[HouseholdParams]):
+def list_households(request: ApiRequest, params: Query[HouseholdParams]):
     user = request.auth
     flt = HouseholdFilter.from_params(
         {
@@ -200,7 +206,7 @@ def list_households(request, params: Query[HouseholdParams]):
 @households_router.get(
     "/{household_id}", response={200: HouseholdDetailOut, **ERRORS}, summary="Satu keluarga"
 )
-def get_household(request, household_id: int):
+def get_household(request: ApiRequest, household_id: int):
     user = request.auth
     household = get_object_or_404(_households(user, "view"), pk=household_id)
     log_access(user=user, action=AccessAction.VIEW_HOUSEHOLD, obj=household, request=request)
@@ -213,7 +219,7 @@ def get_household(request, household_id: int):
     auth=AUTH_EDIT,
     summary="Tambah keluarga (boleh sekaligus anggotanya)",
 )
-def create_household(request, payload: HouseholdCreateIn):
+def create_household(request: ApiRequest, payload: HouseholdCreateIn):
     """All of it is validated before anything is written: one bad member and
     nothing is saved (errors on `members[i].field`)."""
     user = request.auth
@@ -230,7 +236,7 @@ def create_household(request, payload: HouseholdCreateIn):
     auth=AUTH_EDIT,
     summary="Ubah keluarga (hanya kolom yang dikirim)",
 )
-def update_household(request, household_id: int, payload: HouseholdIn):
+def update_household(request: ApiRequest, household_id: int, payload: HouseholdIn):
     user = request.auth
     household = get_object_or_404(
         _households(user, "change").filter(is_active=True), pk=household_id
@@ -245,7 +251,7 @@ def update_household(request, household_id: int, payload: HouseholdIn):
 
 
 @persons_router.get("", response={200: PersonPage, **ERRORS}, summary="Daftar individu")
-def list_persons(request, params: Query[PersonParams]):
+def list_persons(request: ApiRequest, params: Query[PersonParams]):
     user = request.auth
     flt = PersonFilter.from_params(
         {
@@ -267,7 +273,7 @@ def list_persons(request, params: Query[PersonParams]):
 @persons_router.get(
     "/{person_id}", response={200: PersonDetailOut, **ERRORS}, summary="Satu individu"
 )
-def get_person(request, person_id: int):
+def get_person(request: ApiRequest, person_id: int):
     """Reading a person's full record is written to the access log."""
     user = request.auth
     person = get_object_or_404(_persons(user, "view"), pk=person_id)
@@ -281,7 +287,7 @@ def get_person(request, person_id: int):
     auth=AUTH_EDIT,
     summary="Tambah individu ke sebuah keluarga",
 )
-def create_person(request, payload: PersonCreateIn):
+def create_person(request: ApiRequest, payload: PersonCreateIn):
     user = request.auth
     household = _writable_household(user, payload.household_id)
     data = payload.dict(exclude={"household_id"})
@@ -295,7 +301,7 @@ def create_person(request, payload: PersonCreateIn):
     auth=AUTH_EDIT,
     summary="Ubah individu (hanya kolom yang dikirim)",
 )
-def update_person(request, person_id: int, payload: PersonIn):
+def update_person(request: ApiRequest, person_id: int, payload: PersonIn):
     """Also records a death or a move away (`life_status`, `life_status_date`)."""
     user = request.auth
     person = get_object_or_404(_persons(user, "change").filter(is_active=True), pk=person_id)
@@ -309,7 +315,7 @@ def update_person(request, person_id: int, payload: PersonIn):
     auth=AUTH_EDIT,
     summary="Pindahkan individu ke keluarga lain",
 )
-def move_person(request, person_id: int, payload: PersonMoveIn):
+def move_person(request: ApiRequest, person_id: int, payload: PersonMoveIn):
     """Closes the current membership and opens one in the target household; the
     person's active PPKS records follow them."""
     user = request.auth

@@ -4,13 +4,18 @@ They meet here because the audit layer sits below the apps whose rows it shows."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pilar.audit.history import Entry, build_timeline
 from pilar.dedup.history import merge_source
 from pilar.ppks import history as ppks_history
 from pilar.registry import history as registry_history
 
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
 
-def household_timeline(household, user=None) -> list[Entry]:
+
+def household_timeline(household, user: User | None = None) -> list[Entry]:
     """Newest-first timeline of a household, its memberships and its PPKS records
     (without restricted health types unless `user` may see them)."""
     return build_timeline(
@@ -21,7 +26,7 @@ def household_timeline(household, user=None) -> list[Entry]:
     )
 
 
-def person_timeline(person, user=None) -> list[Entry]:
+def person_timeline(person, user: User | None = None) -> list[Entry]:
     """Newest-first timeline of a person, their memberships, their PPKS records (as
     above) and the duplicate merges they took part in."""
     return build_timeline(

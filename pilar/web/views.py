@@ -21,6 +21,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
@@ -48,7 +49,7 @@ from pilar.web.timeline import household_timeline, person_timeline
 
 
 @login_required
-def home(request):
+def home(request: AuthedRequest):
     user = request.user
     if not user.can_see_people:
         # API partners (mitra) get no person data on pages at all.
@@ -109,7 +110,7 @@ def home(request):
 
 
 @people_required
-def household_list(request):
+def household_list(request: AuthedRequest):
     user = request.user
     flt = HouseholdFilter.from_params(request.GET)
     qs = households_for(user, flt).annotate(head_name=head_name(), member_count=member_count())
@@ -127,7 +128,9 @@ def household_list(request):
     for household_id, number, short in active:
         badges.setdefault(household_id, {})[number] = short
     for household in households:
-        household.ppks_badges = [s for _, s in sorted(badges.get(household.pk, {}).items())]
+        household.ppks_badges = [  # type: ignore[attr-defined]  # for the template
+            s for _, s in sorted(badges.get(household.pk, {}).items())
+        ]
 
     villages = list(villages_for(user).order_by("district__name", "name"))
     districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
@@ -160,7 +163,7 @@ def _person_order(person: Person) -> tuple:
 
 
 @people_required
-def household_detail(request, pk: int):
+def household_detail(request: AuthedRequest, pk: int):
     user = request.user
     household = get_object_or_404(
         Household.objects.restrict(user, "view").select_related("village__district"), pk=pk
@@ -206,7 +209,7 @@ def household_detail(request, pk: int):
 
 
 @people_required
-def person_detail(request, pk: int):
+def person_detail(request: AuthedRequest, pk: int):
     user = request.user
     person = get_object_or_404(
         Person.objects.restrict(user, "view").select_related("household__village__district"),
@@ -266,7 +269,7 @@ def _split_member_errors(exc: InvalidInput) -> tuple[InvalidInput, InvalidInput]
 
 
 @editor_required
-def household_create(request):
+def household_create(request: AuthedRequest):
     user = request.user
     if not user.can_write_registry:
         return report_instead(request)
@@ -301,7 +304,7 @@ def household_create(request):
 
 
 @editor_required
-def member_create(request, pk: int):
+def member_create(request: AuthedRequest, pk: int):
     user = request.user
     household = household_for_change(user, pk)
     if not user.can_write_registry:
