@@ -79,7 +79,7 @@ def seed_demo_reports() -> int:
     made = []
 
     def create(data):
-        report, _ = actions.create_submission(user=psm, data=data)
+        report, _ = actions.create_submission(acting_user=psm, data=data)
         made.append(report)
         return report
 
@@ -95,12 +95,12 @@ def seed_demo_reports() -> int:
     returned = create(_data("perubahan", {"household": {"rw": "4"}}, households[2], 12))
     actions.return_submission(
         returned,
-        user=tksk,
+        acting_user=tksk,
         field_reasons={"household.rw": "RW tidak sesuai KK, mohon dicek ulang."},
     )
     verified = create(_data("survei_rumah", SURVEY, households[3], 5))
-    actions.verify_submission(verified, user=tksk, note="Sesuai kunjungan ulang.")
+    actions.verify_submission(verified, acting_user=tksk, note="Sesuai kunjungan ulang.")
     validated = create(_data("perubahan", {"household": {"rt": "3"}}, households[4], 20))
-    actions.verify_submission(validated, user=tksk)
-    actions.validate_submission(validated, user=dinsos)
+    actions.verify_submission(validated, acting_user=tksk)
+    actions.validate_submission(validated, acting_user=dinsos)
     return len(made)

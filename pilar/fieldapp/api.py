@@ -6,7 +6,7 @@ The package is scoped exactly like the pages: households come from
 kecamatan, Dinas Sosial/admin: one kelurahan they name), PPKS records of
 restricted health types only reach roles that may see them, and NIK / No. KK
 are always masked: the phone never holds a full number (a lost phone leaks no
-identity numbers). Reports made on the phone go to `POST /reports`
+identity numbers). Submissions made on the phone go to `POST /reports`
 (pilar.submissions.api).
 
 The package is built in PostgreSQL as one JSON text (json_agg over three
@@ -21,16 +21,17 @@ import json
 from typing import Any
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import compress_string
 from ninja import Field, Query, Router, Schema, Status
 
 from pilar.accounts.choices import CITY_ROLES, Role
-from pilar.accounts.models import ApiToken
+from pilar.accounts.models import ApiToken, User
 from pilar.accounts.scope import villages_for
 from pilar.core.api import EDIT, ERRORS, SessionAuth, TokenAuth, auth_for
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksType
 from pilar.regions.deployment import normalize_code
@@ -144,7 +145,7 @@ class PackageOut(Schema):
 # Helpers ------------------------------------------------------------------------------
 
 
-def user_out(user) -> dict:
+def user_out(user: User) -> dict:
     village = user.village if user.village_id else None
     district = user.district if user.district_id else None
     if village is not None and district is None:
@@ -166,7 +167,7 @@ def _choices(options) -> list[dict]:
     return [{"value": str(value), "label": str(label)} for value, label in options.choices]
 
 
-def reference_lists(user) -> dict:
+def reference_lists(user: User) -> dict:
     """Everything the forms need to offer and check values offline."""
     types = PpksType.objects.filter(is_active=True).order_by("number")
     if not may_see_health_data(user):
@@ -215,7 +216,7 @@ def reference_lists(user) -> dict:
     }
 
 
-def _area(user, kelurahan: str) -> tuple[dict, str | None]:
+def _area(user: User, kelurahan: str) -> tuple[dict, str | None]:
     """The kelurahan the package covers, and the one requested (None = whole area)."""
     villages = villages_for(user, "change")
     code = normalize_code(kelurahan) if kelurahan.strip() else ""
@@ -255,7 +256,7 @@ def _mask_sql(column: str) -> str:
     )
 
 
-def households_json(user, kelurahan: str | None) -> str:
+def households_json(user: User, kelurahan: str | None) -> str:
     """The scoped households with members and PPKS records, as one JSON array text."""
     scoped = Household.objects.restrict(user, "change").filter(is_active=True)
     if kelurahan:
@@ -325,7 +326,7 @@ def households_json(user, kelurahan: str | None) -> str:
         return cursor.fetchone()[0]
 
 
-def json_response(request, body: bytes) -> HttpResponse:
+def json_response(request: HttpRequest, body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "no-store"
     response["Vary"] = "Accept-Encoding, Authorization, Cookie"
@@ -346,7 +347,7 @@ def json_response(request, body: bytes) -> HttpResponse:
     auth=SessionAuth(EDIT),
     summary="Token perangkat untuk aplikasi lapangan",
 )
-def issue_token(request, payload: TokenIn | None = None):
+def issue_token(request: ApiRequest, payload: TokenIn | None = None) -> dict:
     """Dipanggil oleh aplikasi lapangan sesudah pengguna masuk (login) di peramban
     ponsel: sesi + token CSRF ditukar dengan token perangkat, sehingga aplikasi dapat
     mengirim laporan meskipun sesi login sudah berakhir. Token lama perangkat yang
@@ -367,7 +368,7 @@ def issue_token(request, payload: TokenIn | None = None):
     auth=[TokenAuth(EDIT)],
     summary="Cabut token perangkat ini (keluar dari aplikasi lapangan)",
 )
-def revoke_token(request):
+def revoke_token(request: ApiRequest) -> Status:
     header = request.headers.get("Authorization", "")
     key = header.split(" ", 1)[1].strip() if " " in header else ""
     ApiToken.objects.filter(user=request.auth, key_hash=ApiToken.hash_key(key)).update(
@@ -381,7 +382,7 @@ def revoke_token(request):
     response={200: PackageOut, **ERRORS},
     summary="Paket data wilayah untuk aplikasi lapangan",
 )
-def package(request, params: Query[PackageParams]):
+def package(request: ApiRequest, params: Query[PackageParams]) -> HttpResponse:
     """Keluarga aktif di wilayah kerja pengguna beserta anggota (NIK dan No. KK
     selalu disamarkan) dan data PPKS aktifnya, serta daftar rujukan (pilihan isian,
     jenis PPKS dengan aturan usia, kelurahan, kode provinsi untuk memeriksa NIK).

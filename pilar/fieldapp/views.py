@@ -15,13 +15,14 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 
 from pilar.accounts.scope import villages_for
+from pilar.core.types import AuthedRequest
 from pilar.fieldapp.api import user_out
 
 # The app's own files, cached by the service worker (order: as loaded by the page).
@@ -62,7 +63,7 @@ def asset_urls() -> list[str]:
 
 
 @login_required
-def app(request):
+def app(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can_edit:
         return render(request, "fieldapp/refused.html", status=403)
@@ -91,7 +92,7 @@ def app(request):
     return response
 
 
-def service_worker(request):
+def service_worker(request: HttpRequest) -> HttpResponse:
     text = _read("fieldapp/sw.js").decode()
     text = text.replace("__VERSION__", version()).replace("__ASSETS__", json.dumps(asset_urls()))
     text = text.replace(
@@ -103,7 +104,7 @@ def service_worker(request):
     return response
 
 
-def manifest(request):
+def manifest(request: HttpRequest) -> JsonResponse:
     base = reverse("fieldapp:app")
     data = {
         "name": "Pilar Lapangan",

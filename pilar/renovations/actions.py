@@ -12,24 +12,25 @@ passes) and the benefit delivery of the enrollment, all or nothing.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import io
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import User
 from pilar.assessments import actions as assessments
+from pilar.assessments.models import RtlhAssessment
 from pilar.core.dates import parse_date
 from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
-from pilar.core.images import BadImage, read_image
+from pilar.core.images import CheckedImage, check_image
 from pilar.core.numbers import column_max, parse_amount
+from pilar.core.templatetags.pilar_tags import rupiah as as_rupiah
 from pilar.core.text import forbidden_character_message
+from pilar.programs import enrollment as enrollment_actions
 from pilar.programs.choices import BenefitType, EnrollmentStatus
 from pilar.programs.models import Enrollment
 from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey
@@ -41,18 +42,20 @@ from pilar.renovations.models import (
     RenovationPhoto,
     RenovationStep,
 )
+from pilar.submissions.forms import check_document
 
 MANAGER_ROLES = {Role.ADMIN, Role.DINSOS}
 MSG_NOT_MANAGER = "Bedah rumah hanya dapat dicatat oleh Dinas Sosial atau admin."
 MAX_PHOTOS = 10
 MAX_COST_ITEMS = 100
-# Photos are stored re-encoded as JPEG no larger than this on the long side: a
-# camera photo of several MB becomes a few hundred KB and loses its EXIF data
-# (which may hold the phone's identity), keeping the taken date we record apart.
+# Photos are stored re-encoded as JPEG no larger than this on the long side
+# (pilar.core.images): a camera photo of several MB becomes a few hundred KB and
+# loses its EXIF data (which may hold the phone's identity), keeping the taken
+# date we record apart.
 PHOTO_MAX_SIDE = 1600
 
 
-def may_manage(user) -> bool:
+def may_manage(user: User | AnonymousUser | None) -> bool:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -61,7 +64,7 @@ def may_manage(user) -> bool:
     )
 
 
-def check_manager(user, village_id: str) -> None:
+def check_manager(user: User, village_id: str) -> None:
     """403 for a role that may not record renovations; 404 (NotAllowed) for a
     manager outside their area (admins and Dinas Sosial see the whole city)."""
     if not may_manage(user):
@@ -87,7 +90,7 @@ def _locked(renovation: Renovation, allowed: tuple[str, ...], verb: str) -> Reno
     return row
 
 
-def _step(renovation: Renovation, action: str, actor, note: str = "") -> None:
+def _step(renovation: Renovation, action: str, actor: User, note: str = "") -> None:
     RenovationStep.objects.create(renovation=renovation, action=action, actor=actor, note=note)
 
 
@@ -118,24 +121,9 @@ def _coordinates(errors: ErrorCollector, latitude: Any, longitude: Any):
 # Photos ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Photo:
-    content: bytes
-    sha256: str
-
-
-def _normalized_jpeg(content: bytes) -> bytes:
-    from PIL import Image, ImageOps
-
-    with Image.open(io.BytesIO(content)) as opened:
-        image = ImageOps.exif_transpose(opened)
-        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()
-
-
-def read_photos(errors: ErrorCollector, field: str, files, *, required: bool, label: str):
+def read_photos(
+    errors: ErrorCollector, field: str, files: Any, *, required: bool, label: str
+) -> list[CheckedImage]:
     """Check every uploaded photo (an image, within the size limit), before
     anything is written; return them re-encoded as JPEG."""
     files = [f for f in (files or []) if f]
@@ -146,30 +134,23 @@ def read_photos(errors: ErrorCollector, field: str, files, *, required: bool, la
     if len(files) > MAX_PHOTOS:
         errors.add(field, f"Paling banyak {MAX_PHOTOS} foto sekali unggah.")
         return []
-    out: list[Photo] = []
     limit = settings.PILAR_RENOVATION_PHOTO_MAX_BYTES
+    out: list[CheckedImage] = []
     for upload in files:
         name = getattr(upload, "name", "") or label
-        try:
-            image = read_image(upload, name, limit)
-            content = _normalized_jpeg(image.content)
-        except BadImage as exc:
-            errors.add(field, str(exc))
-            continue
-        except (OSError, ValueError):
-            errors.add(field, f"Berkas '{name}' bukan foto yang dapat dibaca.")
-            continue
-        out.append(Photo(content, hashlib.sha256(content).hexdigest()))
+        image = check_image(errors, field, upload, name, limit, max_side=PHOTO_MAX_SIDE)
+        if image is not None:
+            out.append(image)
     return out
 
 
 def _store_photos(
     renovation: Renovation,
-    photos: list[Photo],
+    photos: list[CheckedImage],
     *,
     kind: str,
     taken_on: datetime.date,
-    actor,
+    actor: User,
     report: ProgressReport | None = None,
     caption: str = "",
     latitude=None,
@@ -181,15 +162,15 @@ def _store_photos(
             report=report,
             kind=kind,
             taken_on=taken_on,
-            content_type="image/jpeg",
-            size=len(photo.content),
+            content_type=photo.content_type,
+            size=photo.size,
             sha256=photo.sha256,
             caption=caption,
             latitude=latitude,
             longitude=longitude,
             uploaded_by=actor,
         )
-        item.image.save("foto.jpg", ContentFile(photo.content), save=False)
+        item.image.save("foto.jpg", photo.as_file(), save=False)
         item.save()
 
 
@@ -217,7 +198,7 @@ def _plan_fields(errors: ErrorCollector, data: dict) -> dict:
     }
 
 
-def open_renovation(enrollment: Enrollment, *, acting_user, data: dict) -> Renovation:
+def open_renovation(enrollment: Enrollment, *, acting_user: User, data: dict) -> Renovation:
     """Open the renovation of an approved enrollment of a house-renovation program,
     starting from the household's latest housing survey and RTLH assessment."""
     check_manager(acting_user, enrollment.village_id)
@@ -244,8 +225,6 @@ def open_renovation(enrollment: Enrollment, *, acting_user, data: dict) -> Renov
                 "dibuka.",
                 "survey",
             )
-        from pilar.assessments.models import RtlhAssessment
-
         before = (
             RtlhAssessment.objects.filter(household_id=row.household_id)
             .order_by("-assessed_on", "-id")
@@ -312,7 +291,9 @@ def _cost_items(errors: ErrorCollector, items: list[dict]) -> list[CostItem]:
     return out
 
 
-def save_plan(renovation: Renovation, *, acting_user, data: dict, items: list[dict]) -> Renovation:
+def save_plan(
+    renovation: Renovation, *, acting_user: User, data: dict, items: list[dict]
+) -> Renovation:
     """Save the execution mode and the whole cost plan (RAB), replacing the previous
     lines (their history stays). The RAB total may not exceed the enrollment's
     planned amount: the program's amount is the budget committed on approval."""
@@ -354,8 +335,6 @@ def save_plan(renovation: Renovation, *, acting_user, data: dict, items: list[di
 
 
 def rupiah(value: Decimal | int | None) -> str:
-    from pilar.core.templatetags.pilar_tags import rupiah as as_rupiah
-
     return str(as_rupiah(value))
 
 
@@ -363,7 +342,7 @@ def rupiah(value: Decimal | int | None) -> str:
 
 
 def add_photos(
-    renovation: Renovation, *, acting_user, kind: str, taken_on: Any, files, data: dict
+    renovation: Renovation, *, acting_user: User, kind: str, taken_on: Any, files, data: dict
 ) -> int:
     """Before photos while the renovation is open; after photos once the work has
     started (progress photos come with a progress report)."""
@@ -406,7 +385,7 @@ def add_photos(
 
 
 def start_work(
-    renovation: Renovation, *, acting_user, started_on: Any, note: str = ""
+    renovation: Renovation, *, acting_user: User, started_on: Any, note: str = ""
 ) -> Renovation:
     """Planning → work: needs a cost plan, a before photo, and the contractor's name
     when a contractor does the work."""
@@ -435,7 +414,7 @@ def start_work(
 
 
 def report_progress(
-    renovation: Renovation, *, acting_user, reported_on: Any, percent: Any, files, data: dict
+    renovation: Renovation, *, acting_user: User, reported_on: Any, percent: Any, files, data: dict
 ) -> ProgressReport:
     """A dated progress figure with at least one photo. Progress never goes down
     and reports are in date order; 100 % opens the handover."""
@@ -502,7 +481,9 @@ def survey_initial(renovation: Renovation) -> dict:
     return {name: getattr(survey, name) for name in SURVEY_FIELDS}
 
 
-def _survey(errors: ErrorCollector, household_id: int, day, actor, values: dict) -> HousingSurvey:
+def _survey(
+    errors: ErrorCollector, household_id: int, day: datetime.date, actor: User, values: dict
+) -> HousingSurvey:
     survey = HousingSurvey(household_id=household_id, surveyed_on=day, surveyor=actor)
     for name in SURVEY_FIELDS:
         setattr(survey, name, values.get(name))
@@ -518,7 +499,7 @@ def _survey(errors: ErrorCollector, household_id: int, day, actor, values: dict)
 def hand_over(
     renovation: Renovation,
     *,
-    acting_user,
+    acting_user: User,
     data: dict,
     survey: dict,
     after_files=(),
@@ -529,8 +510,6 @@ def hand_over(
     now. Writes, in one transaction: the new housing survey and its RTLH assessment,
     the delivery of the enrollment's benefit (the actual cost, with a reason when it
     differs from the planned amount) and its completion."""
-    from pilar.programs import enrollment as enrollment_actions
-
     check_manager(acting_user, renovation.village_id)
     errors = ErrorCollector()
     day = parse_date(
@@ -551,8 +530,6 @@ def hand_over(
     reason = _text(errors, "cost_reason", data.get("cost_reason"), 2000, "Alasan")
     photos = read_photos(errors, "after_photos", after_files, required=False, label="sesudah")
     if document is not None:
-        from pilar.submissions.forms import check_document
-
         try:
             check_document(document)
         except ValidationError as exc:
@@ -629,7 +606,7 @@ def hand_over(
     return row
 
 
-def cancel(renovation: Renovation, *, acting_user, reason: str) -> Renovation:
+def cancel(renovation: Renovation, *, acting_user: User, reason: str) -> Renovation:
     check_manager(acting_user, renovation.village_id)
     reason = (reason or "").strip()
     if not reason:

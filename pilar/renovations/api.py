@@ -13,10 +13,15 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.models import User
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
+from pilar.core.types import ApiRequest
+from pilar.programs.models import Enrollment
 from pilar.regions.deployment import normalize_code
+from pilar.registry.choices import Relation
+from pilar.registry.models import Person
 from pilar.renovations import actions
 from pilar.renovations.filters import (
     RenovationFilter,
@@ -51,7 +56,7 @@ def photo_url(renovation_id: int, photo_id: int) -> str:
     return f"/bedah-rumah/{renovation_id}/foto/{photo_id}/"
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
@@ -62,9 +67,6 @@ def _float(value) -> float | None:
 
 
 def _head_name(household_id: int) -> str | None:
-    from pilar.registry.choices import Relation
-    from pilar.registry.models import Person
-
     return (
         Person.objects.filter(household_id=household_id, relation=Relation.HEAD, is_active=True)
         .order_by("id")
@@ -197,7 +199,7 @@ def detail_out(r: Renovation) -> dict:
     return out
 
 
-def _renovation(request, renovation_id: int) -> Renovation:
+def _renovation(request: ApiRequest, renovation_id: int) -> Renovation:
     """The renovation if the user sees it (404 for missing and out of area alike)."""
     return get_object_or_404(
         Renovation.objects.restrict(request.auth, "view").select_related(*RELATED),
@@ -205,7 +207,7 @@ def _renovation(request, renovation_id: int) -> Renovation:
     )
 
 
-def _detail(request, renovation_id: int) -> dict:
+def _detail(request: ApiRequest, renovation_id: int) -> dict:
     qs = (
         Renovation.objects.restrict(request.auth, "view")
         .select_related(*RELATED, "before_assessment", "after_assessment")
@@ -226,12 +228,12 @@ def _area(params) -> tuple[str, str]:
     return kecamatan, kelurahan
 
 
-def _form(request, *names: str) -> dict:
+def _form(request: ApiRequest, *names: str) -> dict:
     """Multipart form fields, blank ones as None (the actions' "not given")."""
     return {name: (request.POST.get(name, "").strip() or None) for name in names}
 
 
-def _files(request, name: str) -> list:
+def _files(request: ApiRequest, name: str) -> list:
     return request.FILES.getlist(name)
 
 
@@ -302,7 +304,7 @@ HANDOVER_DOC = _multipart(
 
 
 @router.get("", response={200: RenovationPage, **ERRORS}, summary="Daftar bedah rumah")
-def list_renovations(request, params: Query[RenovationParams]):
+def list_renovations(request: ApiRequest, params: Query[RenovationParams]):
     """Bedah rumah di wilayah kerja pengguna, terbaru dahulu. `status=berjalan`:
     perencanaan dan pelaksanaan."""
     kecamatan, kelurahan = _area(params)
@@ -330,7 +332,7 @@ def list_renovations(request, params: Query[RenovationParams]):
 
 
 @router.get("/ready", response={200: RenovationReadyPage, **ERRORS}, summary="Siap dimulai")
-def list_ready(request, params: Query[RenovationReadyParams]):
+def list_ready(request: ApiRequest, params: Query[RenovationReadyParams]):
     """Kepesertaan program bedah rumah yang sudah disetujui dan belum dibuka bedah
     rumahnya, prioritas tertinggi dahulu. Tanpa `surveyed_on`, rumah harus disurvei
     dahulu sebelum bedah rumah dapat dibuka."""
@@ -365,7 +367,7 @@ def list_ready(request, params: Query[RenovationReadyParams]):
 
 
 @router.get("/target", response={200: RenovationTargetOut, **ERRORS}, summary="Target nol RTLH")
-def rtlh_target(request, tahun_target: int | None = None):
+def rtlh_target(request: ApiRequest, tahun_target: int | None = None):
     """Per kecamatan di wilayah kerja: rumah RTLH tersisa, bedah rumah berjalan,
     serah terima per tahun dan 12 bulan terakhir, laju per tahun yang diperlukan
     agar RTLH habis pada tahun target, dan tahun habisnya dengan laju sekarang.
@@ -408,7 +410,7 @@ def rtlh_target(request, tahun_target: int | None = None):
 @router.get(
     "/{renovation_id}", response={200: RenovationDetailOut, **ERRORS}, summary="Satu bedah rumah"
 )
-def get_renovation(request, renovation_id: int):
+def get_renovation(request: ApiRequest, renovation_id: int):
     """RAB, laporan progres, foto, survei dan asesmen RTLH sebelum/sesudah, dan
     riwayat langkahnya. Tanpa NIK."""
     return _detail(request, renovation_id)
@@ -423,11 +425,9 @@ def get_renovation(request, renovation_id: int):
     auth=AUTH_EDIT,
     summary="Buka bedah rumah dari kepesertaan",
 )
-def open_renovation(request, payload: RenovationOpenIn):
+def open_renovation(request: ApiRequest, payload: RenovationOpenIn):
     """Dinas Sosial/admin. Kepesertaan program bedah rumah yang sudah disetujui;
     keluarganya harus sudah memiliki survei rumah."""
-    from pilar.programs.models import Enrollment
-
     enrollment = get_object_or_404(
         Enrollment.objects.restrict(request.auth, "view"), pk=payload.enrollment_id
     )
@@ -443,7 +443,7 @@ def open_renovation(request, payload: RenovationOpenIn):
     auth=AUTH_EDIT,
     summary="Simpan cara pelaksanaan dan RAB",
 )
-def save_plan(request, renovation_id: int, payload: RenovationPlanIn):
+def save_plan(request: ApiRequest, renovation_id: int, payload: RenovationPlanIn):
     """Mengganti seluruh baris RAB. Total RAB tidak boleh melebihi nilai bantuan."""
     renovation = _renovation(request, renovation_id)
     items = [
@@ -470,7 +470,7 @@ def save_plan(request, renovation_id: int, payload: RenovationPlanIn):
     summary="Unggah foto sebelum/sesudah (multipart)",
     openapi_extra=PHOTOS_DOC,
 )
-def add_photos(request, renovation_id: int):
+def add_photos(request: ApiRequest, renovation_id: int):
     """Foto sebelum selama bedah rumah berjalan; foto sesudah setelah pekerjaan
     dimulai. Foto progres dikirim bersama laporan progres."""
     renovation = _renovation(request, renovation_id)
@@ -492,7 +492,7 @@ def add_photos(request, renovation_id: int):
     auth=AUTH_EDIT,
     summary="Mulai pelaksanaan",
 )
-def start_work(request, renovation_id: int, payload: RenovationStartIn):
+def start_work(request: ApiRequest, renovation_id: int, payload: RenovationStartIn):
     """Memerlukan RAB, foto sebelum, dan nama kontraktor bila dikerjakan kontraktor."""
     renovation = _renovation(request, renovation_id)
     actions.start_work(
@@ -508,7 +508,7 @@ def start_work(request, renovation_id: int, payload: RenovationStartIn):
     summary="Laporkan progres (multipart, dengan foto)",
     openapi_extra=PROGRESS_DOC,
 )
-def report_progress(request, renovation_id: int):
+def report_progress(request: ApiRequest, renovation_id: int):
     """Progres tidak boleh turun dan tanggalnya urut; paling sedikit satu foto."""
     renovation = _renovation(request, renovation_id)
     form = _form(request, "reported_on", "percent", "note", "latitude", "longitude")
@@ -530,7 +530,7 @@ def report_progress(request, renovation_id: int):
     summary="Serah terima (multipart, survei rumah sesudah)",
     openapi_extra=HANDOVER_DOC,
 )
-def hand_over(request, renovation_id: int):
+def hand_over(request: ApiRequest, renovation_id: int):
     """Memerlukan progres 100%, foto sesudah (sudah ada atau dikirim di sini), nomor
     BAST dan seluruh isian survei rumah sesudah dikerjakan. Mencatat survei dan
     asesmen RTLH baru (rumah yang lolos keluar dari hitungan RTLH) serta penyaluran
@@ -556,7 +556,7 @@ def hand_over(request, renovation_id: int):
     auth=AUTH_EDIT,
     summary="Batalkan bedah rumah",
 )
-def cancel(request, renovation_id: int, payload: RenovationCancelIn):
+def cancel(request: ApiRequest, renovation_id: int, payload: RenovationCancelIn):
     renovation = _renovation(request, renovation_id)
     actions.cancel(renovation, acting_user=request.auth, reason=payload.reason)
     return _detail(request, renovation_id)

@@ -19,7 +19,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Round
 
+from pilar.accounts.models import User
+from pilar.assessments.models import RtlhAssessment
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
+from pilar.programs.choices import BenefitType, EnrollmentStatus
+from pilar.programs.models import Enrollment
+from pilar.registry.choices import Relation
+from pilar.registry.models import Household, HousingSurvey, Person
+from pilar.registry.search import search_households
 from pilar.renovations.choices import OPEN_STATUSES, Mode, Status
 from pilar.renovations.models import CostItem, Renovation
 
@@ -101,17 +108,11 @@ def invalid_params(params: Mapping) -> dict[str, list[str]]:
 def _households_matching(q: str):
     """Household ids by the registry's search rules: No. KK or a member's NIK (16
     digits), a member's name (the head's included; typo-tolerant), or the address."""
-    from pilar.registry.models import Household
-    from pilar.registry.search import search_households
-
     return search_households(Household.objects.all(), q).values("id")
 
 
 def head_name_subquery(household_path: str = "household_id") -> Subquery:
     """The name of the household's head (the first active one), for list rows."""
-    from pilar.registry.choices import Relation
-    from pilar.registry.models import Person
-
     return Subquery(
         Person.objects.filter(
             household_id=OuterRef(household_path), relation=Relation.HEAD, is_active=True
@@ -143,7 +144,7 @@ def planned_total_subquery() -> Subquery:
     )
 
 
-def renovations_for(user, flt: RenovationFilter) -> QuerySet[Renovation]:
+def renovations_for(user: User, flt: RenovationFilter) -> QuerySet[Renovation]:
     """Renovations the user sees (area-scoped), filtered, newest first, with what a
     list row shows: the household head's name (`head_name`) and the RAB total
     (`planned_total`, None without a plan)."""
@@ -155,18 +156,13 @@ def renovations_for(user, flt: RenovationFilter) -> QuerySet[Renovation]:
     )
 
 
-def ready_for(user, flt: RenovationFilter | None = None):
+def ready_for(user: User, flt: RenovationFilter | None = None):
     """The "siap dimulai" queue: approved enrollments of house-renovation programs in
     the user's area with no renovation yet (a cancelled one still counts: an
     enrollment is renovated once), highest priority first. Of `flt` only q, the
     area and the program apply. Each row carries `head_name`, `surveyed_on` (the
     latest housing survey; none means the house must be surveyed before opening)
     and `is_rtlh` (the latest RTLH verdict, None when never assessed)."""
-    from pilar.assessments.models import RtlhAssessment
-    from pilar.programs.choices import BenefitType, EnrollmentStatus
-    from pilar.programs.models import Enrollment
-    from pilar.registry.models import HousingSurvey
-
     flt = flt or RenovationFilter()
     qs = Enrollment.objects.restrict(user, "view").filter(
         program__benefit_type=BenefitType.HOUSE_RENOVATION,

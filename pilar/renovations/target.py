@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from pilar.accounts.models import User
 from pilar.assessments.models import RtlhAssessment
+from pilar.regions.models import District
 from pilar.registry.models import Household
 from pilar.renovations.choices import OPEN_STATUSES, Status
 from pilar.renovations.models import Renovation
@@ -71,7 +73,7 @@ def shown_years(on: datetime.date) -> list[int]:
     return list(range(on.year - YEARS_SHOWN + 1, on.year + 1))
 
 
-def target_rows(user, on: datetime.date, year: int) -> tuple[list[TargetRow], TargetRow]:
+def target_rows(user: User, on: datetime.date, year: int) -> tuple[list[TargetRow], TargetRow]:
     """Rows per kecamatan in the user's area (every kecamatan with an active
     household, even with no RTLH) and the total row."""
     households = Household.objects.restrict(user, "view").filter(is_active=True)
@@ -137,8 +139,6 @@ def target_rows(user, on: datetime.date, year: int) -> tuple[list[TargetRow], Ta
 def _row(rows: dict[str, TargetRow], code: str) -> TargetRow:
     """A kecamatan with renovations but no active household left still shows."""
     if code not in rows:
-        from pilar.regions.models import District
-
         district = District.objects.filter(pk=code).first()
         rows[code] = TargetRow(code, district.name if district else code)
     return rows[code]

@@ -16,17 +16,19 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from pilar.accounts.models import User
 from pilar.accounts.scope import area_options
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.programs.models import Enrollment, Program
 from pilar.renovations import actions, exports, forms
-from pilar.renovations.choices import Mode, PhotoKind, Status
+from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status
 from pilar.renovations.filters import (
     RenovationFilter,
     ready_for,
@@ -45,7 +47,7 @@ RELATED = (
 )
 
 
-def get_renovation_for_user(user, pk: int) -> Renovation:
+def get_renovation_for_user(user: User, pk: int) -> Renovation:
     """The renovation if `user` may see it; 404 for missing and out-of-area alike."""
     return get_object_or_404(
         Renovation.objects.restrict(user, "view").select_related(*RELATED), pk=pk
@@ -56,7 +58,7 @@ def _programs():
     return Program.objects.filter(benefit_type="bedah_rumah").order_by("name")
 
 
-def _list_context(request, flt, qs, template_extra):
+def _list_context(request: AuthedRequest, flt, qs, template_extra):
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     districts, villages = area_options(request.user, flt.kecamatan)
@@ -77,7 +79,7 @@ def _list_context(request, flt, qs, template_extra):
 
 
 @people_required
-def renovation_list(request):
+def renovation_list(request: AuthedRequest):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
@@ -98,7 +100,7 @@ def renovation_list(request):
 
 
 @people_required
-def renovation_export(request, fmt: str):
+def renovation_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
@@ -119,7 +121,7 @@ def renovation_export(request, fmt: str):
 
 
 @people_required
-def ready_list(request):
+def ready_list(request: AuthedRequest):
     """Approved Bedah Rumah enrollments whose work has not been opened yet."""
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
@@ -130,7 +132,7 @@ def ready_list(request):
 
 
 @people_required
-def ready_export(request, fmt: str):
+def ready_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = ready_for(user, flt)
@@ -154,7 +156,7 @@ def ready_export(request, fmt: str):
 
 
 @people_required
-def renovation_detail(request, pk: int):
+def renovation_detail(request: AuthedRequest, pk: int):
     user = request.user
     renovation = get_renovation_for_user(user, pk)
     log_access(user=user, action=AccessAction.VIEW_HOUSEHOLD, obj=renovation, request=request)
@@ -200,14 +202,14 @@ def _photo_response(item, name: str, content_type: str):
 
 
 @people_required
-def photo(request, pk: int, photo_pk: int):
+def photo(request: AuthedRequest, pk: int, photo_pk: int):
     renovation = get_renovation_for_user(request.user, pk)
     item = get_object_or_404(RenovationPhoto, renovation=renovation, pk=photo_pk)
     return _photo_response(item.image, f"bedah-rumah-{pk}-{item.kind}-{item.pk}.jpg", "image/jpeg")
 
 
 @people_required
-def document(request, pk: int):
+def document(request: AuthedRequest, pk: int):
     renovation = get_renovation_for_user(request.user, pk)
     if not renovation.handover_document:
         raise Http404
@@ -228,7 +230,7 @@ def _manager_or_403(user) -> None:
         raise PermissionDenied(actions.MSG_NOT_MANAGER)
 
 
-def _not_now(request, renovation, allowed: tuple[str, ...], message: str):
+def _not_now(request: AuthedRequest, renovation, allowed: tuple[str, ...], message: str):
     """A step page opened for a renovation in another status (an old link, a
     second tab): back to the renovation with a message instead of a form the
     action would refuse."""
@@ -242,7 +244,7 @@ OPEN = (Status.PLANNING, Status.WORKING)
 MSG_CLOSED = "Bedah rumah ini sudah diserahterimakan atau dibatalkan."
 
 
-def _step_page(request, renovation, template, context, status=200):
+def _step_page(request: AuthedRequest, renovation, template, context, status=200):
     return render(
         request,
         template,
@@ -251,7 +253,7 @@ def _step_page(request, renovation, template, context, status=200):
     )
 
 
-def _run(request, form, action, success: str):
+def _run(request: AuthedRequest, form, action, success: str):
     """Run an action from a bound form: errors go back on the form (422)."""
     result, ok = run_action(form, action)
     if not ok:
@@ -261,7 +263,7 @@ def _run(request, form, action, success: str):
 
 
 @people_required
-def open_renovation(request, enrollment_pk: int):
+def open_renovation(request: AuthedRequest, enrollment_pk: int):
     user = request.user
     enrollment = get_object_or_404(
         Enrollment.objects.restrict(user, "view").select_related(
@@ -306,7 +308,7 @@ BLANK_ROWS = 3
 
 
 @people_required
-def plan(request, pk: int):
+def plan(request: AuthedRequest, pk: int):
     user = request.user
     renovation = get_renovation_for_user(user, pk)
     _manager_or_403(user)
@@ -362,8 +364,6 @@ def plan(request, pk: int):
         }
         for n, row in enumerate(rows)
     ]
-    from pilar.renovations.choices import CostCategory
-
     return _step_page(
         request,
         renovation,
@@ -414,7 +414,7 @@ def _simple_step(
 
 
 @people_required
-def add_photos(request, pk: int):
+def add_photos(request: AuthedRequest, pk: int):
     kind = request.GET.get("jenis") or PhotoKind.BEFORE
     return _simple_step(
         request,
@@ -436,7 +436,7 @@ def add_photos(request, pk: int):
 
 
 @people_required
-def start(request, pk: int):
+def start(request: AuthedRequest, pk: int):
     return _simple_step(
         request,
         pk,
@@ -452,7 +452,7 @@ def start(request, pk: int):
 
 
 @people_required
-def progress(request, pk: int):
+def progress(request: AuthedRequest, pk: int):
     return _simple_step(
         request,
         pk,
@@ -475,7 +475,7 @@ def progress(request, pk: int):
 
 
 @people_required
-def cancel(request, pk: int):
+def cancel(request: AuthedRequest, pk: int):
     return _simple_step(
         request,
         pk,
@@ -491,7 +491,7 @@ def cancel(request, pk: int):
 
 
 @people_required
-def handover(request, pk: int):
+def handover(request: AuthedRequest, pk: int):
     user = request.user
     renovation = get_renovation_for_user(user, pk)
     _manager_or_403(user)
@@ -565,7 +565,7 @@ def handover(request, pk: int):
 # Target ------------------------------------------------------------------------------
 
 
-def _target_args(request) -> tuple[int, str]:
+def _target_args(request: AuthedRequest) -> tuple[int, str]:
     """The target year asked for (a what-if), else the deployment's setting."""
     default = target_year()
     raw = (request.GET.get("tahun_target") or "").strip()
@@ -582,7 +582,7 @@ def _target_args(request) -> tuple[int, str]:
 
 
 @people_required
-def target(request):
+def target(request: AuthedRequest):
     user = request.user
     year, error = _target_args(request)
     day = today()
@@ -604,7 +604,7 @@ def target(request):
 
 
 @people_required
-def target_export(request, fmt: str):
+def target_export(request: AuthedRequest, fmt: str):
     user = request.user
     year, _ = _target_args(request)
     day = today()

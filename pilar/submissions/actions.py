@@ -1,6 +1,7 @@
-"""Writes of field reports and their verification chain (see docs/development/submissions.md).
+"""Writes of submissions (field reports: "laporan"/"usulan" in the interface) and
+their verification chain (see docs/development/submissions.md).
 
-Every transition locks the report row and checks its status first, so two
+Every transition locks the submission row and checks its status first, so two
 reviewers acting at once cannot both succeed: the second is told who acted.
 Each transition writes a SubmissionStep (actor, time, reason) and the
 notifications it causes, in the same transaction.
@@ -8,26 +9,27 @@ notifications it causes, in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import User
+from pilar.accounts.scope import village_allowed
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.images import BadImage, read_image
+from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
+from pilar.core.images import CheckedImage, check_image
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Household
 from pilar.submissions import choices
 from pilar.submissions.apply import apply_submission
+from pilar.submissions.bnba import frozen_rows
 from pilar.submissions.checks import check, check_references, is_restricted, parse_payload
 from pilar.submissions.models import (
     Deliberation,
@@ -47,25 +49,26 @@ DECIDER_ROLES = {Role.ADMIN, Role.DINSOS}
 # Who may do what ---------------------------------------------------------------------
 
 
-def may_report(user) -> bool:
+def may_create(user: User) -> bool:
     return bool(getattr(user, "can_edit", False))
 
 
-def may_verify(user, submission: Submission) -> bool:
-    """The TKSK of the report's kecamatan, or Dinas Sosial; never the reporter."""
+def may_verify(user: User, submission: Submission) -> bool:
+    """The TKSK of the submission's kecamatan, or Dinas Sosial; never the reporter."""
     if not user.is_active or user.pk == submission.reporter_id:
         return False
     if user.role == Role.TKSK:
         # Restricted health data is Dinas Sosial's alone, verification included.
+        district = user.district_id
         return (
-            bool(user.district_id)
+            bool(district)
             and not submission.restricted
-            and submission.village_id.startswith(user.district_id + ".")
+            and submission.village_id.startswith(f"{district}.")
         )
     return user.role in DECIDER_ROLES
 
 
-def may_decide(user, submission: Submission) -> bool:
+def may_decide(user: User, submission: Submission) -> bool:
     """Dinas Sosial validates or rejects; not the reporter, not the verifier."""
     return (
         user.is_active
@@ -74,7 +77,7 @@ def may_decide(user, submission: Submission) -> bool:
     )
 
 
-def may_return(user, submission: Submission) -> bool:
+def may_return(user: User, submission: Submission) -> bool:
     if submission.status == Status.SUBMITTED:
         return may_verify(user, submission)
     if submission.status == Status.VERIFIED:
@@ -85,12 +88,12 @@ def may_return(user, submission: Submission) -> bool:
 # Helpers -------------------------------------------------------------------------------
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
 def _lock(submission: Submission, expected: set[str], doing: str) -> Submission:
-    """The report row, locked; InvalidInput naming who acted if it moved on meanwhile."""
+    """The submission row, locked; InvalidInput naming who acted if it moved on meanwhile."""
     current = Submission.objects.select_for_update().get(pk=submission.pk)
     if current.status not in expected:
         last = current.steps.select_related("actor").order_by("-at", "-pk").first()
@@ -107,7 +110,9 @@ def _lock(submission: Submission, expected: set[str], doing: str) -> Submission:
     return current
 
 
-def _step(submission: Submission, action: str, actor, note: str = "", **extra) -> SubmissionStep:
+def _step(
+    submission: Submission, action: str, actor: User, note: str = "", **extra: Any
+) -> SubmissionStep:
     return SubmissionStep.objects.create(
         submission=submission,
         action=action,
@@ -119,20 +124,18 @@ def _step(submission: Submission, action: str, actor, note: str = "", **extra) -
     )
 
 
-def report_url(submission: Submission) -> str:
+def submission_url(submission: Submission) -> str:
     return reverse("submissions:detail", args=[submission.pk])
 
 
-def _notify(users, submission: Submission, message: str) -> None:
-    url = report_url(submission)
+def _notify(users: list[User], submission: Submission, message: str) -> None:
+    url = submission_url(submission)
     Notification.objects.bulk_create(
         [Notification(user=u, submission=submission, message=message[:300], url=url) for u in users]
     )
 
 
-def _verifiers(submission: Submission):
-    from pilar.accounts.models import User
-
+def _verifiers(submission: Submission) -> list[User]:
     tksk = User.objects.filter(
         role=Role.TKSK, is_active=True, district_id=submission.village_id[:8]
     ).exclude(pk=submission.reporter_id)
@@ -143,9 +146,7 @@ def _verifiers(submission: Submission):
     )
 
 
-def _deciders(submission: Submission):
-    from pilar.accounts.models import User
-
+def _deciders(submission: Submission) -> list[User]:
     return list(
         User.objects.filter(role=Role.DINSOS, is_active=True).exclude(
             pk__in=[submission.reporter_id, submission.verified_by_id]
@@ -161,21 +162,16 @@ def _label(submission: Submission) -> str:
 # Photos ---------------------------------------------------------------------------------
 
 
-class PhotoFile:
-    """An uploaded photo checked before anything is written."""
-
-    def __init__(self, declared: dict, content: bytes, content_type: str, width: int, height: int):
-        self.declared = declared
-        self.content = content
-        self.content_type = content_type
-        self.width = width
-        self.height = height
+PHOTOS = "evidence.photos"
+# One declared photo (an item of ReportIn.photos) and its checked upload.
+Photo = tuple[dict, CheckedImage]
 
 
-def _read_photos(declared: list[dict], files, known: set[str]) -> list[PhotoFile]:
-    """Check every declared photo not already stored: present, an image, not too large."""
-    errors: list[str] = []
-    out: list[PhotoFile] = []
+def _read_photos(declared: list[dict], files: Any, known: set[str]) -> list[Photo]:
+    """Check every declared photo not already stored: sent, an image, not too large.
+    Photos come resized from the phone and are stored as sent."""
+    errors = ErrorCollector()
+    out: list[Photo] = []
     limit = settings.PILAR_REPORT_PHOTO_MAX_BYTES
     for photo in declared:
         cid = str(photo["client_id"])
@@ -184,33 +180,29 @@ def _read_photos(declared: list[dict], files, known: set[str]) -> list[PhotoFile
         upload = files.get(f"photo_{cid}") if files else None
         label = choices.PhotoKind(photo["kind"]).label
         if upload is None:
-            errors.append(f"Berkas foto '{label}' tidak ikut terkirim. Kirim ulang laporan.")
+            errors.add(PHOTOS, f"Berkas foto '{label}' tidak ikut terkirim. Kirim ulang laporan.")
             continue
-        try:
-            image = read_image(upload, label, limit)
-        except BadImage as exc:
-            errors.append(str(exc))
-            continue
-        out.append(PhotoFile(photo, image.content, image.content_type, image.width, image.height))
-    if errors:
-        raise InvalidInput({"evidence.photos": errors})
+        image = check_image(errors, PHOTOS, upload, label, limit)
+        if image is not None:
+            out.append((photo, image))
+    errors.raise_if_any()
     return out
 
 
-def _store_photos(submission: Submission, photos: list[PhotoFile]) -> None:
-    for photo in photos:
+def _store_photos(submission: Submission, photos: list[Photo]) -> None:
+    for declared, image in photos:
         record = SubmissionPhoto(
             submission=submission,
-            client_id=uuid.UUID(str(photo.declared["client_id"])),
-            kind=photo.declared["kind"],
-            content_type=photo.content_type,
-            size=len(photo.content),
-            width=photo.width,
-            height=photo.height,
-            sha256=hashlib.sha256(photo.content).hexdigest(),
-            taken_at=photo.declared.get("taken_at"),
+            client_id=uuid.UUID(str(declared["client_id"])),
+            kind=declared["kind"],
+            content_type=image.content_type,
+            size=image.size,
+            width=image.width,
+            height=image.height,
+            sha256=image.sha256,
+            taken_at=declared.get("taken_at"),
         )
-        record.image.save(f"{record.client_id}.jpg", ContentFile(photo.content), save=False)
+        record.image.save(f"{record.client_id}.jpg", image.as_file(), save=False)
         record.save()
 
 
@@ -240,15 +232,17 @@ def _base(submission: Submission, client_base: dict) -> dict:
 # Creating and submitting ----------------------------------------------------------------
 
 
-def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool]:
-    """A report from the field app or a page. `data` is a ReportIn as a dict.
-    Returns (report, created); the same client_id again returns the first report."""
-    if not may_report(user):
+def create_submission(
+    *, acting_user: User, data: dict, files: Any = None
+) -> tuple[Submission, bool]:
+    """A submission from the field app or a page. `data` is a ReportIn as a dict.
+    Returns (submission, created); the same client_id again returns the first one."""
+    if not may_create(acting_user):
         raise PermissionDenied("Peran Anda tidak dapat membuat laporan.")
     client_id = uuid.UUID(str(data["client_id"]))
     existing = Submission.objects.filter(client_id=client_id).first()
     if existing is not None:
-        if existing.reporter_id != user.pk:
+        if existing.reporter_id != acting_user.pk:
             raise NotAllowed
         return existing, False
     kind = data["kind"]
@@ -257,7 +251,7 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
         if not data.get("household_id"):
             raise InvalidInput({"household_id": ["Pilih keluarga yang dilaporkan."]})
         household = (
-            Household.objects.restrict(user, "change")
+            Household.objects.restrict(acting_user, "change")
             .select_related("village")
             .filter(pk=data["household_id"])
             .first()
@@ -268,18 +262,16 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
     _check_evidence(data)
     submit = data.get("submit", True)
     if submit:
-        check(kind, payload, user=user, household=household)
+        check(kind, payload, user=acting_user, household=household)
     else:
         # A draft is not checked in full (it may be unfinished), but what it names by
         # id is: its detail shows the registry's values of those objects.
-        check_references(kind, payload, user=user, household=household)
+        check_references(kind, payload, user=acting_user, household=household)
     if household is not None:
         village_id = household.village_id
     else:
         village_id = normalize_code(str(payload.get("household", {}).get("kelurahan") or ""))
-        from pilar.accounts.scope import village_allowed
-
-        if not village_id or not village_allowed(user, village_id, "change"):
+        if not village_id or not village_allowed(acting_user, village_id, "change"):
             raise InvalidInput(
                 {"household.kelurahan": ["Kelurahan ini di luar wilayah kerja Anda."]}
             )
@@ -289,7 +281,7 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
             submission = Submission(
                 client_id=client_id,
                 kind=kind,
-                reporter=user,
+                reporter=acting_user,
                 village_id=village_id,
                 household=household,
                 payload=payload,
@@ -304,19 +296,19 @@ def create_submission(*, user, data: dict, files=None) -> tuple[Submission, bool
             submission.save()
             submission.persons.set(touched_person_ids(kind, payload))
             _store_photos(submission, photos)
-            _step(submission, choices.StepAction.CREATED, user)
+            _step(submission, choices.StepAction.CREATED, acting_user)
             if submit:
-                _mark_submitted(submission, user, choices.StepAction.SUBMITTED)
+                _mark_submitted(submission, acting_user, choices.StepAction.SUBMITTED)
     except IntegrityError:
-        # The same report arrived twice at the same moment: the other request won.
-        existing = Submission.objects.filter(client_id=client_id, reporter=user).first()
+        # The same submission arrived twice at the same moment: the other request won.
+        existing = Submission.objects.filter(client_id=client_id, reporter=acting_user).first()
         if existing is None:
             raise
         return existing, False
     return submission, True
 
 
-def _mark_submitted(submission: Submission, user, action: str, note: str = "") -> None:
+def _mark_submitted(submission: Submission, user: User, action: str, note: str = "") -> None:
     now = timezone.now()
     submission.status = Status.SUBMITTED
     submission.submitted_at = now
@@ -327,21 +319,23 @@ def _mark_submitted(submission: Submission, user, action: str, note: str = "") -
 
 
 @transaction.atomic
-def submit_submission(submission: Submission, *, user) -> Submission:
+def submit_submission(submission: Submission, *, acting_user: User) -> Submission:
     """Send a draft kept on the server for verification."""
-    if user.pk != submission.reporter_id:
+    if acting_user.pk != submission.reporter_id:
         raise PermissionDenied("Hanya pelapor yang dapat mengajukan laporan ini.")
     current = _lock(submission, {Status.DRAFT}, "diajukan")
-    check(current.kind, current.payload, user=user, household=current.household)
-    _mark_submitted(current, user, choices.StepAction.SUBMITTED)
+    check(current.kind, current.payload, user=acting_user, household=current.household)
+    _mark_submitted(current, acting_user, choices.StepAction.SUBMITTED)
     return current
 
 
 @transaction.atomic
-def resubmit_submission(submission: Submission, *, user, data: dict, files=None) -> Submission:
-    """The reporter corrects a returned report. `data["revision"]` is the revision
+def resubmit_submission(
+    submission: Submission, *, acting_user: User, data: dict, files: Any = None
+) -> Submission:
+    """The reporter corrects a returned submission. `data["revision"]` is the revision
     that was returned: sending the same correction twice applies it once."""
-    if user.pk != submission.reporter_id:
+    if acting_user.pk != submission.reporter_id:
         raise PermissionDenied("Hanya pelapor yang dapat memperbaiki laporan ini.")
     current = Submission.objects.select_for_update().get(pk=submission.pk)
     if current.revision > data["revision"]:
@@ -351,7 +345,7 @@ def resubmit_submission(submission: Submission, *, user, data: dict, files=None)
         raise InvalidInput({"revision": ["Revisi laporan tidak cocok. Muat ulang data laporan."]})
     payload = parse_payload(current.kind, data.get("payload"))
     _check_evidence(data)
-    check(current.kind, payload, user=user, household=current.household)
+    check(current.kind, payload, user=acting_user, household=current.household)
     known = {str(c) for c in current.photos.values_list("client_id", flat=True)}
     photos = _read_photos(data.get("photos") or [], files, known=known)
     current.payload = payload
@@ -369,14 +363,14 @@ def resubmit_submission(submission: Submission, *, user, data: dict, files=None)
     current.return_reasons = {}
     current.persons.set(touched_person_ids(current.kind, payload))
     _store_photos(current, photos)
-    _mark_submitted(current, user, choices.StepAction.RESUBMITTED, data.get("note", ""))
+    _mark_submitted(current, acting_user, choices.StepAction.RESUBMITTED, data.get("note", ""))
     return current
 
 
 # Reviewing ----------------------------------------------------------------------------------
 
 
-def known_paths(submission: Submission, reader) -> set[str]:
+def known_paths(submission: Submission, reader: User) -> set[str]:
     paths = {p.path for p in proposals(submission, reader=reader)}
     paths |= {"evidence.photos", "evidence.gps", "evidence.visit_date", "evidence.notes"}
     return paths
@@ -384,14 +378,18 @@ def known_paths(submission: Submission, reader) -> set[str]:
 
 @transaction.atomic
 def return_submission(
-    submission: Submission, *, user, note: str = "", field_reasons: dict[str, str] | None = None
+    submission: Submission,
+    *,
+    acting_user: User,
+    note: str = "",
+    field_reasons: dict[str, str] | None = None,
 ) -> Submission:
-    """Send a report back to its reporter with a reason on each field concerned."""
+    """Send a submission back to its reporter with a reason on each field concerned."""
     current = _lock(submission, {Status.SUBMITTED, Status.VERIFIED}, "dikembalikan")
-    if not may_return(user, current):
+    if not may_return(acting_user, current):
         raise PermissionDenied("Anda tidak dapat mengembalikan laporan ini.")
     reasons = {k: v.strip() for k, v in (field_reasons or {}).items() if (v or "").strip()}
-    paths = known_paths(current, user)
+    paths = known_paths(current, acting_user)
     unknown = [
         k for k in reasons if k not in paths and not any(p.startswith(k + ".") for p in paths)
     ]
@@ -406,17 +404,17 @@ def return_submission(
     current.verified_at = None
     current.verified_by = None
     current.save()
-    _step(current, choices.StepAction.RETURNED, user, note, field_reasons=reasons)
+    _step(current, choices.StepAction.RETURNED, acting_user, note, field_reasons=reasons)
     _notify(
         [current.reporter],
         current,
-        f"{_label(current)} dikembalikan oleh {_name(user)}: perlu diperbaiki.",
+        f"{_label(current)} dikembalikan oleh {_name(acting_user)}: perlu diperbaiki.",
     )
     return current
 
 
 def _check_resolutions(
-    submission: Submission, resolutions: dict[str, str], reader
+    submission: Submission, resolutions: dict[str, str], reader: User
 ) -> dict[str, str]:
     clean = {k: str(v) for k, v in resolutions.items() if v}
     bad = [k for k, v in clean.items() if v not in choices.Resolution.values]
@@ -441,45 +439,53 @@ def _check_resolutions(
 
 @transaction.atomic
 def verify_submission(
-    submission: Submission, *, user, note: str = "", resolutions: dict[str, str] | None = None
+    submission: Submission,
+    *,
+    acting_user: User,
+    note: str = "",
+    resolutions: dict[str, str] | None = None,
 ) -> Submission:
-    """The TKSK confirms the report matches what is on the ground."""
+    """The TKSK confirms the submission matches what is on the ground."""
     current = _lock(submission, {Status.SUBMITTED}, "diverifikasi")
-    if not may_verify(user, current):
+    if not may_verify(acting_user, current):
         raise PermissionDenied("Anda tidak dapat memverifikasi laporan ini.")
     if settings.PILAR_VERIVALI_MUSYAWARAH and current.deliberation_id is None:
         raise InvalidInput(
             {"__all__": ["Laporan ini belum disetujui musyawarah kelurahan."]},
             message="Laporan ini belum disetujui musyawarah kelurahan.",
         )
-    clean = _check_resolutions(current, resolutions or {}, user)
+    clean = _check_resolutions(current, resolutions or {}, acting_user)
     check(current.kind, current.payload, user=current.reporter, household=current.household)
     current.status = Status.VERIFIED
     current.verified_at = timezone.now()
-    current.verified_by = user
+    current.verified_by = acting_user
     current.resolutions = {**current.resolutions, **clean}
     current.save()
-    _step(current, choices.StepAction.VERIFIED, user, note, resolutions=clean)
+    _step(current, choices.StepAction.VERIFIED, acting_user, note, resolutions=clean)
     _notify(_deciders(current), current, f"{_label(current)} menunggu validasi Dinas Sosial.")
     return current
 
 
 @transaction.atomic
 def validate_submission(
-    submission: Submission, *, user, note: str = "", resolutions: dict[str, str] | None = None
+    submission: Submission,
+    *,
+    acting_user: User,
+    note: str = "",
+    resolutions: dict[str, str] | None = None,
 ) -> Submission:
-    """Dinas Sosial accepts the report: its changes are written to the registry now,
-    all or nothing, with the report in the row history's context."""
+    """Dinas Sosial accepts the submission: its changes are written to the registry
+    now, all or nothing, with the submission in the row history's context."""
     current = _lock(submission, {Status.VERIFIED}, "divalidasi")
-    if not may_decide(user, current):
+    if not may_decide(acting_user, current):
         raise PermissionDenied("Anda tidak dapat memvalidasi laporan ini.")
     merged = {**current.resolutions, **{k: v for k, v in (resolutions or {}).items() if v}}
-    clean = _check_resolutions(current, merged, user)
-    with pghistory.context(submission=current.pk, url=report_url(current), user=user.pk):
-        result = apply_submission(current, acting_user=user, resolutions=clean)
+    clean = _check_resolutions(current, merged, acting_user)
+    with pghistory.context(submission=current.pk, url=submission_url(current), user=acting_user.pk):
+        result = apply_submission(current, acting_user=acting_user, resolutions=clean)
     current.status = Status.VALIDATED
     current.decided_at = timezone.now()
-    current.decided_by = user
+    current.decided_by = acting_user
     current.resolutions = clean
     current.result = result
     if current.household_id is None and result.get("household_id"):
@@ -487,23 +493,23 @@ def validate_submission(
     current.save()
     if result.get("person_ids"):
         current.persons.add(*result["person_ids"])
-    _step(current, choices.StepAction.VALIDATED, user, note, resolutions=clean)
+    _step(current, choices.StepAction.VALIDATED, acting_user, note, resolutions=clean)
     _notify([current.reporter], current, f"{_label(current)} divalidasi dan masuk registri.")
     return current
 
 
 @transaction.atomic
-def reject_submission(submission: Submission, *, user, reason: str) -> Submission:
+def reject_submission(submission: Submission, *, acting_user: User, reason: str) -> Submission:
     current = _lock(submission, {Status.SUBMITTED, Status.VERIFIED}, "ditolak")
-    if not may_decide(user, current):
+    if not may_decide(acting_user, current):
         raise PermissionDenied("Anda tidak dapat menolak laporan ini.")
     if not (reason or "").strip():
         raise InvalidInput({"reason": ["Alasan penolakan wajib diisi."]})
     current.status = Status.REJECTED
     current.decided_at = timezone.now()
-    current.decided_by = user
+    current.decided_by = acting_user
     current.save()
-    _step(current, choices.StepAction.REJECTED, user, reason)
+    _step(current, choices.StepAction.REJECTED, acting_user, reason)
     recipients = [current.reporter]
     if current.verified_by is not None:
         recipients.append(current.verified_by)
@@ -514,8 +520,9 @@ def reject_submission(submission: Submission, *, user, reason: str) -> Submissio
 # Notifications -------------------------------------------------------------------------------
 
 
-def mark_read(user, notification_ids: list[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+def mark_read(*, acting_user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's own notifications (all unread ones, or those named) as read."""
+    qs = Notification.objects.filter(user=acting_user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
@@ -527,7 +534,7 @@ def mark_read(user, notification_ids: list[int] | None = None) -> int:
 @transaction.atomic
 def record_deliberation(
     *,
-    user,
+    acting_user: User,
     village_id: str,
     held_on: Any,
     attendees: str,
@@ -535,10 +542,8 @@ def record_deliberation(
     submission_ids: list[int],
     notes: str = "",
 ) -> Deliberation:
-    """A kelurahan deliberation and the reports it approved (signed minutes attached)."""
-    from pilar.accounts.scope import village_allowed
-
-    if not village_allowed(user, village_id, "change") or user.role == Role.PIMPINAN:
+    """A kelurahan deliberation and the submissions it approved (signed minutes attached)."""
+    if not village_allowed(acting_user, village_id, "change") or acting_user.role == Role.PIMPINAN:
         raise NotAllowed
     errors: dict[str, list[str]] = {}
     if held_on is None:
@@ -549,7 +554,7 @@ def record_deliberation(
         errors["attendees"] = ["Daftar peserta wajib diisi."]
     if minutes is None:
         errors["minutes"] = ["Unggah berita acara yang sudah ditandatangani."]
-    reports = list(
+    submissions = list(
         Submission.objects.select_for_update().filter(
             pk__in=submission_ids,
             village_id=village_id,
@@ -559,7 +564,7 @@ def record_deliberation(
     )
     if not submission_ids:
         errors["submissions"] = ["Pilih laporan yang disetujui musyawarah."]
-    elif len(reports) != len(set(submission_ids)):
+    elif len(submissions) != len(set(submission_ids)):
         errors["submissions"] = [
             "Sebagian laporan tidak dapat dimasukkan (bukan di kelurahan ini, sudah "
             "dimusyawarahkan, atau tidak lagi menunggu verifikasi)."
@@ -571,31 +576,34 @@ def record_deliberation(
         held_on=held_on,
         attendees=attendees.strip(),
         notes=(notes or "").strip(),
-        recorded_by=user,
+        recorded_by=acting_user,
     )
     deliberation.minutes.save(minutes.name, minutes, save=False)
     deliberation.save()
-    for report in reports:
-        report.deliberation = deliberation
-        report.save(update_fields=["deliberation", "updated_at"])
-        _step(report, choices.StepAction.DELIBERATED, user, f"Musyawarah {held_on:%d-%m-%Y}")
+    for submission in submissions:
+        submission.deliberation = deliberation
+        submission.save(update_fields=["deliberation", "updated_at"])
+        _step(
+            submission,
+            choices.StepAction.DELIBERATED,
+            acting_user,
+            f"Musyawarah {held_on:%d-%m-%Y}",
+        )
     return deliberation
 
 
 @transaction.atomic
 def ratify(
     *,
-    user,
+    acting_user: User,
     decree_number: str,
     decree_date: Any,
     decree_file,
     submission_ids: list[int],
     notes: str = "",
 ) -> Ratification:
-    """Fix validated reports under a decree (SK); the BNBA list is frozen with it."""
-    from pilar.submissions.bnba import frozen_rows
-
-    if user.role not in DECIDER_ROLES:
+    """Fix validated submissions under a decree (SK); the BNBA list is frozen with it."""
+    if acting_user.role not in DECIDER_ROLES:
         raise PermissionDenied("Hanya Dinas Sosial yang dapat mencatat SK penetapan.")
     errors: dict[str, list[str]] = {}
     number = (decree_number or "").strip()
@@ -609,14 +617,14 @@ def ratify(
         errors["decree_date"] = ["Tanggal SK tidak boleh di masa depan."]
     if decree_file is None:
         errors["decree_file"] = ["Unggah berkas SK."]
-    reports = list(
+    submissions = list(
         Submission.objects.select_for_update()
-        .restrict(user, "change")
+        .restrict(acting_user, "change")
         .filter(pk__in=submission_ids, status=Status.VALIDATED, ratification__isnull=True)
     )
     if not submission_ids:
         errors["submissions"] = ["Pilih laporan yang ditetapkan."]
-    elif len(reports) != len(set(submission_ids)):
+    elif len(submissions) != len(set(submission_ids)):
         errors["submissions"] = ["Sebagian laporan belum divalidasi atau sudah ditetapkan."]
     if errors:
         raise InvalidInput(errors)
@@ -624,15 +632,18 @@ def ratify(
         decree_number=number,
         decree_date=decree_date,
         notes=(notes or "").strip(),
-        created_by=user,
-        frozen=frozen_rows(reports),
+        created_by=acting_user,
+        frozen=frozen_rows(submissions),
     )
     ratification.decree_file.save(decree_file.name, decree_file, save=False)
     ratification.save()
-    for report in reports:
-        report.ratification = ratification
-        report.save(update_fields=["ratification", "updated_at"])
+    for submission in submissions:
+        submission.ratification = ratification
+        submission.save(update_fields=["ratification", "updated_at"])
         _step(
-            report, choices.StepAction.RATIFIED, user, f"SK {number} tanggal {decree_date:%d-%m-%Y}"
+            submission,
+            choices.StepAction.RATIFIED,
+            acting_user,
+            f"SK {number} tanggal {decree_date:%d-%m-%Y}",
         )
     return ratification

@@ -1,4 +1,9 @@
-"""API: field reports and their chain, the inbox and notifications.
+"""API: submissions and their chain, the inbox and notifications.
+
+The published API calls submissions "reports" (paths `/api/v1/reports...`, schemas
+`ReportIn`, `ReportOut`..., the multipart field `report`, the `report_id` path
+parameter, endpoint names that are OpenAPI operation ids): that vocabulary is part
+of the interface and stays; everything behind it says submission.
 
 Used by the field app (/lapangan/) with a device token, and by any client. The
 same actions as the pages run behind every endpoint, with the same scoping
@@ -9,27 +14,34 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from pilar.accounts.choices import Role
+from pilar.accounts.models import User
 from pilar.accounts.scope import villages_for
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, pydantic_message
+from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, pydantic_message, show_id
 from pilar.core.dates import RecordDate, date_or_invalid
 from pilar.core.errors import InvalidInput
 from pilar.core.numbers import OFFSET_MAX
+from pilar.core.types import ApiRequest
 from pilar.regions.deployment import normalize_code
 from pilar.submissions import actions
-from pilar.submissions.filters import ReportFilter, inbox_for, page_of, reports_for
+from pilar.submissions.exports import summary
+from pilar.submissions.filters import SubmissionFilter, inbox_for, page_of, submissions_for
 from pilar.submissions.forms import check_document
 from pilar.submissions.models import (
     Deliberation,
@@ -80,52 +92,47 @@ MULTIPART_DOC = {
 }
 
 
-def summary(report: Submission) -> str:
-    household = report.household
-    if household is not None:
-        return household.address
-    data = (report.payload or {}).get("household") or {}
-    return str(data.get("address") or "")
-
-
-def report_out(report: Submission) -> dict[str, Any]:
+def submission_out(submission: Submission) -> dict[str, Any]:
+    """A submission as `ReportOut`."""
     return {
-        "id": report.pk,
-        "client_id": report.client_id,
-        "kind": report.kind,
-        "kind_label": report.get_kind_display(),
-        "status": report.status,
-        "status_label": report.get_status_display(),
-        "revision": report.revision,
-        "household_id": report.household_id,
-        "kelurahan": report.village_id,
-        "kelurahan_name": report.village.name,
-        "reporter": report.reporter.get_full_name() or report.reporter.username,
-        "visit_date": report.visit_date,
-        "submitted_at": report.submitted_at,
-        "updated_at": report.updated_at,
-        "return_reasons": report.return_reasons or {},
-        "summary": summary(report),
+        "id": submission.pk,
+        "client_id": submission.client_id,
+        "kind": submission.kind,
+        "kind_label": submission.get_kind_display(),
+        "status": submission.status,
+        "status_label": submission.get_status_display(),
+        "revision": submission.revision,
+        "household_id": submission.household_id,
+        "kelurahan": submission.village_id,
+        "kelurahan_name": submission.village.name,
+        "reporter": submission.reporter.get_full_name() or submission.reporter.username,
+        "visit_date": submission.visit_date,
+        "submitted_at": submission.submitted_at,
+        "updated_at": submission.updated_at,
+        "return_reasons": submission.return_reasons or {},
+        "summary": summary(submission),
     }
 
 
-def report_detail(report: Submission, user) -> dict[str, Any]:
-    out = report_out(report)
+def submission_detail_out(submission: Submission, user: User) -> dict[str, Any]:
+    """A submission as `ReportDetailOut`, with the registry's values as `user` may see them."""
+    out = submission_out(submission)
+    latitude, longitude = submission.latitude, submission.longitude
     out.update(
         {
-            "payload": payload_for(user, report.payload),
-            "latitude": float(report.latitude) if report.latitude is not None else None,
-            "longitude": float(report.longitude) if report.longitude is not None else None,
-            "gps_accuracy_m": report.gps_accuracy_m,
-            "notes": report.notes,
+            "payload": payload_for(user, submission.payload),
+            "latitude": float(latitude) if latitude is not None else None,
+            "longitude": float(longitude) if longitude is not None else None,
+            "gps_accuracy_m": submission.gps_accuracy_m,
+            "notes": submission.notes,
             "photos": [
                 {
                     "client_id": p.client_id,
                     "kind": p.kind,
-                    "url": f"/laporan/{report.pk}/foto/{p.client_id}/",
+                    "url": reverse("submissions:photo", args=[submission.pk, p.client_id]),
                     "size": p.size,
                 }
-                for p in report.photos.all()
+                for p in submission.photos.all()
             ],
             "steps": [
                 {
@@ -137,22 +144,22 @@ def report_detail(report: Submission, user) -> dict[str, Any]:
                     "note": s.note,
                     "field_reasons": s.field_reasons,
                 }
-                for s in report.steps.all()
+                for s in submission.steps.all()
             ],
             "diff": [
                 {
                     k: row[k]
                     for k in ("path", "label", "current", "proposed", "base", "changed", "conflict")
                 }
-                for row in rows_for_display(proposals(report, reader=user), user=user)
+                for row in rows_for_display(proposals(submission, reader=user), user=user)
             ],
-            "result": report.result,
+            "result": submission.result,
         }
     )
     return out
 
 
-def _parse(request: HttpRequest, schema):
+def _parse(request: ApiRequest, schema: type[pydantic.BaseModel]) -> dict[str, Any]:
     """The JSON body, or the `report` field of a multipart form (with photos)."""
     if request.content_type == "multipart/form-data":
         raw = request.POST.get("report")
@@ -174,24 +181,30 @@ def _parse(request: HttpRequest, schema):
         raise InvalidInput(errors) from exc
 
 
-def _report(user, report_id: int, action="view") -> Submission:
+def _submission(user: User, submission_id: int, action: str = "view") -> Submission:
     qs = (
-        reports_for(user, ReportFilter())
+        submissions_for(user, SubmissionFilter())
         if action == "view"
         else Submission.objects.restrict(user, "change")
     )
-    return get_object_or_404(qs, pk=report_id)
+    return get_object_or_404(qs, pk=submission_id)
 
 
-def _detail(report_id: int, user) -> dict:
-    report = (
+def _with_relations(submission_id: int) -> Submission:
+    return Submission.objects.select_related("village__district", "reporter", "household").get(
+        pk=submission_id
+    )
+
+
+def _detail(submission_id: int, user: User) -> dict:
+    submission = (
         Submission.objects.select_related("village__district", "reporter", "household")
         .prefetch_related(
             "photos", Prefetch("steps", SubmissionStep.objects.select_related("actor"))
         )
-        .get(pk=report_id)
+        .get(pk=submission_id)
     )
-    return report_detail(report, user)
+    return submission_detail_out(submission, user)
 
 
 @router.post(
@@ -201,36 +214,38 @@ def _detail(report_id: int, user) -> dict:
     summary="Kirim laporan (idempoten menurut client_id)",
     openapi_extra=MULTIPART_DOC,
 )
-def create_report(request):
+def create_report(request: ApiRequest) -> Status:
     """Membuat laporan dan (bawaan) langsung mengajukannya untuk verifikasi. Foto dikirim
     sebagai multipart dengan nama `photo_<client_id>`. Mengirim `client_id` yang sama lagi
     menjawab 200 dengan laporan yang sudah ada, tanpa membuat salinan."""
     data = _parse(request, ReportIn)
-    report, created = actions.create_submission(user=request.auth, data=data, files=request.FILES)
-    report = Submission.objects.select_related("village", "reporter", "household").get(pk=report.pk)
-    return Status(201 if created else 200, report_out(report))
+    submission, created = actions.create_submission(
+        acting_user=request.auth, data=data, files=request.FILES
+    )
+    return Status(201 if created else 200, submission_out(_with_relations(submission.pk)))
 
 
 @router.get("", response={200: ReportPage, **ERRORS}, summary="Daftar laporan")
-def list_reports(request, params: Query[ReportParams]):
-    flt = ReportFilter.from_params(params.dict())
-    items, count = page_of(reports_for(request.auth, flt), params.offset, params.limit)
-    return {"items": [report_out(r) for r in items], "count": count}
+def list_reports(request: ApiRequest, params: Query[ReportParams]) -> dict:
+    flt = SubmissionFilter.from_params(params.dict())
+    items, count = page_of(submissions_for(request.auth, flt), params.offset, params.limit)
+    return {"items": [submission_out(s) for s in items], "count": count}
 
 
 @router.get("/inbox", response={200: ReportPage, **ERRORS}, summary="Laporan yang menunggu saya")
-def inbox(request, params: Query[PageParams]):
+def inbox(request: ApiRequest, params: Query[PageParams]) -> dict:
     items, count = page_of(inbox_for(request.auth), params.offset, params.limit)
-    return {"items": [report_out(r) for r in items], "count": count}
+    return {"items": [submission_out(s) for s in items], "count": count}
 
 
 @router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, summary="Rincian laporan")
-def get_report(request, report_id: int):
+def get_report(request: ApiRequest, report_id: int) -> dict:
+    # The docstring is the endpoint's OpenAPI description: the API's word is "report".
     """Reading a report (the people it names, their registry values) is written to
     the access log, as on its page."""
-    report = _report(request.auth, report_id)
-    log_access(user=request.auth, action=AccessAction.VIEW_PERSON, obj=report, request=request)
-    return _detail(report.pk, request.auth)
+    submission = _submission(request.auth, report_id)
+    log_access(user=request.auth, action=AccessAction.VIEW_PERSON, obj=submission, request=request)
+    return _detail(submission.pk, request.auth)
 
 
 @router.post(
@@ -240,13 +255,13 @@ def get_report(request, report_id: int):
     summary="Ajukan ulang laporan yang dikembalikan",
     openapi_extra=MULTIPART_DOC,
 )
-def resubmit_report(request, report_id: int):
-    report = _report(request.auth, report_id)
+def resubmit_report(request: ApiRequest, report_id: int) -> dict:
+    submission = _submission(request.auth, report_id)
     data = _parse(request, ResubmitIn)
-    report = actions.resubmit_submission(report, user=request.auth, data=data, files=request.FILES)
-    return report_out(
-        Submission.objects.select_related("village", "reporter", "household").get(pk=report.pk)
+    submission = actions.resubmit_submission(
+        submission, acting_user=request.auth, data=data, files=request.FILES
     )
+    return submission_out(_with_relations(submission.pk))
 
 
 @router.post(
@@ -255,16 +270,18 @@ def resubmit_report(request, report_id: int):
     auth=AUTH_EDIT,
     summary="Ajukan draf",
 )
-def submit_report(request, report_id: int):
-    report = _report(request.auth, report_id)
-    report = actions.submit_submission(report, user=request.auth)
-    return report_out(report)
+def submit_report(request: ApiRequest, report_id: int) -> dict:
+    submission = _submission(request.auth, report_id)
+    submission = actions.submit_submission(submission, acting_user=request.auth)
+    return submission_out(submission)
 
 
-def _transition(request, report_id: int, fn, **kwargs):
-    report = _report(request.auth, report_id, "change")
-    fn(report, user=request.auth, **kwargs)
-    return _detail(report.pk, request.auth)
+def _transition(
+    request: ApiRequest, submission_id: int, fn: Callable[..., Submission], **kwargs: Any
+) -> dict:
+    submission = _submission(request.auth, submission_id, "change")
+    fn(submission, acting_user=request.auth, **kwargs)
+    return _detail(submission.pk, request.auth)
 
 
 @router.post(
@@ -273,7 +290,7 @@ def _transition(request, report_id: int, fn, **kwargs):
     auth=AUTH_EDIT,
     summary="Verifikasi (TKSK)",
 )
-def verify_report(request, report_id: int, payload: VerifyIn):
+def verify_report(request: ApiRequest, report_id: int, payload: VerifyIn) -> dict:
     return _transition(
         request,
         report_id,
@@ -289,7 +306,7 @@ def verify_report(request, report_id: int, payload: VerifyIn):
     auth=AUTH_EDIT,
     summary="Kembalikan ke pelapor",
 )
-def return_report(request, report_id: int, payload: ReturnIn):
+def return_report(request: ApiRequest, report_id: int, payload: ReturnIn) -> dict:
     return _transition(
         request,
         report_id,
@@ -305,7 +322,7 @@ def return_report(request, report_id: int, payload: ReturnIn):
     auth=AUTH_EDIT,
     summary="Validasi (Dinas Sosial)",
 )
-def validate_report(request, report_id: int, payload: VerifyIn):
+def validate_report(request: ApiRequest, report_id: int, payload: VerifyIn) -> dict:
     return _transition(
         request,
         report_id,
@@ -321,14 +338,16 @@ def validate_report(request, report_id: int, payload: VerifyIn):
     auth=AUTH_EDIT,
     summary="Tolak (Dinas Sosial)",
 )
-def reject_report(request, report_id: int, payload: RejectIn):
+def reject_report(request: ApiRequest, report_id: int, payload: RejectIn) -> dict:
     return _transition(request, report_id, actions.reject_submission, reason=payload.reason)
 
 
 @notifications_router.get(
     "", response={200: list[NotificationOut], **ERRORS}, summary="Notifikasi saya"
 )
-def list_notifications(request, unread: bool = False, limit: int = Query(50, ge=1, le=200)):
+def list_notifications(
+    request: ApiRequest, unread: bool = False, limit: int = Query(50, ge=1, le=200)
+) -> list[dict]:
     qs = Notification.objects.filter(user=request.auth)
     if unread:
         qs = qs.filter(read_at__isnull=True)
@@ -347,9 +366,10 @@ def list_notifications(request, unread: bool = False, limit: int = Query(50, ge=
 @notifications_router.post(
     "/{notification_id}/read", response={200: dict, **ERRORS}, summary="Tandai dibaca"
 )
-def read_notification(request, notification_id: int):
+def read_notification(request: ApiRequest, notification_id: int) -> dict:
     get_object_or_404(Notification, pk=notification_id, user=request.auth)
-    return {"updated": actions.mark_read(request.auth, [notification_id]), "at": timezone.now()}
+    updated = actions.mark_read(acting_user=request.auth, notification_ids=[notification_id])
+    return {"updated": updated, "at": timezone.now()}
 
 
 # Turnaround, deliberations and ratifications (the optional steps) ------------------------
@@ -382,11 +402,11 @@ class TurnaroundOut(Schema):
     "/turnaround", response={200: TurnaroundOut, **ERRORS}, summary="Waktu proses verivali"
 )
 def turnaround_figures(
-    request,
+    request: ApiRequest,
     start: RecordDate | None = None,
     end: RecordDate | None = None,
     kecamatan: str = "",
-):
+) -> dict:
     """Per kecamatan (atau per kelurahan bila `kecamatan` diisi): laporan diajukan,
     median hari sampai verifikasi dan validasi, tunggakan dan umur tunggakan tertua.
     Bawaan periode: 90 hari terakhir."""
@@ -406,7 +426,7 @@ def _optional(enabled: bool) -> None:
         raise Http404
 
 
-def _document(request, name: str):
+def _document(request: ApiRequest, name: str) -> UploadedFile | None:
     upload = request.FILES.get(name)
     if upload is None:
         return None
@@ -457,7 +477,7 @@ DOCUMENT_FORM_DOC = {
 }
 
 
-def _deliberation_out(d) -> dict:
+def _deliberation_out(d: Deliberation) -> dict:
     return {
         "id": d.pk,
         "kelurahan": d.village_id,
@@ -474,8 +494,10 @@ def _deliberation_out(d) -> dict:
     summary="Musyawarah kelurahan (bila diaktifkan)",
 )
 def list_deliberations(
-    request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=OFFSET_MAX)
-):
+    request: ApiRequest,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+) -> list[dict]:
     _optional(settings.PILAR_VERIVALI_MUSYAWARAH)
     qs = Deliberation.objects.filter(
         village__in=villages_for(request.auth, "view")
@@ -490,11 +512,11 @@ def list_deliberations(
     summary="Catat musyawarah kelurahan (multipart, berita acara)",
     openapi_extra=DOCUMENT_FORM_DOC,
 )
-def create_deliberation(request):
+def create_deliberation(request: ApiRequest) -> Status:
     _optional(settings.PILAR_VERIVALI_MUSYAWARAH)
     data = request.POST
     deliberation = actions.record_deliberation(
-        user=request.auth,
+        acting_user=request.auth,
         village_id=normalize_code(data.get("kelurahan", "")),
         held_on=date_or_invalid("held_on", data.get("held_on")),
         attendees=data.get("attendees", ""),
@@ -514,9 +536,7 @@ class RatificationOut(Schema):
     bnba: list[dict[str, Any]]
 
 
-def _ratification_out(r, user) -> dict:
-    from pilar.core.api import show_id
-
+def _ratification_out(r: Ratification, user: User) -> dict:
     rows = [
         {**row, "nik": show_id(user, row.get("nik")), "no_kk": show_id(user, row.get("no_kk"))}
         for row in r.frozen
@@ -531,8 +551,8 @@ def _ratification_out(r, user) -> dict:
     }
 
 
-def _city_role(user) -> None:
-    if user.role not in actions.DECIDER_ROLES and user.role != "pimpinan":
+def _city_role(user: User) -> None:
+    if user.role not in actions.DECIDER_ROLES and user.role != Role.PIMPINAN:
         raise PermissionDenied("SK penetapan hanya untuk Dinas Sosial dan pimpinan.")
 
 
@@ -541,7 +561,7 @@ def _city_role(user) -> None:
     response={200: RatificationOut, **ERRORS},
     summary="SK penetapan dengan daftar BNBA yang dibekukan (bila diaktifkan)",
 )
-def get_ratification(request, ratification_id: int):
+def get_ratification(request: ApiRequest, ratification_id: int) -> dict:
     _optional(settings.PILAR_VERIVALI_SK)
     _city_role(request.auth)
     ratification = get_object_or_404(Ratification, pk=ratification_id)
@@ -562,11 +582,11 @@ def get_ratification(request, ratification_id: int):
     summary="Catat SK penetapan (multipart, berkas SK)",
     openapi_extra=DOCUMENT_FORM_DOC,
 )
-def create_ratification(request):
+def create_ratification(request: ApiRequest) -> Status:
     _optional(settings.PILAR_VERIVALI_SK)
     data = request.POST
     ratification = actions.ratify(
-        user=request.auth,
+        acting_user=request.auth,
         decree_number=data.get("decree_number", ""),
         decree_date=date_or_invalid("decree_date", data.get("decree_date")),
         decree_file=_document(request, "decree_file"),

@@ -1,13 +1,15 @@
-"""Applying a validated report to the registry (called by validate_submission
+"""Applying a validated submission to the registry (called by validate_submission
 inside its transaction). Every write goes through the registry and PPKS
 actions, so the same rules hold as for a direct entry; any refusal rolls the
-whole report back. Paths the reviewer resolved to "registri" are skipped."""
+whole submission back. Paths the reviewer resolved to "registri" are skipped."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from pilar.accounts.models import User
+from pilar.assessments.actions import assess_rtlh_from_survey
 from pilar.core.errors import InvalidInput
 from pilar.ppks import actions as ppks_actions
 from pilar.ppks.models import PpksRecord, RecordStatus
@@ -32,8 +34,10 @@ def _gps(submission) -> dict:
     return {"latitude": submission.latitude, "longitude": submission.longitude}
 
 
-def apply_submission(submission, *, acting_user, resolutions: dict[str, str]) -> dict[str, Any]:
-    """Write the report's changes; returns what was written (stored in `result`)."""
+def apply_submission(
+    submission, *, acting_user: User, resolutions: dict[str, str]
+) -> dict[str, Any]:
+    """Write the submission's changes; returns what was written (stored in `result`)."""
     kind = submission.kind
     payload = submission.payload
     keep_registry = {p for p, r in resolutions.items() if r == choices.Resolution.REGISTRY}
@@ -184,8 +188,6 @@ def apply_submission(submission, *, acting_user, resolutions: dict[str, str]) ->
         )
         result["survey_id"] = survey.pk
         # A validated survey is assessed for RTLH at once, dated on the visit.
-        from pilar.assessments.actions import assess_rtlh_from_survey
-
         result["rtlh_assessment_id"] = assess_rtlh_from_survey(survey, acting_user=acting_user).pk
         updates = {
             "house_ownership": payload["house_ownership"],

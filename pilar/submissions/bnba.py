@@ -30,33 +30,35 @@ COLUMNS = [
 ]
 
 
-def frozen_rows(reports: list[Submission]) -> list[dict]:
-    """One row per person of each report (the household's members for a new
+def frozen_rows(submissions: list[Submission]) -> list[dict]:
+    """One row per person of each submission (the household's members for a new
     household or a housing survey; the persons touched otherwise)."""
     rows: list[dict] = []
-    for report in sorted(reports, key=lambda r: (r.village_id, r.pk)):
-        household = report.household
-        ids = report.result.get("person_ids") or []
+    for submission in sorted(submissions, key=lambda r: (r.village_id, r.pk)):
+        household = submission.household
+        ids = submission.result.get("person_ids") or []
         people = Person.objects.filter(pk__in=ids) if ids else Person.objects.none()
         if not ids and household is not None:
             people = household.members.filter(is_active=True)
-        village = report.village
+        village = submission.village
         base = {
-            "laporan": report.pk,
-            "jenis_laporan": report.get_kind_display(),
+            "laporan": submission.pk,
+            "jenis_laporan": submission.get_kind_display(),
             "kecamatan": village.district.name,
             "kelurahan": village.name,
             "alamat": household.address if household else "",
             "rt": household.rt if household else "",
             "rw": household.rw if household else "",
             "no_kk": (household.no_kk or "") if household else "",
-            "pelapor": report.reporter.get_full_name() or report.reporter.username,
+            "pelapor": submission.reporter.get_full_name() or submission.reporter.username,
             "diverifikasi_oleh": (
-                (report.verified_by.get_full_name() or report.verified_by.username)
-                if report.verified_by
+                (submission.verified_by.get_full_name() or submission.verified_by.username)
+                if submission.verified_by
                 else ""
             ),
-            "tanggal_validasi": f"{report.decided_at:%d-%m-%Y}" if report.decided_at else "",
+            "tanggal_validasi": f"{submission.decided_at:%d-%m-%Y}"
+            if submission.decided_at
+            else "",
         }
         people_list = list(people.order_by("pk"))
         if not people_list:

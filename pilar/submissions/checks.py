@@ -1,6 +1,6 @@
-"""What a report must satisfy before it is queued for review: the shape of its
+"""What a submission must satisfy before it is queued for review: the shape of its
 payload (schemas.py) and the registry's own rules (NIK, No. KK, one head per
-family, PPKS age and sex rules, scope). Run when a report is submitted, again
+family, PPKS age and sex rules, scope). Run when a submission is submitted, again
 when it is verified and, through the registry actions, when it is applied.
 Errors are keyed by field path (paths.py) and in Indonesian."""
 
@@ -12,6 +12,8 @@ from typing import Any
 
 import pydantic
 
+from pilar.accounts.models import User
+from pilar.core.api import pydantic_message
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.access import may_see_health_data
@@ -47,8 +49,6 @@ def _schema_path(kind: str, loc: tuple) -> str:
 
 def parse_payload(kind: str, payload: Any) -> dict:
     """The payload in its canonical JSON form; InvalidInput for a wrong shape."""
-    from pilar.core.api import pydantic_message
-
     model = PAYLOADS[kind]
     try:
         parsed = model.model_validate(payload if isinstance(payload, dict) else {})
@@ -85,15 +85,15 @@ MSG_NOT_RECORD = "Data PPKS ini bukan milik keluarga yang dilaporkan."
 
 @dataclass
 class References:
-    """The registry objects a report names by id, fetched through the reporter's scope."""
+    """The registry objects a submission names by id, fetched through the reporter's scope."""
 
     members: dict[int, Person] = field(default_factory=dict)
     records: dict[int, PpksRecord] = field(default_factory=dict)
 
 
 def is_restricted(kind: str, payload: dict) -> bool:
-    """Whether the report carries restricted health data (a PPKS type such as ODHA or
-    NAPZA to add or end): such a report is seen and handled by Dinas Sosial only."""
+    """Whether the submission carries restricted health data (a PPKS type such as ODHA or
+    NAPZA to add or end): such a submission is seen and handled by Dinas Sosial only."""
     if kind != choices.Kind.PPKS:
         return False
     added = {item.get("ppks_type") for item in payload.get("add") or []}
@@ -105,12 +105,12 @@ def is_restricted(kind: str, payload: dict) -> bool:
 
 
 def _references(
-    kind: str, payload: dict, *, user, household: Household | None, errors: dict
+    kind: str, payload: dict, *, user: User, household: Household | None, errors: dict
 ) -> References:
-    """Fetch every object the report names through `user`'s scoped querysets and the
+    """Fetch every object the submission names through `user`'s scoped querysets and the
     health-data rule; a name outside them gets the same message as a missing one.
 
-    This runs on drafts as much as on submitted reports: a draft's detail shows the
+    This runs on drafts as much as on submitted ones: a draft's detail shows the
     registry's current values of what it names, so an unchecked draft would let a
     reporter read any person or PPKS record by id (issue 11)."""
     refs = References()
@@ -165,8 +165,8 @@ def _restricted_numbers() -> set[int]:
     return set(PpksType.objects.filter(is_restricted=True).values_list("number", flat=True))
 
 
-def check_references(kind: str, payload: dict, *, user, household: Household | None) -> None:
-    """InvalidInput (paths as keys) when the report names a person or PPKS record the
+def check_references(kind: str, payload: dict, *, user: User, household: Household | None) -> None:
+    """InvalidInput (paths as keys) when the submission names a person or PPKS record the
     reporter may not see, or one that does not exist; NotAllowed for a household
     outside the reporter's area. Run when a draft is created or changed."""
     errors: dict[str, list[str]] = {}
@@ -175,7 +175,7 @@ def check_references(kind: str, payload: dict, *, user, household: Household | N
         raise InvalidInput(errors)
 
 
-def check(kind: str, payload: dict, *, user, household: Household | None) -> None:
+def check(kind: str, payload: dict, *, user: User, household: Household | None) -> None:
     """Raise InvalidInput (paths as keys) for anything the registry would refuse;
     NotAllowed for a household outside the user's area."""
     errors: dict[str, list[str]] = {}

@@ -1,4 +1,5 @@
-"""Vocabularies of field reports (usulan) and of the housing survey (block III)."""
+"""Vocabularies of submissions (field reports, "usulan") and of the housing survey
+(block III)."""
 
 from django.db import models
 
@@ -19,7 +20,7 @@ class Status(models.TextChoices):
     REJECTED = "ditolak", "Ditolak"
 
 
-# Statuses a report can no longer leave.
+# Statuses a submission can no longer leave.
 FINAL_STATUSES = {Status.VALIDATED, Status.REJECTED}
 
 

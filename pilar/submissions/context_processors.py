@@ -1,4 +1,4 @@
-"""Navbar data of the report pages: the unread-notification count (one COUNT on
+"""Navbar data of the submission pages: the unread-notification count (one COUNT on
 the partial index `notif_unread`, run only when a template reads it) and whether
 the optional verivali steps are switched on."""
 
@@ -8,6 +8,8 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+
+from pilar.submissions.models import Notification
 
 
 def submissions(request) -> dict:
@@ -21,8 +23,6 @@ def submissions(request) -> dict:
 
     @cache
     def unread() -> int:
-        from pilar.submissions.models import Notification
-
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
     out["unread_notifications"] = unread

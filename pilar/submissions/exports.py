@@ -1,7 +1,7 @@
-"""What the report exports contain: the report list (same filter as the page),
-the turnaround table, and the frozen BNBA list of an SK.
+"""What the submission exports contain: the submission list (same filter as the
+page), the turnaround table, and the frozen BNBA list of an SK.
 
-The report list always masks No. KK; the SK's BNBA list masks NIK and No. KK
+The submission list always masks No. KK; the SK's BNBA list masks NIK and No. KK
 unless the user may reveal them (`user.can_reveal_ids`), as the registry exports
 do. Views log every export (log_access EXPORT).
 """
@@ -14,18 +14,19 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pilar.accounts.models import User
 from pilar.core.identity import mask
 from pilar.exports.columns import DATE, DECIMAL, INT, Column
 from pilar.submissions.bnba import COLUMNS as BNBA_COLUMNS
 
 
-def _id_reader(user):
+def _id_reader(user: User):
     if getattr(user, "can_reveal_ids", False):
         return lambda value: value or ""
     return mask
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
@@ -38,30 +39,30 @@ def _local_date(value):
 WAITING = ("diajukan", "diverifikasi")
 
 
-def age_days(report, now=None) -> int | None:
-    """Whole days a waiting report (submitted or verified) has waited since its
+def age_days(submission, now=None) -> int | None:
+    """Whole days a waiting submission (submitted or verified) has waited since its
     latest submission; None once it left the chain or before it entered it."""
-    if report.submitted_at is None or report.status not in WAITING:
+    if submission.submitted_at is None or submission.status not in WAITING:
         return None
-    return ((now or timezone.now()) - report.submitted_at).days
+    return ((now or timezone.now()) - submission.submitted_at).days
 
 
-def summary(report) -> str:
+def summary(submission) -> str:
     """Address of the household, or of the proposed new household."""
-    if report.household_id is not None and report.household is not None:
-        return report.household.address
-    data = (report.payload or {}).get("household") or {}
+    if submission.household_id is not None and submission.household is not None:
+        return submission.household.address
+    data = (submission.payload or {}).get("household") or {}
     return str(data.get("address") or "")
 
 
-# Report list ----------------------------------------------------------------
+# Submission list ----------------------------------------------------------------
 
 
-def report_rows(qs: QuerySet) -> QuerySet:
+def submission_rows(qs: QuerySet) -> QuerySet:
     return qs.select_related("verified_by", "decided_by")
 
 
-def report_columns(user) -> list[Column]:
+def submission_columns(user: User) -> list[Column]:
     """The list as on screen. No. KK is always masked here: this export tracks the
     workflow; full numbers come from the registry exports (for roles that may)."""
     kk = mask
@@ -118,7 +119,7 @@ def _cell(key: str, masked: bool = False) -> Callable[[dict], Any]:
     return lambda row: row.get(key, "")
 
 
-def bnba_columns(user) -> list[Column]:
+def bnba_columns(user: User) -> list[Column]:
     """bnba.COLUMNS over the frozen rows; NIK/KK masked unless the user may reveal."""
     reveal = getattr(user, "can_reveal_ids", False)
     out = []

@@ -1,5 +1,5 @@
-"""The report lists' one filter definition (page, API and export alike), and the
-inboxes: what waits for a given user, oldest first."""
+"""The submission lists' one filter definition (page, API and export alike), and
+the inboxes: what waits for a given user, oldest first."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import User
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
 from pilar.submissions.choices import Kind, Status
 from pilar.submissions.models import Submission
 
 
 @dataclass
-class ReportFilter(FilterMixin):
-    q: str = ""  # report number, address or reporter
+class SubmissionFilter(FilterMixin):
+    q: str = ""  # submission number, address or reporter
     status: str = ""
     kind: str = ""
     kecamatan: str = ""
@@ -26,7 +27,7 @@ class ReportFilter(FilterMixin):
     household_id: int | None = None
 
     @classmethod
-    def from_params(cls, params: Mapping) -> ReportFilter:
+    def from_params(cls, params: Mapping) -> SubmissionFilter:
         status = str(params.get("status") or "")
         kind = str(params.get("kind") or params.get("jenis") or "")
         mine = str(params.get("mine") or params.get("saya") or "").lower() in ("1", "true", "on")
@@ -39,7 +40,7 @@ class ReportFilter(FilterMixin):
             household_id=int_or_none(params.get("household_id") or params.get("keluarga")),
         )
 
-    def apply(self, qs: QuerySet[Submission], user) -> QuerySet[Submission]:
+    def apply(self, qs: QuerySet[Submission], user: User) -> QuerySet[Submission]:
         qs = filter_area(qs, "village", self.kecamatan, self.kelurahan)
         if self.status:
             qs = qs.filter(status=self.status)
@@ -58,9 +59,9 @@ class ReportFilter(FilterMixin):
         return qs
 
 
-def reports_for(user, flt: ReportFilter) -> QuerySet[Submission]:
-    """Reports a user sees: their area's, plus their own drafts only (others' drafts
-    are private to the reporter)."""
+def submissions_for(user: User, flt: SubmissionFilter) -> QuerySet[Submission]:
+    """Submissions a user sees: their area's, plus their own drafts only (others'
+    drafts are private to the reporter)."""
     qs = Submission.objects.restrict(user, "view").exclude(
         Q(status=Status.DRAFT) & ~Q(reporter=user)
     )
@@ -71,9 +72,9 @@ def reports_for(user, flt: ReportFilter) -> QuerySet[Submission]:
     )
 
 
-def inbox_for(user) -> QuerySet[Submission]:
-    """What waits for `user`: a TKSK's submitted reports of their kecamatan; Dinas
-    Sosial's verified reports (and submitted ones with no TKSK to verify them).
+def inbox_for(user: User) -> QuerySet[Submission]:
+    """What waits for `user`: a TKSK's submitted submissions of their kecamatan; Dinas
+    Sosial's verified ones (and submitted ones with no TKSK to verify them).
     Oldest first, so nothing waits forever."""
     qs = Submission.objects.restrict(user, "change").exclude(reporter=user)
     if user.role == Role.TKSK:
@@ -81,9 +82,7 @@ def inbox_for(user) -> QuerySet[Submission]:
         if settings.PILAR_VERIVALI_MUSYAWARAH:
             qs = qs.filter(deliberation__isnull=False)
     elif user.role in (Role.DINSOS, Role.ADMIN):
-        from pilar.accounts.models import User
-
-        # A TKSK's own report, or one from a kecamatan with no active TKSK, has
+        # A TKSK's own submission, or one from a kecamatan with no active TKSK, has
         # nobody else to verify it: Dinas Sosial does.
         covered = User.objects.filter(role=Role.TKSK, is_active=True).values("district_id")
         unverifiable = Q(status=Status.SUBMITTED) & (
@@ -101,8 +100,8 @@ def inbox_for(user) -> QuerySet[Submission]:
 
 
 def page_of(qs: QuerySet[Submission], offset: int, limit: int) -> tuple[list[Submission], int]:
-    """One COUNT, then the page: sorted and limited on the reports table alone (a
-    sub-select of ids), joining only the page's rows (an inbox of 10,000 reports
+    """One COUNT, then the page: sorted and limited on the submissions table alone (a
+    sub-select of ids), joining only the page's rows (an inbox of 10,000 submissions
     would otherwise be joined and sorted whole)."""
     count = qs.count()
     if not count:

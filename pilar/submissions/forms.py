@@ -1,13 +1,19 @@
-"""Forms of the report pages. They parse and check the shape of input; the
+"""Forms of the submission pages. They parse and check the shape of input; the
 actions (pilar.submissions.actions) decide what may be written.
 
-Reports themselves are written in the field app (/lapangan/), not here: these
+Submissions themselves are written in the field app (/lapangan/), not here: these
 forms carry the reviewer's decisions and the optional musyawarah / SK records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from pilar.regions.models import Village
 
 # Signed minutes and decrees: scans or PDFs, never anything a browser would run.
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -19,11 +25,12 @@ DOCUMENT_SIGNATURES = {
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
-def check_document(upload) -> None:
+def check_document(upload: UploadedFile) -> None:
     """A PDF, JPEG or PNG of at most 10 MB, judged by its first bytes (not its name)."""
-    if upload.size > DOCUMENT_MAX_BYTES:
+    size = upload.size or 0
+    if size > DOCUMENT_MAX_BYTES:
         raise forms.ValidationError(
-            f"Berkas terlalu besar ({upload.size / 1024 / 1024:.1f} MB; maksimal 10 MB)."
+            f"Berkas terlalu besar ({size / 1024 / 1024:.1f} MB; maksimal 10 MB)."
         )
     head = upload.read(16)
     upload.seek(0)
@@ -44,11 +51,15 @@ class DocumentField(forms.FileField):
         return upload
 
 
-class ReportChoiceField(forms.TypedMultipleChoiceField):
-    """Checkbox list of reports; the choices are set by the view (scoped)."""
+class SubmissionChoiceField(forms.TypedMultipleChoiceField):
+    """Checkbox list of submissions; the choices are set by the view (scoped)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+
+def _set_choices(form: forms.Form, choices: Iterable[tuple[int, str]]) -> None:
+    cast(SubmissionChoiceField, form.fields["submissions"]).choices = list(choices)
 
 
 class DeliberationForm(forms.Form):
@@ -65,14 +76,21 @@ class DeliberationForm(forms.Form):
     notes = forms.CharField(
         label="Catatan", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    reports = ReportChoiceField(label="Laporan yang disetujui musyawarah", required=False)
+    submissions = SubmissionChoiceField(label="Laporan yang disetujui musyawarah", required=False)
 
-    def __init__(self, *args, villages=(), report_choices=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        villages: Iterable[Village] = (),
+        submission_choices: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = [("", "Pilih kelurahan")] + [
+        kelurahan = cast(forms.ChoiceField, self.fields["kelurahan"])
+        kelurahan.choices = [("", "Pilih kelurahan")] + [
             (v.code, f"{v.name} (Kec. {v.district.name})") for v in villages
         ]
-        self.fields["reports"].choices = list(report_choices)
+        _set_choices(self, submission_choices)
 
 
 class RatificationForm(forms.Form):
@@ -84,11 +102,13 @@ class RatificationForm(forms.Form):
     notes = forms.CharField(
         label="Catatan", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    reports = ReportChoiceField(label="Laporan yang ditetapkan", required=False)
+    submissions = SubmissionChoiceField(label="Laporan yang ditetapkan", required=False)
 
-    def __init__(self, *args, report_choices=(), **kwargs):
+    def __init__(
+        self, *args: Any, submission_choices: Iterable[tuple[int, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reports"].choices = list(report_choices)
+        _set_choices(self, submission_choices)
 
 
 class PeriodForm(forms.Form):
@@ -101,8 +121,8 @@ class PeriodForm(forms.Form):
         label="Sampai", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("dari"), data.get("sampai")
         if start and end and start > end:
             raise forms.ValidationError("Tanggal awal harus sebelum tanggal akhir.")

@@ -1,12 +1,13 @@
-"""Reports as history: the reports that touched a household or a person, with
-every step (actor, time, action, reason), for the registry's pages; and words for
+"""Submissions as history: the submissions that touched a household or a person,
+with every step (actor, time, action, reason), for the registry's pages; and words for
 field paths, so reasons read "Anggota 1: NIK" rather than "member.0.nik"."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from pilar.submissions.filters import ReportFilter, reports_for
+from pilar.accounts.models import User
+from pilar.submissions.filters import SubmissionFilter, submissions_for
 from pilar.submissions.models import Submission, SubmissionStep
 from pilar.submissions.proposals import HOUSEHOLD_LABELS, PERSON_LABELS, SURVEY_LABELS
 
@@ -21,7 +22,7 @@ HISTORY_LIMIT = 50
 
 
 def path_label(path: str, known: dict[str, str] | None = None) -> str:
-    """Words for a field path; `known` (from the report's proposals) wins."""
+    """Words for a field path; `known` (from the submission's proposals) wins."""
     if known and path in known:
         return known[path]
     if path in EVIDENCE_LABELS:
@@ -53,20 +54,20 @@ def labelled(reasons: dict | None, known: dict[str, str] | None = None) -> list[
     return items
 
 
-def reports_touching(user, *, household=None, person=None) -> list[Submission]:
-    """The reports the user may see that concern `household` or `person`, newest
+def submissions_touching(user: User, *, household=None, person=None) -> list[Submission]:
+    """The submissions the user may see that concern `household` or `person`, newest
     first, each with its steps (actors fetched with them): three queries."""
-    qs = reports_for(user, ReportFilter())
+    qs = submissions_for(user, SubmissionFilter())
     if household is not None:
         qs = qs.filter(household=household)
     if person is not None:
         qs = qs.filter(persons=person)
-    reports = list(
+    submissions = list(
         qs.order_by("-created_at", "-pk").prefetch_related(
             Prefetch("steps", SubmissionStep.objects.select_related("actor"))
         )[:HISTORY_LIMIT]
     )
-    for report in reports:
-        for step in report.steps.all():
+    for submission in submissions:
+        for step in submission.steps.all():
             step.reasons = labelled(step.field_reasons)  # type: ignore[attr-defined]
-    return reports
+    return submissions

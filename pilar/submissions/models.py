@@ -1,6 +1,7 @@
-"""Field reports (usulan) and their verification chain (verivali).
+"""Submissions (field reports: "usulan"/"laporan" in the interface) and their
+verification chain (verivali).
 
-A report proposes changes to the registry; nothing in it reaches the registry
+A submission proposes changes to the registry; nothing in it reaches the registry
 until Dinas Sosial validates it (pilar.submissions.actions.validate_submission,
 one transaction). Every step is a SubmissionStep naming an actor, a time and a
 reason. Written only through pilar.submissions.actions.
@@ -22,10 +23,10 @@ from pilar.submissions.querysets import SubmissionQuerySet
 
 @pghistory.track(*history_trackers())
 class Submission(models.Model):
-    """One report by a field worker (PSM, TKSK) or Dinas Sosial staff about one
+    """One submission by a field worker (PSM, TKSK) or Dinas Sosial staff about one
     household: a new household, changes to it, PPKS records to add or end, or a
     housing survey. `payload` holds the proposal as sent (see schemas.py);
-    `base` the registry values the reporter saw for each field the report
+    `base` the registry values the reporter saw for each field the submission
     changes, so a later change to the registry shows up as a conflict."""
 
     client_id = models.UUIDField("ID klien", unique=True, default=uuid.uuid4, editable=False)
@@ -52,14 +53,14 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="submissions",
     )
-    # Persons the report touches (corrections, deaths, moves, PPKS): for the history
+    # Persons the submission touches (corrections, deaths, moves, PPKS): for the history
     # shown on each person's page.
     persons = models.ManyToManyField(
         "registry.Person", verbose_name="individu", blank=True, related_name="submissions"
     )
     payload = models.JSONField("usulan", default=dict)
     # Adds or ends a PPKS record of a restricted health type (ODHA, NAPZA): only roles
-    # that may see health data see the report, and Dinas Sosial verifies it.
+    # that may see health data see the submission, and Dinas Sosial verifies it.
     restricted = models.BooleanField("memuat data kesehatan", default=False)
     base = models.JSONField("nilai registri saat dilaporkan", default=dict)
     visit_date = models.DateField("tanggal kunjungan", null=True, blank=True)
@@ -67,7 +68,7 @@ class Submission(models.Model):
     longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
     gps_accuracy_m = models.PositiveIntegerField("akurasi GPS (m)", null=True, blank=True)
     notes = models.TextField("catatan", blank=True)
-    # Bumped each time a returned report is corrected and submitted again.
+    # Bumped each time a returned submission is corrected and submitted again.
     revision = models.PositiveSmallIntegerField("revisi", default=1)
     # Conflict decisions of the verifier/validator: {"household.address": "usulan"}.
     resolutions = models.JSONField("keputusan konflik", default=dict, blank=True)
@@ -120,7 +121,7 @@ class Submission(models.Model):
         verbose_name = "laporan"
         verbose_name_plural = "laporan"
         indexes = [
-            # Inboxes: waiting reports, oldest first (the area is a prefix filter on
+            # Inboxes: waiting submissions, oldest first (the area is a prefix filter on
             # the kelurahan code, which cannot use a composite index's order).
             models.Index(fields=["status", "submitted_at"], name="submission_waiting_idx"),
             models.Index(fields=["status", "village", "submitted_at"]),
@@ -141,7 +142,7 @@ def photo_path(instance: SubmissionPhoto, filename: str) -> str:
 
 
 class SubmissionPhoto(models.Model):
-    """Evidence photo of a report, already resized on the phone. `client_id`
+    """Evidence photo of a submission, already resized on the phone. `client_id`
     makes a repeated upload of the same photo a no-op."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
@@ -165,7 +166,7 @@ class SubmissionPhoto(models.Model):
 
 
 class SubmissionStep(models.Model):
-    """One step of a report's chain (a typed domain event): who, when, why.
+    """One step of a submission's chain (a typed domain event): who, when, why.
     Append-only; written by the actions together with the status change."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
@@ -190,7 +191,7 @@ class SubmissionStep(models.Model):
 
 
 class Notification(models.Model):
-    """Something that needs a user's attention (a report to verify, a returned report).
+    """Something that needs a user's attention (a submission to verify, a returned submission).
     Written by the actions; read_at set when the user opens it."""
 
     user = models.ForeignKey(
@@ -223,8 +224,8 @@ def minutes_path(instance: Deliberation, filename: str) -> str:
 
 
 class Deliberation(models.Model):
-    """A kelurahan deliberation (musyawarah kelurahan) and the reports it approved.
-    Used only when PILAR_VERIVALI_MUSYAWARAH is on: then a report must be approved
+    """A kelurahan deliberation (musyawarah kelurahan) and the submissions it approved.
+    Used only when PILAR_VERIVALI_MUSYAWARAH is on: then a submission must be approved
     by one before the TKSK may verify it."""
 
     village = models.ForeignKey(
@@ -257,7 +258,7 @@ def decree_path(instance: Ratification, filename: str) -> str:
 
 class Ratification(models.Model):
     """A ratification batch: the mayor's decree (SK) fixing a list of validated
-    reports. `frozen` keeps the by-name-by-address rows as they were at
+    submissions. `frozen` keeps the by-name-by-address rows as they were at
     ratification, so later registry changes never alter what the SK listed.
     Used only when PILAR_VERIVALI_SK is on."""
 

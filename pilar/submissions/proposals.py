@@ -1,9 +1,9 @@
-"""What a report proposes, item by item, next to the registry as it is now.
+"""What a submission proposes, item by item, next to the registry as it is now.
 
 `proposals(submission, reader=user)` lists every proposed value with its path, label,
 the registry's current value and the value the reporter saw (`base`). The current
 values are read through the reader's scoped querysets and the health-data rule, so
-a report never shows a reader more of the registry than they may see elsewhere. A path is in
+a submission never shows a reader more of the registry than they may see elsewhere. A path is in
 conflict when the registry changed since (current != base) to something other
 than the proposal: the reviewer must then choose, nothing is overwritten silently.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pilar.accounts.models import User
 from pilar.core.disclosure import note_disclosed
 from pilar.core.identity import mask
 from pilar.ppks.access import hidden_type_ids
@@ -145,8 +146,8 @@ def _person_label(person: Person | None, fallback: str) -> str:
     return person.name if person is not None else fallback
 
 
-def proposals(submission, *, reader) -> list[Proposal]:
-    """Every proposed value of the report, with the registry's current value as
+def proposals(submission, *, reader: User) -> list[Proposal]:
+    """Every proposed value of the submission, with the registry's current value as
     `reader` may see it (objects outside their scope read as absent)."""
     payload = submission.payload or {}
     base = submission.base or {}
@@ -327,7 +328,7 @@ def field_of(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def rows_for_display(items: list[Proposal], *, user) -> list[dict]:
+def rows_for_display(items: list[Proposal], *, user: User) -> list[dict]:
     """Review-table rows: values as words. The registry's NIK/KK is masked (revealing
     it is a logged act of its own); the proposed one is shown in full only to roles
     that may reveal numbers, and noted as disclosed for the access log."""
@@ -356,7 +357,7 @@ def rows_for_display(items: list[Proposal], *, user) -> list[dict]:
     return rows
 
 
-def show_number(user, value: Any) -> Any:
+def show_number(user: User, value: Any) -> Any:
     """A proposed NIK / No. KK as `user` may receive it."""
     if not isinstance(value, str) or not value:
         return value
@@ -366,8 +367,8 @@ def show_number(user, value: Any) -> Any:
     return value
 
 
-def payload_for(user, payload: Any) -> Any:
-    """The report's payload with every NIK / No. KK shown as `user` may receive it."""
+def payload_for(user: User, payload: Any) -> Any:
+    """The submission's payload with every NIK / No. KK shown as `user` may receive it."""
     if isinstance(payload, dict):
         return {
             k: show_number(user, v) if k in MASKED_CURRENT else payload_for(user, v)

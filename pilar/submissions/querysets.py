@@ -1,15 +1,15 @@
+from pilar.accounts.models import User
 from pilar.accounts.scope import Action, ScopedQuerySet
+from pilar.ppks.access import may_see_health_data
 
 
 class SubmissionQuerySet(ScopedQuerySet):
     village_path = "village"
 
-    def restrict(self, user, action: Action = "view"):
-        """Area scope, and reports carrying restricted health data (a PPKS record of
+    def restrict(self, user: User, action: Action = "view"):
+        """Area scope, and submissions carrying restricted health data (a PPKS record of
         a restricted type to add or end) only for roles that may see such data."""
         qs = super().restrict(user, action)
-        from pilar.ppks.access import may_see_health_data
-
         if not may_see_health_data(user):
             qs = qs.exclude(restricted=True)
         return qs

@@ -1,8 +1,10 @@
-"""The shape of a report's payload per kind, and the API schemas of reports.
+"""The shape of a submission's payload per kind, and the API schemas of submissions
+(named `Report...` after the published API's word; their class names are OpenAPI
+component names and stay).
 
 The payload schemas only check shape (types, known keys); the meaning (NIK
 rules, PPKS age rules, scope) is checked by pilar.submissions.checks with the
-registry's own validation, so a report is refused for the same reasons a
+registry's own validation, so a submission is refused for the same reasons a
 direct entry would be. Field paths used in errors, return reasons and
 conflicts: `household.<field>`, `person.<id>.<field>`, `new_member.<i>.<field>`,
 `member.<i>.<field>` (new household), `ppks_add.<i>.<field>`,

@@ -1,12 +1,12 @@
-"""Turnaround of field reports: how long verification and validation take, and
-what is still waiting, per kecamatan or per kelurahan of one kecamatan.
+"""Turnaround of submissions (field reports): how long verification and validation
+take, and what is still waiting, per kecamatan or per kelurahan of one kecamatan.
 
 One grouped SQL query per table (PostgreSQL `percentile_cont` for medians).
 Definitions (also on the page and in docs/pengguna/laporan.md):
 
-- *diajukan*: reports whose (latest) submission falls in the period;
-- *median ajukan→verifikasi*: over those reports that have been verified, days
-  from `submitted_at` to `verified_at`; a returned-and-corrected report counts
+- *diajukan*: submissions whose latest `submitted_at` falls in the period;
+- *median ajukan→verifikasi*: over those submissions that have been verified, days
+  from `submitted_at` to `verified_at`; a returned-and-corrected submission counts
   from its latest submission (the time the reviewer had it);
 - *median ajukan→validasi*: over those validated, days from `submitted_at` to
   `decided_at`;
@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from pilar.accounts.models import User
 from pilar.submissions.choices import Status
 from pilar.submissions.models import Submission
 
@@ -78,8 +79,8 @@ class Period:
         return start, end
 
 
-def scoped_reports(user) -> QuerySet[Submission]:
-    """Reports of the user's area that left the reporter's hands (drafts are private)."""
+def scoped_submissions(user: User) -> QuerySet[Submission]:
+    """Submissions of the user's area that left the reporter's hands (drafts are private)."""
     return Submission.objects.restrict(user, "view").exclude(status=Status.DRAFT)
 
 
@@ -115,11 +116,11 @@ def _finish(row: dict, now: datetime.datetime) -> dict:
     return row
 
 
-def turnaround(user, period: Period, kecamatan: str = "") -> tuple[list[dict], dict]:
+def turnaround(user: User, period: Period, kecamatan: str = "") -> tuple[list[dict], dict]:
     """Rows per kecamatan (or per kelurahan of `kecamatan`) and the total row.
-    Only areas with at least one report (in the period or still waiting) appear."""
+    Only areas with at least one submission (in the period or still waiting) appear."""
     now = timezone.now()
-    qs = scoped_reports(user)
+    qs = scoped_submissions(user)
     if kecamatan:
         qs = qs.filter(village__code__startswith=kecamatan + ".")
         keys = {"code": F("village_id"), "name": F("village__name")}

@@ -42,7 +42,7 @@ from pilar.registry.views import (
     report_instead,
     report_link,
 )
-from pilar.submissions.history import reports_touching
+from pilar.submissions.history import submissions_touching
 from pilar.web.timeline import household_timeline, person_timeline
 
 # The start page ------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def household_detail(request: AuthedRequest, pk: int):
             "timeline": household_timeline(household, user),
             "can_change": can_change(user, household),
             "can_write": can_write(user, household),
-            "reports": reports_touching(user, household=household),
+            "submissions": submissions_touching(user, household=household),
             "report_link": report_link(user, household),
             "enrollments": enrollments_for_household(household),
         },
@@ -239,7 +239,7 @@ def person_detail(request: AuthedRequest, pk: int):
             "disability_labels": [Disability(d).label for d in person.disabilities],
             "can_change": can_change(user, person.household),
             "can_write": can_write(user, person.household),
-            "reports": reports_touching(user, person=person),
+            "submissions": submissions_touching(user, person=person),
             "report_link": report_link(user, person.household),
             "enrollments": enrollments_for_person(person),
         },

@@ -43,11 +43,11 @@ def test_poverty_source_report_of_another_household_reads_like_missing(
     client, dinsos, psm_b, household_a, household_b
 ):
     from pilar.submissions import actions as reports
-    from pilar.submissions.tests.factories import report_data
+    from pilar.submissions.tests.factories import submission_data
 
     theirs, _ = reports.create_submission(
-        user=psm_b,
-        data=report_data("perubahan", {"household": {"address": "Jl. Usulan 2"}}, household_b),
+        acting_user=psm_b,
+        data=submission_data("perubahan", {"household": {"address": "Jl. Usulan 2"}}, household_b),
         files={},
     )
     url = f"{URL}/{household_a.pk}/poverty"

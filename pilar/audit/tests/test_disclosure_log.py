@@ -11,7 +11,7 @@ from pilar.accounts.models import ApiToken
 from pilar.audit.models import AccessLog
 from pilar.conftest import VILLAGE_A, make_household, make_nik
 from pilar.submissions import actions
-from pilar.submissions.tests.factories import new_household_payload, report_data
+from pilar.submissions.tests.factories import new_household_payload, submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_report_detail_masks_proposed_numbers_for_leaders_and_logs_the_view(
 ):
     nik = make_nik("P", "1950-01-20")
     report, _ = actions.create_submission(
-        user=psm_a, data=report_data("keluarga_baru", new_household_payload(nik=nik))
+        acting_user=psm_a, data=submission_data("keluarga_baru", new_household_payload(nik=nik))
     )
     full = client.get(f"/api/v1/reports/{report.pk}", **bearer(dinsos)).json()
     assert full["payload"]["members"][0]["nik"] == nik

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # building a whole renovation or enrollment.
 MULTIPART_PATHS = {
     "/api/v1/reports": None,
-    "/api/v1/reports/1/resubmit": "pilar.submissions.api._report",
+    "/api/v1/reports/1/resubmit": "pilar.submissions.api._submission",
     "/api/v1/renovations/1/handover": "pilar.renovations.api._renovation",
     "/api/v1/renovations/1/photos": "pilar.renovations.api._renovation",
     "/api/v1/renovations/1/progress": "pilar.renovations.api._renovation",

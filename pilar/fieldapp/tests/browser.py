@@ -12,6 +12,7 @@ import os
 import random
 
 import pytest
+from PIL import Image
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "rahasia-123"
@@ -32,7 +33,7 @@ def require_chromium():
             "to run the field app's browser tests",
             allow_module_level=True,
         )
-    try:
+    try:  # an optional test dependency: its absence skips (or fails) the browser tests
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing("playwright is not installed (pip install -e .[dev])", allow_module_level=True)
@@ -40,8 +41,6 @@ def require_chromium():
 
 def jpeg_bytes(width: int = 2400, height: int = 1800) -> bytes:
     """A noisy photo-like JPEG larger than the app's 1280 px limit."""
-    from PIL import Image
-
     rng = random.Random(7)
     small = Image.new("RGB", (64, 48))
     small.putdata(

@@ -19,6 +19,7 @@ from pilar.conftest import (
 )
 from pilar.core.identity import mask
 from pilar.ppks.models import PpksRecord, PpksType
+from pilar.registry.models import Household, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -219,8 +220,6 @@ def test_dinsos_must_name_a_kelurahan(dinsos):
 
 
 def test_inactive_households_and_persons_left_out(psm_a, dinsos):
-    from pilar.registry.models import Household, Person
-
     kept = make_household(dinsos, VILLAGE_A)
     gone = make_household(dinsos, VILLAGE_A)
     Household.objects.filter(pk=gone.pk).update(is_active=False)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connections
 
+from pilar.conftest import VILLAGE_A, make_household, make_nik, make_user
 from pilar.fieldapp.tests.browser import (
     jpeg_bytes,
     launch,
     login,
     require_chromium,
 )
+from pilar.submissions.models import Submission, SubmissionPhoto
 
 require_chromium()
 
@@ -27,8 +30,6 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture
 def field_user(transactional_db):
-    from pilar.conftest import VILLAGE_A, make_household, make_nik, make_user
-
     admin = make_user("dinsos-x", "dinsos")
     user = make_user("psm-lapangan", "psm", village=VILLAGE_A)
     household = make_household(
@@ -55,7 +56,6 @@ def browser(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Chromium keeps HTTP connections alive, so a live-server thread would otherwise
     # hold its database connection (CONN_MAX_AGE) past the end of the test run.
-    from django.db import connections
 
     monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
     with sync_playwright() as p:
@@ -86,8 +86,6 @@ def outbox(page) -> list[dict]:
 
 
 def test_offline_report_with_photo_reaches_server_once(live_server, field_user, browser):
-    from pilar.submissions.models import Submission, SubmissionPhoto
-
     user, household = field_user
     base = live_server.url
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -142,14 +140,14 @@ def test_offline_report_with_photo_reaches_server_once(live_server, field_user, 
     )
     page.wait_for_timeout(1000)  # any duplicate upload would land by now
     assert Submission.objects.count() == 1
-    report = Submission.objects.get()
-    assert report.household_id == household.pk
-    assert report.kind == "perubahan"
-    assert report.reporter_id == user.pk
-    change = report.payload["persons"][0]
+    submission = Submission.objects.get()
+    assert submission.household_id == household.pk
+    assert submission.kind == "perubahan"
+    assert submission.reporter_id == user.pk
+    change = submission.payload["persons"][0]
     assert change["person_id"] == person.pk and change["fields"]["name"] == "Budi Santosa"
-    assert report.base.get(f"person.{person.pk}.name") == "Budi Santoso"
-    photos = SubmissionPhoto.objects.filter(submission=report)
+    assert submission.base.get(f"person.{person.pk}.name") == "Budi Santoso"
+    photos = SubmissionPhoto.objects.filter(submission=submission)
     assert photos.count() == 1
     photo = photos.get()
     assert photo.kind == "depan"
@@ -162,8 +160,6 @@ def test_offline_report_with_photo_reaches_server_once(live_server, field_user, 
 
 
 def test_upload_cut_midway_is_retried_into_one_report(live_server, field_user, browser):
-    from pilar.submissions.models import Submission
-
     user, household = field_user
     base = live_server.url
     # Service workers blocked: page.route must see the page's own requests.
@@ -212,9 +208,9 @@ def test_upload_cut_midway_is_retried_into_one_report(live_server, field_user, b
     wait_for(page, lambda: calls["n"] >= 2, timeout=40, what="the retry")
     wait_for(page, lambda: outbox(page)[0]["state"] == "sent", what="the outbox item marked sent")
     assert Submission.objects.count() == 1
-    report = Submission.objects.get()
-    assert report.kind == "survei_rumah"
-    assert report.payload["floor_area_m2"] in ("24.5", "24.50", 24.5)
-    assert report.payload["occupants"] == 4
-    assert outbox(page)[0]["server_id"] == report.pk
+    submission = Submission.objects.get()
+    assert submission.kind == "survei_rumah"
+    assert submission.payload["floor_area_m2"] in ("24.5", "24.50", 24.5)
+    assert submission.payload["occupants"] == 4
+    assert outbox(page)[0]["server_id"] == submission.pk
     context.close()

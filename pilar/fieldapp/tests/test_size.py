@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import pathlib
 
 from django.contrib.staticfiles import finders
 
@@ -24,8 +25,6 @@ def test_own_js_and_css_under_150_kb_gzipped():
 
 def test_all_own_files_are_listed():
     """A new .js/.css file in static/fieldapp/ must be counted (and cached offline)."""
-    import pathlib
-
     folder = pathlib.Path(finders.find("fieldapp/app.js")).parent
     on_disk = {f"fieldapp/{p.name}" for p in folder.iterdir() if p.suffix in (".js", ".css")}
     assert on_disk == set(OWN_FILES)

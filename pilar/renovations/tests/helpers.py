@@ -7,11 +7,13 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from pilar.conftest import VILLAGE_A, make_household
 from pilar.programs import enrollment as enrollment_actions
 from pilar.programs.models import Enrollment, Program
 from pilar.programs.tests.factories import GOOD_HOUSE, rtlh
+from pilar.renovations import actions
 
 SURVEYED = datetime.date(2026, 1, 10)
 
@@ -45,8 +47,6 @@ ITEMS = [
 
 
 def jpeg(name: str = "rumah.jpg", size=(64, 48), colour=(180, 120, 60)) -> SimpleUploadedFile:
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.new("RGB", size, colour).save(buf, "JPEG")
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
@@ -72,8 +72,6 @@ def approved_enrollment(dinsos, village: str = VILLAGE_A, *, rtlh_house: bool = 
 
 def opened(dinsos, village: str = VILLAGE_A):
     """A renovation just opened from an approved enrollment."""
-    from pilar.renovations import actions
-
     return actions.open_renovation(
         approved_enrollment(dinsos, village), acting_user=dinsos, data=PLAN
     )
@@ -81,8 +79,6 @@ def opened(dinsos, village: str = VILLAGE_A):
 
 def working(dinsos, village: str = VILLAGE_A):
     """Planned (RAB), photographed before, and started on 2 March 2026."""
-    from pilar.renovations import actions
-
     renovation = opened(dinsos, village)
     actions.save_plan(renovation, acting_user=dinsos, data=PLAN, items=ITEMS)
     actions.add_photos(
@@ -100,8 +96,6 @@ def working(dinsos, village: str = VILLAGE_A):
 
 def finished(dinsos, village: str = VILLAGE_A):
     """Work reported at 100 % on 15 April 2026: ready for the handover."""
-    from pilar.renovations import actions
-
     renovation = working(dinsos, village)
     actions.report_progress(
         renovation,

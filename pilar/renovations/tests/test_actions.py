@@ -7,11 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from pilar.assessments.stats import summary_by_district
-from pilar.conftest import VILLAGE_A
+from pilar.conftest import VILLAGE_A, make_household
 from pilar.core.errors import InvalidInput
+from pilar.programs import enrollment as enrollment_actions
 from pilar.programs.choices import EnrollmentStatus
+from pilar.programs.models import Enrollment
 from pilar.registry.models import HousingSurvey
 from pilar.renovations import actions
 from pilar.renovations.choices import PhotoKind, Status
@@ -22,6 +26,7 @@ from pilar.renovations.tests.helpers import (
     PLAN,
     RENOVATED,
     approved_enrollment,
+    bedah_rumah,
     jpeg,
     opened,
     working,
@@ -197,11 +202,6 @@ def test_open_needs_an_approved_house_renovation_enrollment(dinsos):
 
 
 def test_open_refuses_an_enrollment_not_yet_approved(dinsos):
-    from pilar.conftest import make_household
-    from pilar.programs import enrollment as enrollment_actions
-    from pilar.programs.models import Enrollment
-    from pilar.renovations.tests.helpers import bedah_rumah
-
     household = make_household(dinsos)
     listed = enrollment_actions.enroll(bedah_rumah(), acting_user=dinsos, household=household)
     enrollment_actions.propose(bedah_rumah(), [listed.pk], acting_user=dinsos)
@@ -304,8 +304,6 @@ def test_progress_never_goes_back_nor_earlier(dinsos):
 
 
 def test_a_file_that_is_not_a_photo_is_refused(dinsos):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     renovation = opened(dinsos)
     fake = SimpleUploadedFile("rumah.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     with pytest.raises(InvalidInput) as exc:
@@ -331,7 +329,6 @@ def test_photos_are_stored_small_as_jpeg(dinsos):
         files=[jpeg(size=(4000, 3000))],
         data={"latitude": "-6.17", "longitude": "106.63"},
     )
-    from PIL import Image
 
     photo = RenovationPhoto.objects.get()
     with Image.open(photo.image.open("rb")) as image:
@@ -359,16 +356,12 @@ def test_cancel_needs_a_reason_and_ends_the_work(dinsos):
 
 
 def test_bedah_rumah_is_delivered_only_by_its_handover(dinsos):
-    import datetime as dt
-
-    from pilar.programs import enrollment as enrollment_actions
-
     enrollment = approved_enrollment(dinsos)
     with pytest.raises(InvalidInput) as exc:
         enrollment_actions.deliver(
             enrollment,
             acting_user=dinsos,
-            delivered_on=dt.date(2026, 4, 20),
+            delivered_on=datetime.date(2026, 4, 20),
             amount="15000000",
             note="langsung",
         )
@@ -378,11 +371,6 @@ def test_bedah_rumah_is_delivered_only_by_its_handover(dinsos):
 
 
 def test_open_needs_a_housing_survey(dinsos):
-    from pilar.conftest import make_household
-    from pilar.programs import enrollment as enrollment_actions
-    from pilar.programs.models import Enrollment
-    from pilar.renovations.tests.helpers import bedah_rumah
-
     household = make_household(dinsos)  # never surveyed
     program = bedah_rumah()
     listed = enrollment_actions.enroll(program, acting_user=dinsos, household=household)

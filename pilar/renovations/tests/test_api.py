@@ -7,19 +7,30 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pilar.accounts.models import ApiToken
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
+from pilar.core.dates import today
+from pilar.core.errors import ErrorCollector
+from pilar.core.numbers import parse_amount
+from pilar.programs import enrollment as enrollment_actions
 from pilar.programs.choices import EnrollmentStatus
+from pilar.programs.models import Enrollment
+from pilar.programs.tests.factories import rtlh
 from pilar.registry.models import HousingSurvey
 from pilar.renovations import actions
 from pilar.renovations.choices import Status
 from pilar.renovations.models import CostItem, ProgressReport, Renovation, RenovationPhoto
+from pilar.renovations.target import target_year
 from pilar.renovations.tests.helpers import (
     ITEMS,
     PLAN,
     RENOVATED,
+    SURVEYED,
     approved_enrollment,
+    bedah_rumah,
     finished,
     jpeg,
     opened,
@@ -322,10 +333,6 @@ def test_list_filters(client, dinsos):
             }
         ],
     )
-    from pilar.programs import enrollment as enrollment_actions
-    from pilar.programs.models import Enrollment
-    from pilar.programs.tests.factories import rtlh
-    from pilar.renovations.tests.helpers import SURVEYED, bedah_rumah
 
     rtlh(dinsos, siti, on=SURVEYED)
     listed = enrollment_actions.enroll(bedah_rumah(), acting_user=dinsos, household=siti)
@@ -359,9 +366,6 @@ def test_list_filters(client, dinsos):
 
 
 def test_target_year_limits(client, dinsos):
-    from pilar.core.dates import today
-    from pilar.renovations.target import target_year
-
     this_year = today().year
     response = client.get(f"{URL}/target", **bearer(dinsos))
     assert response.status_code == 200 and response.json()["target_year"] == target_year()
@@ -394,9 +398,6 @@ def test_openapi_documents_the_endpoints(client):
 def test_json_numbers_reach_the_actions_unambiguously():
     """A JSON number (a Decimal after the schema) is a number, never re-read as text:
     2.125 stays two and a bit, not Indonesian thousands (2125)."""
-    from pilar.core.errors import ErrorCollector
-    from pilar.core.numbers import parse_amount
-
     errors = ErrorCollector()
     assert parse_amount(errors, "x", Decimal("2.25"), "V") == Decimal("2.25")
     assert parse_amount(errors, "x", Decimal("65000"), "V") == Decimal("65000")
@@ -405,9 +406,6 @@ def test_json_numbers_reach_the_actions_unambiguously():
 
 
 def test_list_queries_do_not_grow_with_rows(client, dinsos):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     headers = bearer(dinsos)
     client.get(URL, **headers)  # the token's first use is recorded once
     opened(dinsos)

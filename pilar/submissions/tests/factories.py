@@ -7,14 +7,13 @@ import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from pilar.conftest import VILLAGE_A, make_nik
 from pilar.submissions import actions
 
 
 def jpeg(size=(64, 48), color=(200, 120, 40)) -> bytes:
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.new("RGB", size, color).save(buf, "JPEG", quality=70)
     return buf.getvalue()
@@ -24,7 +23,7 @@ def photo_upload(client_id: str, content: bytes | None = None) -> SimpleUploaded
     return SimpleUploadedFile(f"{client_id}.jpg", content or jpeg(), content_type="image/jpeg")
 
 
-def report_data(kind: str, payload: dict, household=None, **extra) -> dict:
+def submission_data(kind: str, payload: dict, household=None, **extra) -> dict:
     data = {
         "client_id": uuid.uuid4(),
         "kind": kind,
@@ -66,7 +65,7 @@ def new_household_payload(village=VILLAGE_A, nik=None) -> dict:
 
 
 def submit_change(user, household, payload, **extra):
-    report, _ = actions.create_submission(
-        user=user, data=report_data("perubahan", payload, household, **extra)
+    submission, _ = actions.create_submission(
+        acting_user=user, data=submission_data("perubahan", payload, household, **extra)
     )
-    return report
+    return submission

@@ -6,6 +6,7 @@ import json
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilar.accounts.models import ApiToken
 from pilar.registry.models import Household
@@ -43,8 +44,6 @@ def post_multipart(client, data, photos: dict[str, bytes], headers, url=URL):
 
 
 def _file(cid, content):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(f"{cid}.jpg", content, content_type="image/jpeg")
 
 
@@ -62,9 +61,9 @@ def test_multipart_report_with_photo_then_same_again(client, psm_a):
     assert out["status"] == "diajukan" and out["kind"] == "keluarga_baru"
     again = post_multipart(client, data, {pid: jpeg()}, headers)
     assert again.status_code == 200 and again.json()["id"] == out["id"]
-    report = Submission.objects.get()
-    assert report.photos.count() == 1
-    assert float(report.latitude) == -6.17 and report.gps_accuracy_m == 12
+    submission = Submission.objects.get()
+    assert submission.photos.count() == 1
+    assert float(submission.latitude) == -6.17 and submission.gps_accuracy_m == 12
 
 
 def test_json_report_and_errors_by_path(client, psm_a):
@@ -103,15 +102,15 @@ def test_chain_through_the_api(client, psm_a, tksk_a, dinsos, household_a):
         body("perubahan", {"household": {"address": "Jl. API 1"}}, household_id=household_a.pk),
         bearer(psm_a),
     )
-    report_id = response.json()["id"]
+    submission_id = response.json()["id"]
     # The reporter may not verify; the TKSK sees it in the inbox.
-    own = post_json(client, f"{URL}/{report_id}/verify", {}, bearer(psm_a))
+    own = post_json(client, f"{URL}/{submission_id}/verify", {}, bearer(psm_a))
     assert own.status_code in (403, 404)
     inbox = client.get(f"{URL}/inbox", **bearer(tksk_a)).json()
-    assert [r["id"] for r in inbox["items"]] == [report_id]
+    assert [r["id"] for r in inbox["items"]] == [submission_id]
     back = post_json(
         client,
-        f"{URL}/{report_id}/return",
+        f"{URL}/{submission_id}/return",
         {"field_reasons": {"household.address": "Nomor rumah kurang"}},
         bearer(tksk_a),
     )
@@ -120,20 +119,20 @@ def test_chain_through_the_api(client, psm_a, tksk_a, dinsos, household_a):
     assert mine["return_reasons"] == {"household.address": "Nomor rumah kurang"}
     fixed = post_json(
         client,
-        f"{URL}/{report_id}/resubmit",
+        f"{URL}/{submission_id}/resubmit",
         {"revision": 1, "payload": {"household": {"address": "Jl. API 1 No. 7"}}},
         bearer(psm_a),
     )
     assert fixed.status_code == 200 and fixed.json()["revision"] == 2
-    assert post_json(client, f"{URL}/{report_id}/verify", {}, bearer(tksk_a)).status_code == 200
-    done = post_json(client, f"{URL}/{report_id}/validate", {"note": "ok"}, bearer(dinsos))
+    assert post_json(client, f"{URL}/{submission_id}/verify", {}, bearer(tksk_a)).status_code == 200
+    done = post_json(client, f"{URL}/{submission_id}/validate", {"note": "ok"}, bearer(dinsos))
     assert done.status_code == 200, done.content
     detail = done.json()
     assert detail["status"] == "divalidasi"
     assert [s["action"] for s in detail["steps"]][-1] == "divalidasi"
     household_a.refresh_from_db()
     assert household_a.address == "Jl. API 1 No. 7"
-    stale = post_json(client, f"{URL}/{report_id}/validate", {}, bearer(dinsos))
+    stale = post_json(client, f"{URL}/{submission_id}/validate", {}, bearer(dinsos))
     assert stale.status_code == 422 and stale.json()["codes"] == {"__all__": "stale"}
 
 
@@ -144,9 +143,9 @@ def test_detail_is_scoped_and_shows_diff(client, psm_a, psm_b, household_a):
         body("perubahan", {"household": {"rt": "9"}}, household_id=household_a.pk),
         bearer(psm_a),
     )
-    report_id = response.json()["id"]
-    assert client.get(f"{URL}/{report_id}", **bearer(psm_b)).status_code == 404
-    detail = client.get(f"{URL}/{report_id}", **bearer(psm_a)).json()
+    submission_id = response.json()["id"]
+    assert client.get(f"{URL}/{submission_id}", **bearer(psm_b)).status_code == 404
+    detail = client.get(f"{URL}/{submission_id}", **bearer(psm_a)).json()
     assert detail["diff"] == [
         {
             "path": "household.rt",

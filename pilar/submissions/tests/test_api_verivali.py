@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from pilar.submissions import actions
 from pilar.submissions.models import Deliberation, Ratification, Submission
-from pilar.submissions.tests.factories import new_household_payload, report_data, submit_change
+from pilar.submissions.tests.factories import new_household_payload, submission_data, submit_change
 from pilar.submissions.tests.test_api import bearer
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ PDF = b"%PDF-1.4 signed"
 
 
 def test_turnaround_figures(client, psm_a, tksk_a, dinsos, household_a):
-    report = submit_change(psm_a, household_a, {"household": {"rt": "4"}})
-    actions.verify_submission(report, user=tksk_a)
+    submission = submit_change(psm_a, household_a, {"household": {"rt": "4"}})
+    actions.verify_submission(submission, acting_user=tksk_a)
     body = client.get("/api/v1/verivali/turnaround", **bearer(dinsos)).json()
     assert body["total"]["submitted"] == 1 and body["total"]["verified"] == 1
     assert body["total"]["waiting_validation"] == 1
@@ -38,12 +38,12 @@ def test_optional_steps_are_404_when_off(client, dinsos):
 
 @override_settings(PILAR_VERIVALI_MUSYAWARAH=True)
 def test_record_deliberation_through_the_api(client, psm_a, tksk_a, household_a):
-    report = submit_change(psm_a, household_a, {"household": {"rt": "4"}})
+    submission = submit_change(psm_a, household_a, {"household": {"rt": "4"}})
     data = {
         "kelurahan": household_a.village_id,
         "held_on": datetime.date.today().isoformat(),
         "attendees": "Lurah\nKetua RW",
-        "submissions": str(report.pk),
+        "submissions": str(submission.pk),
     }
     not_pdf = client.post(
         "/api/v1/verivali/deliberations",
@@ -58,22 +58,22 @@ def test_record_deliberation_through_the_api(client, psm_a, tksk_a, household_a)
         **bearer(tksk_a),
     )
     assert ok.status_code == 201, ok.content
-    assert ok.json()["submissions"] == [report.pk]
+    assert ok.json()["submissions"] == [submission.pk]
     listed = client.get("/api/v1/verivali/deliberations", **bearer(tksk_a)).json()
     assert [d["id"] for d in listed] == [ok.json()["id"]]
 
 
 @override_settings(PILAR_VERIVALI_SK=True)
 def test_ratification_through_the_api_masks_for_leaders(client, psm_a, tksk_a, dinsos, pimpinan):
-    report, _ = actions.create_submission(
-        user=psm_a, data=report_data("keluarga_baru", new_household_payload())
+    submission, _ = actions.create_submission(
+        acting_user=psm_a, data=submission_data("keluarga_baru", new_household_payload())
     )
-    actions.verify_submission(report, user=tksk_a)
-    actions.validate_submission(report, user=dinsos)
+    actions.verify_submission(submission, acting_user=tksk_a)
+    actions.validate_submission(submission, acting_user=dinsos)
     data = {
         "decree_number": "400/7/2026",
         "decree_date": datetime.date.today().isoformat(),
-        "submissions": str(report.pk),
+        "submissions": str(submission.pk),
         "decree_file": SimpleUploadedFile("sk.pdf", PDF),
     }
     refused = client.post("/api/v1/verivali/ratifications", data, **bearer(tksk_a))

@@ -19,10 +19,11 @@ from pilar.audit.models import AccessLog
 from pilar.conftest import VILLAGE_A, make_household, make_nik
 from pilar.ppks.actions import create_ppks_record
 from pilar.ppks.models import PpksType
+from pilar.registry.actions import update_household
 from pilar.submissions import actions
 from pilar.submissions.models import Submission, SubmissionStep
 from pilar.submissions.proposals import proposals
-from pilar.submissions.tests.factories import report_data
+from pilar.submissions.tests.factories import submission_data
 from pilar.submissions.tests.test_api import bearer
 
 URL = "/api/v1/reports"
@@ -194,35 +195,35 @@ def test_a_valid_draft_still_saves_and_shows_only_its_own_household(
         client, psm_a, _body("perubahan", household_a, _person_change(member.pk), False)
     )
     assert response.status_code == 201, response.content
-    report_id = response.json()["id"]
-    assert Submission.objects.get(pk=report_id).status == "draf"
-    detail = client.get(f"{URL}/{report_id}", **bearer(psm_a)).json()
+    submission_id = response.json()["id"]
+    assert Submission.objects.get(pk=submission_id).status == "draf"
+    detail = client.get(f"{URL}/{submission_id}", **bearer(psm_a)).json()
     rows = {row["path"]: row for row in detail["diff"]}
     assert rows[f"person.{member.pk}.occupation"]["proposed"] == "Buruh"
 
 
 def test_resubmit_cannot_swap_in_a_person_elsewhere(client, psm_a, tksk_a, household_a, world):
     member = world["member_a"]
-    report, _ = actions.create_submission(
-        user=psm_a,
-        data=report_data("perubahan", _person_change(member.pk), household_a),
+    submission, _ = actions.create_submission(
+        acting_user=psm_a,
+        data=submission_data("perubahan", _person_change(member.pk), household_a),
     )
-    actions.return_submission(report, user=tksk_a, note="cek lagi")
+    actions.return_submission(submission, acting_user=tksk_a, note="cek lagi")
     body = {
         "revision": 1,
         "payload": _person_change(world["far_person"].pk),
         "visit_date": str(datetime.date.today()),
     }
     response = client.post(
-        f"{URL}/{report.pk}/resubmit",
+        f"{URL}/{submission.pk}/resubmit",
         data=json.dumps(body),
         content_type="application/json",
         **bearer(psm_a),
     )
     assert response.status_code == 422
-    report.refresh_from_db()
-    assert report.payload["persons"][0]["person_id"] == member.pk
-    assert report.revision == 1
+    submission.refresh_from_db()
+    assert submission.payload["persons"][0]["person_id"] == member.pk
+    assert submission.revision == 1
 
 
 def test_current_values_are_read_through_the_readers_scope(
@@ -231,15 +232,14 @@ def test_current_values_are_read_through_the_readers_scope(
     """A report validated long ago still names its person; after the person's
     household moved out of the reader's area the reader sees no registry values."""
     member = world["member_a"]
-    report, _ = actions.create_submission(
-        user=psm_a, data=report_data("perubahan", _person_change(member.pk), household_a)
+    submission, _ = actions.create_submission(
+        acting_user=psm_a, data=submission_data("perubahan", _person_change(member.pk), household_a)
     )
-    by_dinsos = {p.path: p for p in proposals(report, reader=dinsos)}
+    by_dinsos = {p.path: p for p in proposals(submission, reader=dinsos)}
     assert by_dinsos[f"person.{member.pk}.occupation"].current == member.occupation
-    from pilar.registry.actions import update_household
 
     update_household(household_a, acting_user=dinsos, data={"village": "36.71.02.1001"})
-    by_psm = {p.path: p for p in proposals(report, reader=psm_a)}
+    by_psm = {p.path: p for p in proposals(submission, reader=psm_a)}
     row = by_psm[f"person.{member.pk}.occupation"]
     assert row.current is None
     assert row.group == f"Individu #{member.pk}"
@@ -249,19 +249,19 @@ def test_reports_with_restricted_health_data_are_dinsos_only(
     client, dinsos, psm_a, tksk_a, admin_user, world
 ):
     payload = {"end": [{"record_id": world["odha"].pk, "reason": "pindah layanan"}]}
-    report, _ = actions.create_submission(
-        user=dinsos, data=report_data("ppks", payload, world["sick"])
+    submission, _ = actions.create_submission(
+        acting_user=dinsos, data=submission_data("ppks", payload, world["sick"])
     )
-    assert report.restricted
+    assert submission.restricted
     for user in (psm_a, tksk_a):
-        assert client.get(f"{URL}/{report.pk}", **bearer(user)).status_code == 404
-        assert client.get(f"/laporan/{report.pk}/", **{}).status_code in (302, 404)
-        assert not actions.may_verify(user, report)
+        assert client.get(f"{URL}/{submission.pk}", **bearer(user)).status_code == 404
+        assert client.get(f"/laporan/{submission.pk}/", **{}).status_code in (302, 404)
+        assert not actions.may_verify(user, submission)
     client.force_login(tksk_a)
-    assert client.get(f"/laporan/{report.pk}/").status_code == 404
+    assert client.get(f"/laporan/{submission.pk}/").status_code == 404
     inbox_ids = [r["id"] for r in client.get(f"{URL}/inbox", **bearer(admin_user)).json()["items"]]
-    assert report.pk in inbox_ids  # no TKSK may verify it: Dinas Sosial does
-    detail = client.get(f"{URL}/{report.pk}", **bearer(admin_user)).json()
+    assert submission.pk in inbox_ids  # no TKSK may verify it: Dinas Sosial does
+    detail = client.get(f"{URL}/{submission.pk}", **bearer(admin_user)).json()
     assert "Orang dengan HIV/AIDS – Anwar Rahasia" in [row["label"] for row in detail["diff"]]
 
 

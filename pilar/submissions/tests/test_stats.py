@@ -9,6 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B, make_household
 from pilar.submissions.choices import Status
@@ -30,7 +31,7 @@ def data(dinsos):
     households = {v: make_household(dinsos, v) for v in (VILLAGE_A, VILLAGE_A2, VILLAGE_B)}
     made = []
 
-    def report(village, status, submitted_days_ago, verified_after=None, decided_after=None):
+    def submission(village, status, submitted_days_ago, verified_after=None, decided_after=None):
         r = submit_change(dinsos, households[village], {"household": {"rt": "3"}})
         submitted = now - submitted_days_ago * DAY
         Submission.objects.filter(pk=r.pk).update(
@@ -42,13 +43,13 @@ def data(dinsos):
         made.append(r)
         return r
 
-    report(VILLAGE_A, Status.VERIFIED, 30, verified_after=2)
-    report(VILLAGE_A, Status.VALIDATED, 30, verified_after=4, decided_after=6)
-    report(VILLAGE_A2, Status.VALIDATED, 40, verified_after=10, decided_after=12)
-    report(VILLAGE_A2, Status.SUBMITTED, 20)
-    report(VILLAGE_A2, Status.SUBMITTED, 200)  # outside the default period, still waiting
-    report(VILLAGE_B, Status.VERIFIED, 3, verified_after=1)
-    draft = report(VILLAGE_B, Status.DRAFT, 1)  # drafts are not counted
+    submission(VILLAGE_A, Status.VERIFIED, 30, verified_after=2)
+    submission(VILLAGE_A, Status.VALIDATED, 30, verified_after=4, decided_after=6)
+    submission(VILLAGE_A2, Status.VALIDATED, 40, verified_after=10, decided_after=12)
+    submission(VILLAGE_A2, Status.SUBMITTED, 20)
+    submission(VILLAGE_A2, Status.SUBMITTED, 200)  # outside the default period, still waiting
+    submission(VILLAGE_B, Status.VERIFIED, 3, verified_after=1)
+    draft = submission(VILLAGE_B, Status.DRAFT, 1)  # drafts are not counted
     Submission.objects.filter(pk=draft.pk).update(submitted_at=None)
     return made
 
@@ -104,8 +105,6 @@ def test_page_and_drill_down(client, dinsos, data):
 
 
 def test_xlsx_export(client, dinsos, data):
-    from python_calamine import CalamineWorkbook
-
     client.force_login(dinsos)
     response = client.get(reverse("submissions:turnaround_export", args=["xlsx"]))
     assert response.status_code == 200

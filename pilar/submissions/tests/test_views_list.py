@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from pilar.accounts.choices import Role
 from pilar.audit.models import AccessAction, AccessLog
@@ -28,13 +29,13 @@ pytestmark = pytest.mark.django_db
 def world(psm_a, psm_b, tksk_a, dinsos, household_a, household_b):
     mine = submit_change(psm_a, household_a, {"household": {"rt": "7"}})
     verified = submit_change(tksk_a, household_a, {"household": {"rw": "3"}})
-    actions.verify_submission(verified, user=dinsos)
+    actions.verify_submission(verified, acting_user=dinsos)
     other = submit_change(psm_b, household_b, {"household": {"rt": "4"}})
     return {"mine": mine, "verified": verified, "other": other}
 
 
-def ids_in(body: str, reports) -> set[int]:
-    return {r.pk for r in reports if reverse("submissions:detail", args=[r.pk]) in body}
+def ids_in(body: str, submissions) -> set[int]:
+    return {r.pk for r in submissions if reverse("submissions:detail", args=[r.pk]) in body}
 
 
 def get(client, user, path, **params):
@@ -97,8 +98,6 @@ def test_export_csv_is_the_filtered_view_masked_and_logged(client, tksk_a, world
 
 
 def test_export_xlsx_follows_status_filter(client, dinsos, world):
-    from python_calamine import CalamineWorkbook
-
     response = get(
         client, dinsos, reverse("submissions:export", args=["xlsx"]), status="diverifikasi"
     )
@@ -169,8 +168,8 @@ def test_inbox_query_count_does_not_grow(
     assert "<strong>16</strong> laporan menunggu" in body  # own reports excluded
     many = _inbox_queries(client, tksk_a)
     assert len(many) == len(few)
-    report_queries = [q for q in many if "submissions_submission" in q]
-    assert len(report_queries) == 2  # one COUNT, one page
+    submission_queries = [q for q in many if "submissions_submission" in q]
+    assert len(submission_queries) == 2  # one COUNT, one page
 
 
 # Notifications ---------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from pilar.audit.models import AccessAction, AccessLog
 from pilar.conftest import make_household
-from pilar.submissions import actions
+from pilar.submissions import actions, forms
+from pilar.submissions.bnba import COLUMNS
 from pilar.submissions.choices import Status
 from pilar.submissions.models import Deliberation, Ratification
-from pilar.submissions.tests.factories import new_household_payload, report_data, submit_change
+from pilar.submissions.tests.factories import new_household_payload, submission_data, submit_change
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +52,17 @@ def test_switched_off_by_default(client, dinsos, name, args):
 
 @override_settings(PILAR_VERIVALI_MUSYAWARAH=True)
 def test_record_deliberation_through_the_page(client, psm_a, tksk_a, household_a):
-    report = submit_change(psm_a, household_a, {"household": {"rt": "3"}})
+    submission = submit_change(psm_a, household_a, {"household": {"rt": "3"}})
     other = submit_change(psm_a, household_a, {"household": {"rt": "4"}})
     client.force_login(tksk_a)
-    body = client.get(reverse("submissions:detail", args=[report.pk])).content.decode()
+    body = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
     assert 'id="need-deliberation"' in body and 'value="verifikasi"' not in body
     body = client.get(reverse("submissions:list")).content.decode()
     assert reverse("submissions:deliberation_list") in body  # the tab shows when on
 
     url = reverse("submissions:deliberation_create")
     body = client.get(url, {"kelurahan": household_a.village_id}).content.decode()
-    assert f'value="{report.pk}"' in body and f'value="{other.pk}"' in body
+    assert f'value="{submission.pk}"' in body and f'value="{other.pk}"' in body
     fragment = client.get(
         url, {"kelurahan": household_a.village_id}, headers={"HX-Request": "true"}
     ).content.decode()
@@ -71,7 +72,7 @@ def test_record_deliberation_through_the_page(client, psm_a, tksk_a, household_a
         "kelurahan": household_a.village_id,
         "held_on": TODAY.isoformat(),
         "attendees": "Lurah Sukarasa\nKetua RW 02",
-        "reports": [report.pk],
+        "submissions": [submission.pk],
     }
     bad = client.post(url, {**form, "minutes": pdf("ba.pdf", b"MZ not a pdf")})
     assert "harus berupa PDF, JPEG atau PNG" in bad.content.decode()
@@ -79,23 +80,21 @@ def test_record_deliberation_through_the_page(client, psm_a, tksk_a, household_a
     response = client.post(url, {**form, "minutes": pdf()})
     assert response.status_code == 302
     deliberation = Deliberation.objects.get()
-    report.refresh_from_db()
+    submission.refresh_from_db()
     other.refresh_from_db()
-    assert report.deliberation == deliberation and other.deliberation is None
+    assert submission.deliberation == deliberation and other.deliberation is None
     body = client.get(reverse("submissions:deliberation_list")).content.decode()
     assert "Lurah Sukarasa" in body
     minutes = client.get(reverse("submissions:deliberation_minutes", args=[deliberation.pk]))
     assert minutes["Content-Type"] == "application/pdf"
     assert minutes["X-Content-Type-Options"] == "nosniff"
-    body = client.get(reverse("submissions:detail", args=[report.pk])).content.decode()
+    body = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
     assert 'value="verifikasi"' in body
 
 
 @override_settings(PILAR_VERIVALI_MUSYAWARAH=True)
 def test_deliberation_too_large_and_out_of_area(client, monkeypatch, psm_a, psm_b, household_a):
-    from pilar.submissions import forms
-
-    report = submit_change(psm_a, household_a, {"household": {"rt": "3"}})
+    submission = submit_change(psm_a, household_a, {"household": {"rt": "3"}})
     monkeypatch.setattr(forms, "DOCUMENT_MAX_BYTES", 10)
     client.force_login(psm_a)
     response = client.post(
@@ -104,7 +103,7 @@ def test_deliberation_too_large_and_out_of_area(client, monkeypatch, psm_a, psm_
             "kelurahan": household_a.village_id,
             "held_on": TODAY.isoformat(),
             "attendees": "Lurah",
-            "reports": [report.pk],
+            "submissions": [submission.pk],
             "minutes": pdf(),
         },
     )
@@ -122,13 +121,13 @@ def test_deliberation_too_large_and_out_of_area(client, monkeypatch, psm_a, psm_
 
 @pytest.fixture
 def validated(psm_a, tksk_a, dinsos):
-    report, _ = actions.create_submission(
-        user=psm_a, data=report_data("keluarga_baru", new_household_payload())
+    submission, _ = actions.create_submission(
+        acting_user=psm_a, data=submission_data("keluarga_baru", new_household_payload())
     )
-    actions.verify_submission(report, user=tksk_a)
-    actions.validate_submission(report, user=dinsos)
-    report.refresh_from_db()
-    return report
+    actions.verify_submission(submission, acting_user=tksk_a)
+    actions.validate_submission(submission, acting_user=dinsos)
+    submission.refresh_from_db()
+    return submission
 
 
 @override_settings(PILAR_VERIVALI_SK=True)
@@ -146,7 +145,7 @@ def test_ratify_through_the_page_and_export_bnba(
             "decree_number": "400/12/Dinsos/2026",
             "decree_date": TODAY.isoformat(),
             "decree_file": pdf("sk.pdf"),
-            "reports": [validated.pk],
+            "submissions": [validated.pk],
         },
     )
     assert response.status_code == 302
@@ -164,7 +163,6 @@ def test_ratify_through_the_page_and_export_bnba(
             io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
         )
     )
-    from pilar.submissions.bnba import COLUMNS
 
     assert rows[0] == [header for _, header in COLUMNS]
     assert rows[1][rows[0].index("NIK")] == person.nik  # Dinas Sosial may see full numbers
@@ -191,7 +189,7 @@ def test_ratify_errors_shown(client, dinsos, validated):
             "decree_number": "1/2026",
             "decree_date": (TODAY + datetime.timedelta(days=3)).isoformat(),
             "decree_file": pdf("sk.pdf"),
-            "reports": [],
+            "submissions": [],
         },
     )
     body = response.content.decode()
