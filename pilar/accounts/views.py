@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pilar.accounts.forms import LoginForm, OtpCodeForm
 from pilar.accounts.middleware import pending_step, remember_device, step_url
 from pilar.accounts.models import SecurityPolicy
-from pilar.core.types import AuthedRequest
+from pilar.accounts.types import AuthedRequest
 
 WRONG_CODE = "Kode verifikasi salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba lagi."
 THROTTLED = "Terlalu banyak kode yang salah. Tunggu beberapa detik, lalu coba lagi."

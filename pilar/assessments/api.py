@@ -12,6 +12,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.assessments import actions
 from pilar.assessments import criteria as cr
 from pilar.assessments.consistency import ConsistencyFilter, consistency_for, reasons
@@ -32,7 +33,6 @@ from pilar.assessments.schemas import (
 from pilar.core.api import AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Household, HousingSurvey
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import area_options
+from pilar.accounts.types import AuthedRequest
 from pilar.assessments import actions
 from pilar.assessments import criteria as cr
 from pilar.assessments.access import may_assess
@@ -31,7 +32,6 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids

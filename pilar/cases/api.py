@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.cases import actions
 from pilar.cases.filters import CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
@@ -30,7 +31,6 @@ from pilar.cases.schemas import (
 )
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.ppks.models import PpksRecord
 from pilar.programs.models import Enrollment, Program
 from pilar.regions.deployment import normalize_code

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from pilar.accounts.models import User
 from pilar.accounts.scope import area_options
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.cases import actions, forms, notify, stats
@@ -27,7 +28,6 @@ from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids

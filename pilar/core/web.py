@@ -11,9 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from pilar.accounts.types import AuthedRequest
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 
 PAGE_SIZE = 25
 

@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import area_options, village_allowed, villages_for
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.types import AuthedRequest
 from pilar.dedup import actions
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns

@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.types import AuthedRequest
 from pilar.exports import bnba
 from pilar.exports import columns as cols
 from pilar.exports.writers import download_response

@@ -29,9 +29,9 @@ from ninja import Field, Query, Router, Schema, Status
 from pilar.accounts.choices import CITY_ROLES, Role
 from pilar.accounts.models import ApiToken, User
 from pilar.accounts.scope import villages_for
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import EDIT, ERRORS, SessionAuth, TokenAuth, auth_for
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksType
 from pilar.regions.deployment import normalize_code

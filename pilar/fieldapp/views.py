@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from pilar.accounts.scope import villages_for
-from pilar.core.types import AuthedRequest
+from pilar.accounts.types import AuthedRequest
 from pilar.fieldapp.api import user_out
 
 # The app's own files, cached by the service worker (order: as loaded by the page).

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import (
     AUTH_ANY,
     AUTH_EDIT,
@@ -20,7 +21,6 @@ from pilar.core.api import (
     paginate,
 )
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.ppks import actions
 from pilar.ppks.filters import PpksRecordFilter
 from pilar.ppks.models import PpksRecord, PpksType

@@ -20,9 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pilar.accounts.scope import villages_for
+from pilar.accounts.types import AuthedRequest
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.ppks import actions
 from pilar.ppks.access import hidden_type_ids

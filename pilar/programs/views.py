@@ -21,13 +21,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.identity import mask
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.columns import DECIMAL, INT, Column
 from pilar.exports.writers import download_response

@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.models import User
+from pilar.accounts.types import AuthedRequest
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.identity import mask
-from pilar.core.types import AuthedRequest
 from pilar.psks.actions import can_manage, create_worker, update_worker
 from pilar.psks.forms import WorkerFilterForm, WorkerForm
 from pilar.psks.models import PsksWorker

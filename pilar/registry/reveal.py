@@ -13,10 +13,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.identity import mask
-from pilar.core.types import AuthedRequest
 from pilar.registry.models import Household, Person
 
 MIN_REASON = 5

@@ -20,9 +20,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import village_allowed
+from pilar.accounts.types import AuthedRequest
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 from pilar.core.web import editor_required
 from pilar.registry import actions
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm

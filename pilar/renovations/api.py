@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from pilar.accounts.models import User
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, check_filter_codes, paginate
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.programs.models import Enrollment
 from pilar.regions.deployment import normalize_code
 from pilar.registry.choices import Relation

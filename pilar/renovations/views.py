@@ -18,12 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.models import User
 from pilar.accounts.scope import area_options
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.programs.models import Enrollment, Program

@@ -31,13 +31,13 @@ from ninja import Query, Router, Schema, Status
 from pilar.accounts.choices import Role
 from pilar.accounts.models import User
 from pilar.accounts.scope import villages_for
+from pilar.accounts.types import ApiRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, PageParams, pydantic_message, show_id
 from pilar.core.dates import RecordDate, date_or_invalid
 from pilar.core.errors import InvalidInput
 from pilar.core.numbers import OFFSET_MAX
-from pilar.core.types import ApiRequest
 from pilar.regions.deployment import normalize_code
 from pilar.submissions import actions
 from pilar.submissions.exports import summary

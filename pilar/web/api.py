@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.api import (
@@ -29,7 +30,6 @@ from pilar.core.api import (
     show_id,
 )
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.ppks.api import record_out
 from pilar.ppks.models import PpksRecord
 from pilar.registry import actions

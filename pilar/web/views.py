@@ -17,11 +17,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import villages_for
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, editor_required, people_required
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus

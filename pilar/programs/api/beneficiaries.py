@@ -15,11 +15,11 @@ from ninja import Query, Router
 
 from pilar.accounts.choices import Role
 from pilar.accounts.models import User
+from pilar.accounts.types import ApiRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.api import ERRORS, paginate
 from pilar.core.identity import mask
-from pilar.core.types import ApiRequest
 from pilar.programs import enrollment, priority
 from pilar.programs.api.deliveries import paid_fields
 from pilar.programs.api.schemas import BeneficiaryPage, BeneficiaryParams

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, paginate
 from pilar.core.identity import mask
-from pilar.core.types import ApiRequest
 from pilar.programs import enrollment as en
 from pilar.programs import priority
 from pilar.programs.api.schemas import (

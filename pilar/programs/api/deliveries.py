@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from pilar.accounts.models import User
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS
 from pilar.core.dates import date_or_invalid
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.programs import enrollment as en
 from pilar.programs.api.schemas import (
     DELIVERY_FORM_DOC,

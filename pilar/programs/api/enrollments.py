@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_EDIT, AUTH_PEOPLE, ERRORS, paginate
 from pilar.core.errors import InvalidInput
-from pilar.core.types import ApiRequest
 from pilar.programs import enrollment as en
 from pilar.programs.api.candidates import program_rows, rows_out
 from pilar.programs.api.schemas import (

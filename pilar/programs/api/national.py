@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_EDIT, ERRORS
-from pilar.core.types import ApiRequest
 from pilar.programs.api.schemas import NationalParticipationIn, NationalParticipationOut
 from pilar.programs.models import Program
 from pilar.programs.national import record_participation

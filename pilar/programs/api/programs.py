@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from pilar.accounts.types import ApiRequest
 from pilar.core.api import AUTH_ANY, AUTH_EDIT, AUTH_PEOPLE, ERRORS, paginate
-from pilar.core.types import ApiRequest
 from pilar.programs import actions, rules
 from pilar.programs.api.schemas import (
     FieldOut,

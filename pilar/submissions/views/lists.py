@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import area_options
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.exports.views import CHUNK_SIZE
 from pilar.exports.writers import download_response

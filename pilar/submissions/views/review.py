@@ -19,10 +19,10 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.models import User
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
-from pilar.core.types import AuthedRequest
 from pilar.core.web import people_required
 from pilar.submissions import actions
 from pilar.submissions import exports as cols

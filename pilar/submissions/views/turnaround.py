@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from pilar.accounts.scope import area_options
-from pilar.core.types import AuthedRequest
+from pilar.accounts.types import AuthedRequest
 from pilar.core.web import people_required
 from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code

@@ -24,10 +24,10 @@ from django.utils import timezone
 from pilar.accounts.choices import CITY_ROLES
 from pilar.accounts.models import User
 from pilar.accounts.scope import area_q, villages_for
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.identity import mask
-from pilar.core.types import AuthedRequest
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
