@@ -36,7 +36,7 @@ from pilar.core.errors import InvalidInput
 from pilar.imports.models import BatchStatus, ImportBatch, StagedRow
 from pilar.imports.pipeline import apply, check
 from pilar.imports.pipeline.progress import Progress, ProgressWriter
-from pilar.imports.readers import DEFAULT_MAX_BYTES
+from pilar.imports.readers import DEFAULT_MAX_BYTES, FileProblem
 
 MSG_IMPORT_ROLES = "Hanya admin atau Dinas Sosial yang boleh mengimpor."
 
@@ -147,7 +147,7 @@ def check_batch(
     writer = ProgressWriter(batch, progress)
     try:
         summary = check.check_file(batch, writer, max_bytes or max_upload_bytes())
-    except check.Refused as exc:
+    except FileProblem as exc:
         batch.status = BatchStatus.REFUSED
         batch.file_problem = exc.message
         batch.stage = ""
@@ -261,8 +261,8 @@ def _confirm(batch: ImportBatch) -> None:
 
 
 def _fail(batch: ImportBatch) -> None:
-    """checking or importing -> failed: the work broke (what it wrote is rolled back or
-    left in staging, to be checked again)."""
+    """checking or importing -> failed: the work broke (a bug, the database); an
+    apply's writes are rolled back with its transaction."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, stage="")
     batch.status = BatchStatus.FAILED
     batch.stage = ""

@@ -1,9 +1,9 @@
 """The check: a batch's file read, every row checked and staged, then the checks that
 need the whole file or the registry, then the preview counts.
 
-``check_file`` does the work and returns the preview summary, or raises ``Refused``
-with the reason the whole file is refused; the batch's status is the caller's
-(``actions.check_batch``). Nothing in the registry is written.
+``check_file`` does the work and returns the preview summary, or raises
+``readers.FileProblem`` with the reason the whole file is refused; the batch's status
+is the caller's (``actions.check_batch``). Nothing in the registry is written.
 
 Rows are checked by ``RowChecker.check_line`` and COPYed into staging, in worker
 processes for a big file (``parallel``) and else in this process, with the same result.
@@ -35,14 +35,6 @@ log = logging.getLogger(__name__)
 MESSAGE_NO_ROWS = "Berkas tidak berisi baris data di bawah judul kolom."
 
 
-class Refused(Exception):
-    """The whole file is refused; ``message`` says why, in Indonesian."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class _Staged:
     """What staging a file's rows found (rows read, rows refused, their problems)."""
@@ -57,8 +49,8 @@ def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> di
     """Check the batch's file into staging; returns the preview summary (see module doc).
 
     Sets the batch's ``file_format`` and its progress (``rows_total``, through
-    ``writer``); raises ``Refused`` for a file that cannot be read or has no rows, with
-    nothing of it left in staging."""
+    ``writer``); raises ``FileProblem`` for a file that cannot be read, has no known
+    header or no rows, with nothing of it left in staging."""
     staging.clear(batch)
     table, mapping = _read(batch.stored_path, max_bytes)
     batch.file_format = table.format
@@ -72,9 +64,9 @@ def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> di
     timings["read, check rows, COPY"] = round(time.monotonic() - started, 2)
     if staged.file_problem is not None:
         StagedRow.objects.filter(batch=batch).delete()
-        raise Refused(staged.file_problem)
+        raise FileProblem(staged.file_problem)
     if staged.rows == 0:
-        raise Refused(MESSAGE_NO_ROWS)
+        raise FileProblem(MESSAGE_NO_ROWS)
     batch.rows_total = staged.rows
     writer.update(stage="Mencocokkan dengan registri", done=staged.rows, force=True)
     with connection.cursor() as cursor:
@@ -104,13 +96,10 @@ def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> di
 
 def _read(path: str, max_bytes: int) -> tuple[Table, HeaderMapping]:
     """The file's table and its header row mapped to the canonical columns."""
-    try:
-        table = read_table(path, max_bytes=max_bytes)
-    except FileProblem as exc:
-        raise Refused(exc.message) from exc
+    table = read_table(path, max_bytes=max_bytes)
     mapping = map_headers(table.headers)
     if mapping.problems:
-        raise Refused(" ".join(mapping.problems))
+        raise FileProblem(" ".join(mapping.problems))
     return table, mapping
 
 
