@@ -177,7 +177,6 @@ def _child(queue, home: str, step: str, args: dict) -> None:
         from django.contrib.auth import get_user_model
 
         from pilar.imports import actions
-        from pilar.imports.pipeline import apply_batch, check_batch
 
         user = get_user_model().objects.get(username="dinsos")
         batch = actions.create_batch(
@@ -187,9 +186,9 @@ def _child(queue, home: str, step: str, args: dict) -> None:
             max_bytes=1 << 40,
         )
         t0 = time.monotonic()
-        batch = check_batch(batch, max_bytes=1 << 40)
+        batch = actions.check_batch(batch, max_bytes=1 << 40)
         t1 = time.monotonic()
-        batch = apply_batch(batch, acting_user=user)
+        batch = actions.apply_batch(batch, acting_user=user)
         t2 = time.monotonic()
         result.update(check_s=t1 - t0, apply_s=t2 - t1, store_s=t0 - started, summary=batch.summary)
     elif step == "copy":

@@ -1,9 +1,10 @@
 """Import batches: one uploaded file, its check, its preview and what it changed.
 
-An ImportBatch is written by pilar.imports.actions (pages and `pilar import`) and by
-the pipeline as it runs; its rows (StagedRow) and problems (ImportProblem) are
-written set-based (COPY) by pilar.imports.pipeline. Row history of every registry
-row an import changes carries the batch id in its pghistory context.
+An ImportBatch's status is changed by pilar.imports.actions only (pages, tasks and
+`pilar import`); the pipeline records its progress (stage, rows) as it runs. Its rows
+(StagedRow) and problems (ImportProblem) are written set-based (COPY) by
+pilar.imports.pipeline. Row history of every registry row an import changes carries
+the batch id in its pghistory context.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Checking a row (``RowChecker.check_line``) is pure Python, ~25 µs a row: a mill
 file is half a minute on one core. Here the main process cuts the file into chunks of a
 few thousand rows, worker processes parse and check them, and the main process writes
 their COPY lines to staging in file order, so staging and the problems are exactly what
-the one-process path (``pipeline.staged_lines``) gives, row numbers included.
+the one-process path (``pipeline.check``) gives, row numbers included. Both run their
+rows through ``rows.CheckedRows``.
 
 - A CSV is cut between records by counting double quotes (a record ends at a line end
   with an even count so far); each worker parses its chunk with ``csv`` in strict mode
@@ -43,7 +44,7 @@ from django.conf import settings
 
 from pilar.imports import readers
 from pilar.imports.readers import MESSAGE_CANNOT_OPEN, MESSAGE_NOT_READABLE, FileProblem, Table
-from pilar.imports.rows import RowChecker
+from pilar.imports.rows import CheckedRows, Problem, RowChecker
 from pilar.imports.xlsx import NeedsOrder
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class ParallelCheck:
         self.batch_id = batch_id
         self.workers = workers or worker_count()
         self.progress = progress
-        self.problems: list[tuple[int, str, str, bool]] = []
+        self.problems: list[Problem] = []
         self.rows = 0
         self.error_rows = 0
         rows = table.rows
@@ -148,22 +149,9 @@ class ParallelCheck:
     # --- worker processes -------------------------------------------------------------
 
     def _check(self, numbered: Iterator[tuple[int, list]]) -> Result:
-        check_line = self.checker.check_line
-        batch_id = self.batch_id
-        lines: list[str] = []
-        problems: list[tuple[int, str, str, bool]] = []
-        rows = error_rows = 0
-        for row_number, cells in numbered:
-            rows += 1
-            line, found = check_line(batch_id, row_number, cells)
-            if line is None:
-                error_rows += 1
-                problems.extend((row_number, col, msg, True) for col, msg in found)
-            else:
-                if found:
-                    problems.extend((row_number, col, msg, False) for col, msg in found)
-                lines.append(line)
-        return ("ok", "".join(lines), problems, rows, error_rows)
+        checked = CheckedRows(self.checker, self.batch_id)
+        text = "".join(checked.lines(numbered))
+        return ("ok", text, checked.problems, checked.rows, checked.error_rows)
 
     def _csv_job(self, task: tuple[int, int, str]) -> Result:
         first, expected, text = task

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from python_calamine import CalamineWorkbook, SheetTypeEnum
+
 from pilar.imports.columns import find_header_row
 
 Cell = str | int | float | datetime.date | datetime.time | datetime.timedelta | None
@@ -226,6 +228,7 @@ def _read_xlsx(path: str) -> Table:
         # Another zip (an .ods, a .docx, an archive of CSVs): not something we read.
         raise FileProblem(MESSAGE_NOT_READABLE)
 
+    # xlsx imports FileProblem and the messages from this module: a cycle.
     from pilar.imports import xlsx
 
     try:
@@ -259,8 +262,6 @@ def _read_xlsx(path: str) -> Table:
 
 def _read_xlsx_calamine(path: str) -> Table:
     """A workbook the streaming reader does not handle (see ``xlsx``), read whole."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
     try:
         workbook = CalamineWorkbook.from_path(path)
         sheets = [

@@ -1,32 +1,22 @@
-"""Background tasks of the import app (django-tasks; run by `pilar db_worker`)."""
+"""Background tasks of the import app (django-tasks; run by `pilar db_worker`): the
+check and the apply of a batch, as the actions run them (the actions keep the batch's
+state, and make a task delivered twice do nothing)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from pilar.imports.models import BatchStatus, ImportBatch
-from pilar.imports.pipeline import apply_batch, check_batch
+from pilar.accounts.models import User
+from pilar.imports import actions
+from pilar.imports.models import ImportBatch
 
 
 @task()
 def check_import(batch_id: int) -> str:
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status not in (BatchStatus.WAITING, BatchStatus.CHECKING):
-        return batch.status
-    try:
-        return check_batch(batch).status
-    except Exception:
-        ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, stage="")
-        raise
+    return actions.check_batch(ImportBatch.objects.get(pk=batch_id)).status
 
 
 @task()
 def apply_import(batch_id: int, user_id: int) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status != BatchStatus.IMPORTING:
-        return batch.status
-    # confirm_import moved the batch on; the pipeline expects a checked batch.
-    batch.status = BatchStatus.CHECKED
-    user = get_user_model().objects.get(pk=user_id)
-    return apply_batch(batch, acting_user=user).status
+    return actions.apply_batch(batch, acting_user=User.objects.get(pk=user_id)).status

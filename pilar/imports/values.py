@@ -28,8 +28,8 @@ Empty cells (None, blank text, NaN) give ``None`` (or ``[]``/``""`` as documente
   (``pilar.ppks.reference.PPKS_TYPES``) separated by ``;`` or ``,``.
 - ``parse_desil``: 1..10.
 - ``parse_rt_rw``: "5", 5, 5.0, "005", "RT 05" -> "005"; empty -> "".
-- ``VillageResolver`` / ``resolve_village``: Kemendagri village code with or without
-  dots, or a name (plus kecamatan when ambiguous) within the deployment region.
+
+The kelurahan of a row (a code or a name) is looked up by ``villages``.
 """
 
 from __future__ import annotations
@@ -37,11 +37,12 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 
+from pilar.core.text import too_long_message
 from pilar.ppks.reference import PPKS_TYPES
 from pilar.registry.choices import Disability, Education, MaritalStatus, Relation
+from pilar.registry.validation import OCCUPATION_MAX_LENGTH
 
 
 class ValueProblem(ValueError):
@@ -60,7 +61,7 @@ def is_empty(raw: object) -> bool:
     return isinstance(raw, str) and not raw.strip()
 
 
-def _is_number(raw: object) -> bool:
+def is_number(raw: object) -> bool:
     return isinstance(raw, int | float) and not isinstance(raw, bool)
 
 
@@ -69,9 +70,9 @@ def _norm(raw: object) -> str:
     return re.sub(r"[^0-9a-z]+", " ", str(raw).lower()).strip()
 
 
-def _as_int(raw: object) -> int | None:
+def as_int(raw: object) -> int | None:
     """An integral number or numeric text ("3", "3.0", 3.0) as int, else None."""
-    if _is_number(raw):
+    if is_number(raw):
         value = float(raw)  # type: ignore[arg-type]
         return int(value) if math.isfinite(value) and value.is_integer() else None
     text = str(raw).strip()
@@ -272,7 +273,7 @@ def _vocabulary(
 def _lookup(raw: object, table: dict[str, str], what: str, accepted: str) -> str | None:
     if is_empty(raw):
         return None
-    number = _as_int(raw)
+    number = as_int(raw)
     key = str(number) if number is not None else _norm(raw)
     value = table.get(key)
     if value is None:
@@ -445,12 +446,13 @@ def parse_education(raw: object) -> str | None:
 
 
 def parse_occupation(raw: object) -> str:
-    """Occupation is free text in the registry: whitespace collapsed, at most 100 chars."""
+    """Occupation is free text in the registry: whitespace collapsed, at most
+    ``OCCUPATION_MAX_LENGTH`` characters."""
     if is_empty(raw):
         return ""
     text = re.sub(r"\s+", " ", str(raw)).strip()
-    if len(text) > 100:
-        raise ValueProblem("Pekerjaan terlalu panjang (maksimal 100 karakter).")
+    if len(text) > OCCUPATION_MAX_LENGTH:
+        raise ValueProblem(too_long_message(OCCUPATION_MAX_LENGTH))
     return text
 
 
@@ -556,13 +558,13 @@ def parse_ppks_types(raw: object) -> list[int]:
     # "0" is refused here (numbers are PPKS types), unlike for disabilities.
     if is_empty(raw) or _norm(raw) in _NONE_WORDS - {"0"}:
         return []
-    if _is_number(raw):
+    if is_number(raw):
         parts: list[object] = [raw]
     else:
         parts = list(_split(raw, r"[;,]"))
     result: list[int] = []
     for part in parts:
-        number = _as_int(part)
+        number = as_int(part)
         if number is None:
             number = PPKS_TABLE.get(_norm(part))
             if number is None:
@@ -584,8 +586,8 @@ def parse_desil(raw: object) -> int | None:
     """Welfare decile 1..10 (None when empty); "Desil 3" accepted."""
     if is_empty(raw):
         return None
-    text = raw if _is_number(raw) else re.sub(r"^desil\s*", "", str(raw).strip().lower())
-    number = _as_int(text)
+    text = raw if is_number(raw) else re.sub(r"^desil\s*", "", str(raw).strip().lower())
+    number = as_int(text)
     if number is None or not 1 <= number <= 10:
         raise ValueProblem(f"Desil harus angka bulat 1 sampai 10, bukan '{str(raw).strip()}'.")
     return number
@@ -595,125 +597,8 @@ def parse_rt_rw(raw: object, kind: str = "RT") -> str:
     """RT or RW as three digits ("5", 5, 5.0, "005", "RT 05" -> "005"); empty -> ""."""
     if is_empty(raw):
         return ""
-    text = raw if _is_number(raw) else re.sub(r"^(rt|rw)[\s.:]*", "", str(raw).strip().lower())
-    number = _as_int(text)
+    text = raw if is_number(raw) else re.sub(r"^(rt|rw)[\s.:]*", "", str(raw).strip().lower())
+    number = as_int(text)
     if number is None or not 1 <= number <= 999:
         raise ValueProblem(f"{kind} harus angka 1 sampai 999, bukan '{str(raw).strip()}'.")
     return f"{number:03d}"
-
-
-# --- villages -------------------------------------------------------------------------
-
-
-def _place_key(raw: object, prefixes: str) -> str:
-    """Names compared without case, spaces, punctuation or an administrative prefix."""
-    text = re.sub(rf"^({prefixes})\b\.?\s*", "", str(raw).strip().lower())
-    return re.sub(r"[^0-9a-z]+", "", text)
-
-
-_VILLAGE_PREFIX = "kelurahan|kel|desa|ds"
-_DISTRICT_PREFIX = "kecamatan|kec"
-
-
-def village_code_digits(raw: object) -> str:
-    """The 10 digits of a Kemendagri village code given with or without dots."""
-    if _is_number(raw):
-        number = _as_int(raw)
-        text = str(number) if number is not None else str(raw)
-    else:
-        text = str(raw).strip().lstrip("'")
-    digits = re.sub(r"[\s.]+", "", text)
-    if not re.fullmatch(r"\d{10}", digits):
-        raise ValueProblem(
-            f"Kode kelurahan '{str(raw).strip()}' tidak valid; gunakan kode Kemendagri "
-            "10 digit, dengan atau tanpa titik (mis. 36.71.01.1001)."
-        )
-    return digits
-
-
-class VillageResolver:
-    """Finds villages of one region; loads them once, so one instance serves a whole file."""
-
-    def __init__(self, region: str = "36.71") -> None:
-        from pilar.regions.models import Village
-
-        self.region = region
-        self.by_code: dict[str, str] = {}
-        self.names: dict[str, str] = {}
-        self.by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self._every_code: frozenset[str] | None = None
-        rows = Village.objects.filter(code__startswith=region + ".").values_list(
-            "code", "name", "district__name"
-        )
-        for code, name, district in rows:
-            self.by_code[code] = code
-            self.names[code] = name
-            self.by_name[_place_key(name, _VILLAGE_PREFIX)].append((code, district))
-
-    def _all_codes(self) -> frozenset[str]:
-        # Loaded on first need, then kept: the importer resolves villages while a COPY
-        # holds the connection, so no query may run per row.
-        if self._every_code is None:
-            from pilar.regions.models import Village
-
-            self._every_code = frozenset(Village.objects.values_list("code", flat=True))
-        return self._every_code
-
-    def resolve(
-        self, code: object = None, name: object = None, district_name: object = None
-    ) -> str:
-        """The village code (with dots) named by ``code`` or by ``name`` (+ kecamatan)."""
-        if not is_empty(code):
-            return self._by_code(code, name)
-        if not is_empty(name):
-            return self._by_name(name, district_name)
-        raise ValueProblem("Kode kelurahan atau nama kelurahan wajib diisi.")
-
-    def _by_code(self, raw: object, name: object) -> str:
-        digits = village_code_digits(raw)
-        dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-        if dotted not in self.by_code:
-            if dotted in self._all_codes():
-                raise ValueProblem(f"Kelurahan {dotted} berada di luar wilayah {self.region}.")
-            raise ValueProblem(f"Kode kelurahan {dotted} tidak ditemukan.")
-        if not is_empty(name):
-            official = self.names[dotted]
-            if _place_key(name, _VILLAGE_PREFIX) != _place_key(official, _VILLAGE_PREFIX):
-                raise ValueProblem(
-                    f"Kode kelurahan {dotted} adalah {official}, bukan '{str(name).strip()}'; "
-                    "periksa kode atau nama kelurahan."
-                )
-        return dotted
-
-    def _by_name(self, name: object, district_name: object) -> str:
-        shown = str(name).strip()
-        candidates = self.by_name.get(_place_key(name, _VILLAGE_PREFIX), [])
-        if not candidates:
-            raise ValueProblem(f"Kelurahan '{shown}' tidak ditemukan di wilayah {self.region}.")
-        if not is_empty(district_name):
-            wanted = _place_key(district_name, _DISTRICT_PREFIX)
-            matching = [(c, d) for c, d in candidates if _place_key(d, _DISTRICT_PREFIX) == wanted]
-            if not matching:
-                where = ", ".join(d for _, d in candidates)
-                raise ValueProblem(
-                    f"Kelurahan '{shown}' tidak ada di kecamatan "
-                    f"'{str(district_name).strip()}'; ada di: {where}."
-                )
-            candidates = matching
-        if len(candidates) > 1:
-            where = ", ".join(d for _, d in candidates)
-            raise ValueProblem(
-                f"Nama kelurahan '{shown}' ada di beberapa kecamatan: {where}; isi kolom "
-                "kecamatan atau kode kelurahan."
-            )
-        return candidates[0][0]
-
-
-def resolve_village(
-    code: object = None,
-    name: object = None,
-    district_name: object = None,
-    region: str = "36.71",
-) -> str:
-    """One-off lookup; an importer should keep one ``VillageResolver`` per file instead."""
-    return VillageResolver(region).resolve(code, name, district_name)

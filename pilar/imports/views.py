@@ -13,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
+from pilar.core.web import PAGE_SIZE
 from pilar.exports.columns import INT, Column
 from pilar.exports.writers import XLSX_TYPE, download_response
 from pilar.imports import actions
@@ -24,21 +26,20 @@ from pilar.imports.problems import problems_xlsx
 from pilar.imports.readers import FileProblem
 from pilar.imports.template import template_csv, template_xlsx
 
-PAGE_SIZE = 25
 PROBLEMS_PAGE_SIZE = 50
 
 
-def _require_importer(request) -> None:
+def _require_importer(request: AuthedRequest) -> None:
     if not actions.may_import(request.user):
         raise PermissionDenied
 
 
-def _batch(request, pk: int) -> ImportBatch:
+def _batch(request: AuthedRequest, pk: int) -> ImportBatch:
     _require_importer(request)
     return get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
 
 
-def _batches(request):
+def _batches(request: AuthedRequest):
     qs = ImportBatch.objects.select_related("created_by", "imported_by")
     q = request.GET.get("q", "").strip()
     if q:
@@ -79,7 +80,7 @@ BATCH_COLUMNS = [
 
 
 @login_required
-def batch_export(request, fmt: str):
+def batch_export(request: AuthedRequest, fmt: str):
     """The batch list as shown (same search), for the office's own records."""
     _require_importer(request)
     if fmt not in ("xlsx", "csv"):
@@ -98,7 +99,7 @@ def batch_export(request, fmt: str):
 
 
 @login_required
-def batch_list(request):
+def batch_list(request: AuthedRequest):
     _require_importer(request)
     error = ""
     if request.method == "POST":
@@ -130,7 +131,7 @@ def batch_list(request):
 
 
 @login_required
-def template_download(request, fmt: str):
+def template_download(request: AuthedRequest, fmt: str):
     if not request.user.is_authenticated:
         raise PermissionDenied
     if fmt == "xlsx":
@@ -143,7 +144,7 @@ def template_download(request, fmt: str):
     return response
 
 
-def _detail_context(request, batch: ImportBatch) -> dict:
+def _detail_context(request: AuthedRequest, batch: ImportBatch) -> dict:
     kind = request.GET.get("jenis", "galat")
     problems = ImportProblem.objects.filter(batch=batch).order_by("row_number", "id")
     if kind == "peringatan":
@@ -173,13 +174,13 @@ def _detail_context(request, batch: ImportBatch) -> dict:
 
 
 @login_required
-def batch_detail(request, pk: int):
+def batch_detail(request: AuthedRequest, pk: int):
     batch = _batch(request, pk)
     return render(request, "imports/batch_detail.html", _detail_context(request, batch))
 
 
 @login_required
-def batch_status(request, pk: int):
+def batch_status(request: AuthedRequest, pk: int):
     """The progress block, polled by htmx; a finished step reloads the whole page."""
     batch = _batch(request, pk)
     response = render(request, "imports/_progress.html", {"batch": batch})
@@ -190,7 +191,7 @@ def batch_status(request, pk: int):
 
 @login_required
 @require_POST
-def batch_confirm(request, pk: int):
+def batch_confirm(request: AuthedRequest, pk: int):
     batch = _batch(request, pk)
     try:
         with transaction.atomic():
@@ -204,7 +205,7 @@ def batch_confirm(request, pk: int):
 
 @login_required
 @require_POST
-def batch_cancel(request, pk: int):
+def batch_cancel(request: AuthedRequest, pk: int):
     batch = _batch(request, pk)
     try:
         actions.cancel_batch(batch, acting_user=request.user)
@@ -218,7 +219,7 @@ def batch_cancel(request, pk: int):
 
 
 @login_required
-def problems_download(request, pk: int):
+def problems_download(request: AuthedRequest, pk: int):
     batch = _batch(request, pk)
     try:
         handle = problems_xlsx(batch)

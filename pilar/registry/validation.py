@@ -7,6 +7,7 @@ found, in Indonesian, keyed by field.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from pilar.accounts.scope import village_allowed
-from pilar.core.dates import parse_date, today
+from pilar.core.dates import EARLIEST_BIRTH, parse_date, today
 from pilar.core.errors import ErrorCollector
 from pilar.core.text import check_text
 from pilar.regions.deployment import normalize_code
@@ -27,6 +28,17 @@ if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
 
 NAME_RE = re.compile(r"^[A-Za-z\u00C0-\u024F .,'`\-]+$")
+
+# Lengths of the person and household text fields (their models' max_length), which
+# the import's row checks (pilar.imports.rows) apply too.
+NAME_MAX_LENGTH = 150
+BIRTH_PLACE_MAX_LENGTH = 100
+OCCUPATION_MAX_LENGTH = 100
+ADDRESS_MAX_LENGTH = 255
+
+MSG_NAME_REQUIRED = "Nama wajib diisi."
+MSG_BIRTH_DATE_FUTURE = "Tanggal lahir tidak boleh di masa depan."
+MSG_BIRTH_DATE_TOO_EARLY = "Tanggal lahir sebelum tahun 1900 tidak mungkin."
 
 HOUSEHOLD_FIELDS = [
     "no_kk",
@@ -59,6 +71,16 @@ PERSON_FIELDS = [
     "life_status",
     "life_status_date",
 ]
+
+
+def birth_date_problem(birth_date: datetime.date, on: datetime.date) -> str | None:
+    """Why `birth_date` cannot be a person's birth date on day `on`, or None: the one
+    rule for pages, API and imports."""
+    if birth_date > on:
+        return MSG_BIRTH_DATE_FUTURE
+    if birth_date < EARLIEST_BIRTH:
+        return MSG_BIRTH_DATE_TOO_EARLY
+    return None
 
 
 def _text(value: Any) -> str:
@@ -140,7 +162,9 @@ def clean_household(data: dict, *, user: User, instance=None) -> dict:
         out["no_kk_missing_reason"] = ""
         out["no_kk_missing_note"] = ""
 
-    out["address"] = check_text(errors, "address", data.get("address"), max_length=255)
+    out["address"] = check_text(
+        errors, "address", data.get("address"), max_length=ADDRESS_MAX_LENGTH
+    )
     if not out["address"] and "address" not in errors:
         errors.add("address", "Alamat wajib diisi.")
     out["rt"] = _rt_rw(errors, "rt", data.get("rt"))
@@ -186,9 +210,11 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     errors = ErrorCollector()
     out: dict[str, Any] = {}
 
-    out["name"] = check_text(errors, "name", data.get("name"), max_length=150, collapse_spaces=True)
+    out["name"] = check_text(
+        errors, "name", data.get("name"), max_length=NAME_MAX_LENGTH, collapse_spaces=True
+    )
     if not out["name"] and "name" not in errors:
-        errors.add("name", "Nama wajib diisi.")
+        errors.add("name", MSG_NAME_REQUIRED)
     elif out["name"] and not NAME_RE.match(out["name"]):
         errors.add(
             "name", "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."
@@ -197,13 +223,14 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     out["sex"] = _choice(
         errors, "sex", data.get("sex"), choices.Sex, "Jenis kelamin", required=True
     )
-    out["birth_place"] = check_text(errors, "birth_place", data.get("birth_place"), max_length=100)
+    out["birth_place"] = check_text(
+        errors, "birth_place", data.get("birth_place"), max_length=BIRTH_PLACE_MAX_LENGTH
+    )
     out["birth_date"] = parse_date(errors, "birth_date", data.get("birth_date"), "Tanggal lahir")
     if out["birth_date"]:
-        if out["birth_date"] > today():
-            errors.add("birth_date", "Tanggal lahir tidak boleh di masa depan.")
-        elif out["birth_date"].year < 1900:
-            errors.add("birth_date", "Tanggal lahir sebelum tahun 1900 tidak mungkin.")
+        problem = birth_date_problem(out["birth_date"], today())
+        if problem:
+            errors.add("birth_date", problem)
 
     nik = _text(data.get("nik"))
     out["nik"] = None
@@ -277,7 +304,9 @@ def clean_person(data: dict, *, household, instance=None) -> dict:
     out["education"] = _choice(
         errors, "education", data.get("education"), choices.Education, "Pendidikan"
     )
-    out["occupation"] = check_text(errors, "occupation", data.get("occupation"), max_length=100)
+    out["occupation"] = check_text(
+        errors, "occupation", data.get("occupation"), max_length=OCCUPATION_MAX_LENGTH
+    )
     raw_dis = data.get("disabilities") or []
     if isinstance(raw_dis, str):
         raw_dis = [part.strip() for part in raw_dis.replace(";", ",").split(",") if part.strip()]

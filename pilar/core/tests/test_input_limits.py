@@ -385,10 +385,10 @@ def test_page_refuses_bidi_in_the_address(client, dinsos):
 def test_import_reports_control_characters_as_row_problems():
     headers = ["nama", "kode_kelurahan", "alamat", "jenis_kelamin", "tanggal_lahir"]
     checker = RowChecker(map_headers(headers), region="36.71")
-    row, problems = checker.check(
-        5, ["Budi\u202eSantoso", VILLAGE_A, "Jl.\x00Melati", "L", "1980-01-01"]
+    line, problems = checker.check_line(
+        "1", 5, ["Budi\u202eSantoso", VILLAGE_A, "Jl.\x00Melati", "L", "1980-01-01"]
     )
-    assert row is None
+    assert line is None
     assert ("alamat", "Tidak boleh berisi karakter kontrol (tak terlihat).") in problems
     assert ("nama", "Tidak boleh berisi karakter pengatur arah teks (misalnya U+202E).") in problems
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from pilar.imports import bulkload
 from pilar.imports.models import BatchStatus
@@ -55,8 +56,6 @@ def bulk(settings, monkeypatch):
     settings.PILAR_IMPORT_BULK_MIN_ROWS = 1
     # The size test reads the planner's row estimate, which earlier tests' ANALYZE
     # may have left high: take it out of the equation here.
-    from pilar.imports import bulkload
-
     monkeypatch.setattr(bulkload, "BULK_MIN_RATIO", 0)
 
 
@@ -94,8 +93,6 @@ def test_bulk_load_gives_the_same_registry_history_and_schema(dinsos, bulk):
 @pytest.mark.django_db
 def test_bulk_load_checks_foreign_keys_when_restoring(dinsos, bulk):
     """Re-adding a foreign key validates every row: a bad one fails the whole load."""
-    from django.db import IntegrityError, transaction
-
     with transaction.atomic(), connection.cursor() as cursor:
         relaxed = bulkload.relax(cursor, ["registry_person", "registry_household"])
         assert [name for _, name, _ in relaxed.foreign_keys] == [
@@ -115,8 +112,6 @@ def test_bulk_load_checks_foreign_keys_when_restoring(dinsos, bulk):
 
 @pytest.mark.django_db
 def test_busy_tables_fall_back_to_row_by_row(dinsos, bulk, monkeypatch):
-    import psycopg
-
     monkeypatch.setattr(bulkload, "LOCK_TIMEOUT", "200ms")
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)

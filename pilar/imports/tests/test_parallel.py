@@ -20,9 +20,10 @@ import xlsxwriter
 from django.db import connection
 
 from pilar.imports import actions, parallel
+from pilar.imports.actions import check_batch
 from pilar.imports.columns import map_headers
 from pilar.imports.models import BatchStatus, ImportProblem, StagedRow
-from pilar.imports.pipeline import STAGED_COLUMNS, check_batch
+from pilar.imports.pipeline.staging import STAGED_COLUMNS
 from pilar.imports.readers import MESSAGE_CORRUPT_XLSX
 from pilar.imports.tests.test_rows_fast import LAYOUTS, POOLS
 

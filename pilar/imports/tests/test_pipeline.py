@@ -3,16 +3,19 @@ updated by NIK with the batch in the history; refused files write nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from pilar.core.errors import InvalidInput
 from pilar.imports import actions
+from pilar.imports.actions import apply_batch, check_batch
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem, StagedRow
-from pilar.imports.pipeline import apply_batch, check_batch
 from pilar.ppks.models import PpksRecord
 from pilar.registry.models import Household, Membership, Person
+from pilar.web.timeline import household_timeline
 
 FILES = Path(__file__).parent / "files"
 
@@ -195,8 +198,6 @@ def test_file_over_the_limit_is_refused_before_storing(dinsos, tmp_path, setting
     with open(big, "wb") as handle:
         handle.write(b"nama;kode_kelurahan\n")
         handle.write(b"Budi;3671011001\n" * 70_000)
-    from pilar.core.errors import InvalidInput
-
     with pytest.raises(InvalidInput) as exc:
         actions.create_batch(acting_user=dinsos, file_name="besar.csv", source=str(big))
     assert "terlalu besar" in str(exc.value.errors)
@@ -214,8 +215,6 @@ def test_only_dinas_sosial_may_import(psm_a, tksk_a, pimpinan):
 
 @pytest.mark.django_db
 def test_timeline_links_the_import_batch(dinsos):
-    from pilar.web.timeline import household_timeline
-
     batch = run_import(dinsos, FILES / "messy.csv")
     head = Person.objects.get(nik="3671011708750001")
     entries = household_timeline(head.household, user=dinsos)
@@ -226,8 +225,6 @@ def test_timeline_links_the_import_batch(dinsos):
 
 @pytest.mark.django_db
 def test_batch_records_file_name_size_and_sha256(dinsos):
-    import hashlib
-
     data = (FILES / "messy.csv").read_bytes()
     batch = actions.create_batch(
         acting_user=dinsos, file_name="/tmp/x/messy.csv", source=str(FILES / "messy.csv")

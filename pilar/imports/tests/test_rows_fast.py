@@ -1,7 +1,9 @@
-"""The fast row path (RowChecker.check_line, used for every import) gives exactly what the
-reference path (RowChecker.check plus rows.copy_line) gives: the same COPY line and
-warnings for a valid row, the same problems in the same order for a refused one, on
-generated rows of messy cells, in several header layouts, with warm caches too."""
+"""The row check (RowChecker.check_line, used for every import) gives exactly what its
+general parsers give without its shortcuts (clean NIK / No. KK texts, text that needs no
+cleaning) and without its per-value caches: the same COPY line and warnings for a valid
+row, the same problems in the same order for a refused one, on generated rows of messy
+cells, in several header layouts, with warm caches and in another row order too. And the
+rules it shares with the registry's pages and API give the same answers on both paths."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import random
 
 import pytest
 
+from pilar.core.errors import InvalidInput
+from pilar.imports import rows
 from pilar.imports.columns import CANONICAL_COLUMNS, map_headers
-from pilar.imports.rows import RowChecker, copy_line
+from pilar.imports.rows import RowChecker
+from pilar.registry.validation import clean_person
 
 ON = datetime.date(2026, 1, 1)
 NAN = float("nan")
@@ -83,25 +88,88 @@ def _rows(headers: list[str], rng: random.Random, count: int):
         yield n + 5, cells
 
 
+def _without_shortcuts_or_caches(monkeypatch) -> None:
+    """check_line as the plain reference: every cell through the general parsers
+    (values, registry.identity), nothing remembered between rows."""
+    monkeypatch.setattr(RowChecker, "_is_clean_nik", lambda self, raw: False)
+    monkeypatch.setattr(RowChecker, "_is_clean_no_kk", lambda self, raw: False)
+    monkeypatch.setattr(rows, "_fast_text", rows._text)
+    monkeypatch.setattr(rows, "_cached", lambda cache, parser, raw: rows._run(parser, raw))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("layout", range(len(LAYOUTS)))
-def test_check_line_matches_the_reference_check(layout):
+def test_check_line_gives_what_the_general_parsers_give(layout, monkeypatch):
     headers = LAYOUTS[layout]
     mapping = map_headers(headers)
     assert not mapping.problems
-    reference = RowChecker(mapping, region="36.71", on=ON)
+    generated = list(_rows(headers, random.Random(layout), 2500))
+
+    def check_all(checker, numbered):
+        return {n: checker.check_line("7", n, list(cells)) for n, cells in numbered}
+
     fast = RowChecker(mapping, region="36.71", on=ON)
-    rng = random.Random(layout)
-    rows = list(_rows(headers, rng, 2500))
-    valid = 0
-    for _ in range(2):  # the second pass runs on warm caches
-        for row_number, cells in rows:
-            row, problems = reference.check(row_number, list(cells))
-            if row is None:
-                expected = (None, problems)
-            else:
-                valid += 1
-                expected = (copy_line("7", row), row.warnings)
-            assert fast.check_line("7", row_number, list(cells)) == expected, cells
+    cold = check_all(fast, generated)
+    warm = check_all(fast, generated)  # the second pass runs on warm caches
+    backwards = check_all(RowChecker(mapping, region="36.71", on=ON), reversed(generated))
+    _without_shortcuts_or_caches(monkeypatch)
+    expected = check_all(RowChecker(mapping, region="36.71", on=ON), generated)
+    for n, cells in generated:
+        assert cold[n] == warm[n] == backwards[n] == expected[n], cells
     # The pools are kind enough that both outcomes are well covered.
-    assert 200 < valid < 2 * len(rows) - 200
+    valid = sum(line is not None for line, _ in expected.values())
+    assert 100 < valid < len(generated) - 100
+
+
+@pytest.mark.django_db
+def test_a_valid_row_becomes_its_staging_line():
+    headers = ["nik", "nama", "jk", "tanggal_lahir", "no_kk", "hubungan_keluarga", "alamat",
+               "rt", "kode_kelurahan", "jenis_ppks", "desil", "pekerjaan"]  # fmt: skip
+    checker = RowChecker(map_headers(headers), region="36.71", on=ON)
+    line, warnings = checker.check_line(
+        "7",
+        12,
+        ["3671014102800002", " Siti  Aminah ", "", "01-02-1981", "3671010101090001", "Istri",
+         "Jl. Melati\\5", "5", "3671011001", "Fakir Miskin; 24", "3", "Guru"],
+    )  # fmt: skip
+    assert line == (
+        "7\t12\t3671010101090001\t\t3671010101090001\t3671014102800002\tSiti Aminah\tP\t\t"
+        '1981-02-01\tistri\t\t\tGuru\t{}\tJl. Melati\\\\5\t005\t\t36.71.01.1001\t{"24"}\t3\t'
+        "Impor: NIK menunjukkan tanggal lahir 01-02-xx80, berbeda dengan yang diisi "
+        "(01-02-1981).\n"
+    )
+    assert warnings == [
+        ("jenis_kelamin", "Jenis kelamin kosong; diambil dari NIK."),
+        ("nik", "NIK menunjukkan tanggal lahir 01-02-xx80, berbeda dengan yang diisi "
+                "(01-02-1981). (tetap diimpor, dicatat)."),
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("birth_date", "message"),
+    [
+        ("2026-01-02", "Tanggal lahir tidak boleh di masa depan."),
+        ("1899-12-31", "Tanggal lahir sebelum tahun 1900 tidak mungkin."),
+        ("1900-01-01", None),
+        ("2026-01-01", None),
+    ],
+)
+def test_birth_date_rule_is_the_registry_rule(birth_date, message, monkeypatch, household_a):
+    """An import row and the registry's person form refuse the same birth dates, with
+    the same message (the import checks on the day it runs; here both on ON)."""
+    checker = RowChecker(map_headers(["nama", "jk", "tanggal_lahir", "kode_kelurahan"]),
+                         region="36.71", on=ON)  # fmt: skip
+    line, found = checker.check_line("7", 2, ["Budi", "L", birth_date, "3671011001"])
+    assert (line is None) == (message is not None)
+    assert found == ([("tanggal_lahir", message)] if message else [])
+
+    monkeypatch.setattr("pilar.registry.validation.today", lambda: ON)
+    data = {"name": "Budi", "sex": "L", "birth_date": birth_date, "relation": "anak",
+            "nik_missing_reason": "belum_rekam"}  # fmt: skip
+    if message is None:
+        assert clean_person(data, household=household_a)["birth_date"].isoformat() == birth_date
+    else:
+        with pytest.raises(InvalidInput) as exc:
+            clean_person(data, household=household_a)
+        assert exc.value.errors == {"birth_date": [message]}

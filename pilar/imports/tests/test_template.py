@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pilar.imports import values
+from pilar.imports import values, villages
 from pilar.imports.columns import ALIAS_TABLE, CANONICAL_COLUMNS, EXTRA_COLUMNS, map_headers
 from pilar.imports.readers import read_table
 from pilar.imports.template import (
@@ -106,5 +106,5 @@ def test_example_row_values_are_accepted_by_the_parsers():
 
 @pytest.mark.django_db
 def test_example_row_village_exists():
-    code = values.resolve_village(EXAMPLE_ROW["kode_kelurahan"], EXAMPLE_ROW["nama_kelurahan"])
+    code = villages.resolve_village(EXAMPLE_ROW["kode_kelurahan"], EXAMPLE_ROW["nama_kelurahan"])
     assert code == "36.71.01.1001"

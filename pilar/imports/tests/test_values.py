@@ -4,7 +4,6 @@ import pytest
 
 from pilar.imports.values import (
     ValueProblem,
-    VillageResolver,
     parse_date,
     parse_desil,
     parse_disability,
@@ -16,8 +15,8 @@ from pilar.imports.values import (
     parse_relation,
     parse_rt_rw,
     parse_sex,
-    resolve_village,
 )
+from pilar.imports.villages import VillageResolver, resolve_village
 
 NIK = "3671011708750001"
 LOST = (

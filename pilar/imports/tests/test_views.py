@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from pilar.audit.models import AccessLog
 from pilar.imports.models import BatchStatus, ImportBatch
 from pilar.registry.models import Person
 
@@ -20,8 +22,6 @@ FILES = Path(__file__).parent / "files"
 def _run_on_commit(monkeypatch):
     """Tasks are queued on commit; the test transaction never commits, so run them when
     the view's own atomic block ends, as a real commit would."""
-    from django.db import transaction
-
     monkeypatch.setattr(transaction, "on_commit", lambda func, *a, **k: func())
 
 
@@ -152,8 +152,6 @@ def test_other_roles_may_not_import(client, request, dinsos, persona):
 
 @pytest.mark.django_db
 def test_batch_list_exports_what_is_shown_and_is_logged(client, dinsos, tmp_path):
-    from pilar.audit.models import AccessLog
-
     client.force_login(dinsos)
     upload(client)
     upload(client, name="lain.csv", content=(FILES / "messy.csv").read_bytes())
