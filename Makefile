@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy pilar
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

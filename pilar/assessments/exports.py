@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pilar.assessments.consistency import reasons
-from pilar.exports.columns import DATE, INT, Column, _id_reader
+from pilar.core.tables import DATE, INT, Column, id_reader
 
 if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
 
 
 def overdue_columns(user: User) -> list[Column]:
-    kk = _id_reader(user)
+    kk = id_reader(user)
 
     def yes_no(value):
         return "" if value is None else ("Ya" if value else "Tidak")
@@ -37,7 +37,7 @@ def overdue_columns(user: User) -> list[Column]:
 
 
 def consistency_columns(user: User) -> list[Column]:
-    nik = _id_reader(user)
+    nik = id_reader(user)
     return [
         Column("Jenis PPKS", lambda r: f"{r.ppks_type.number}. {r.ppks_type.name}", width=30),
         Column("Nama", lambda r: r.person.name, width=28),

@@ -32,8 +32,8 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required
-from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
 from pilar.registry.models import Household, HousingSurvey

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pilar.cases.choices import Outcome
 from pilar.core.dates import today
-from pilar.exports.columns import DATE, INT, Column
+from pilar.core.tables import DATE, INT, Column
 
 
 def _name(case) -> str:

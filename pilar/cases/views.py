@@ -28,8 +28,8 @@ from pilar.cases.exports import case_columns, summary_columns
 from pilar.cases.filters import OPEN, CaseFilter, cases_for
 from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
+from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
-from pilar.exports.writers import download_response
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program

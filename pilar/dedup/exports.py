@@ -1,11 +1,11 @@
-"""Columns of the review-queue export (XLSX/CSV through pilar.exports.writers).
+"""Columns of the review-queue export (XLSX/CSV through pilar.core.tables).
 NIK is masked unless the user may reveal it, the same rule as on screen."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pilar.exports.columns import DATE, DECIMAL, Column, _id_reader, _label
+from pilar.core.tables import DATE, DECIMAL, Column, choice_label, id_reader
 from pilar.registry import choices
 
 if TYPE_CHECKING:  # annotations only
@@ -17,7 +17,7 @@ def _evidence(pair) -> str:
 
 
 def pair_columns(user: User) -> list[Column]:
-    nik = _id_reader(user)
+    nik = id_reader(user)
 
     def person(side: str) -> list[Column]:
         def attr(p):
@@ -27,7 +27,9 @@ def pair_columns(user: User) -> list[Column]:
             Column(f"ID {side}", lambda p: str(attr(p).pk), width=10),
             Column(f"NIK {side}", lambda p: nik(attr(p).nik), width=20),
             Column(f"Nama {side}", lambda p: attr(p).name, width=28),
-            Column(f"Jenis kelamin {side}", lambda p: _label(choices.Sex, attr(p).sex), width=12),
+            Column(
+                f"Jenis kelamin {side}", lambda p: choice_label(choices.Sex, attr(p).sex), width=12
+            ),
             Column(f"Tanggal lahir {side}", lambda p: attr(p).birth_date, DATE, width=12),
             Column(f"Kelurahan {side}", lambda p: attr(p).household.village.name, width=20),
             Column(

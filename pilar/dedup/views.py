@@ -25,6 +25,7 @@ from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.tables import CHUNK_SIZE, download_response
 from pilar.dedup import actions
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
@@ -39,8 +40,6 @@ from pilar.dedup.querysets import (
     pairs_for,
 )
 from pilar.dedup.tasks import run_dedup_task
-from pilar.exports.views import CHUNK_SIZE
-from pilar.exports.writers import download_response
 from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Person

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from pilar.exports.columns import INT, TEXT, Column, _id_reader, _label
+from pilar.core.tables import INT, TEXT, Column, choice_label, id_reader
 from pilar.ppks.choices import Level, RecordStatus
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.registry import choices
@@ -138,7 +138,7 @@ def _remarks(record) -> str:
         else:
             parts.append(f"PPKS tingkat {level} (baris kepala keluarga)")
     if record.disability_subtypes:
-        kinds = ", ".join(_label(choices.Disability, d) for d in record.disability_subtypes)
+        kinds = ", ".join(choice_label(choices.Disability, d) for d in record.disability_subtypes)
         parts.append(f"Jenis disabilitas: {kinds}")
     if record.notes:
         parts.append(" ".join(record.notes.split()))
@@ -152,7 +152,7 @@ def _source_id(record) -> str:
 
 def bnba_columns(user: User | None) -> list[Column]:
     """The BNBA layout, in order. Headers in capitals as in the ministry's templates."""
-    ident = _id_reader(user)
+    ident = id_reader(user)
 
     def village(r):
         return r.household.village
@@ -183,17 +183,17 @@ def bnba_columns(user: User | None) -> list[Column]:
         Column("NO KK", lambda r: ident(r.household.no_kk), width=20),
         Column("NIK", _person("nik", ident), width=20),
         Column("NAMA", _person("name"), width=28),
-        Column("JENIS KELAMIN", _person("sex", lambda v: _label(choices.Sex, v)), width=12),
+        Column("JENIS KELAMIN", _person("sex", lambda v: choice_label(choices.Sex, v)), width=12),
         Column("TEMPAT LAHIR", _person("birth_place"), width=16),
         Column("TANGGAL LAHIR", _person("birth_date", _date), TEXT, width=12),
         Column(
             "HUBUNGAN KELUARGA",
-            _person("relation", lambda v: _label(choices.Relation, v)),
+            _person("relation", lambda v: choice_label(choices.Relation, v)),
             width=16,
         ),
         Column(
             "STATUS PERKAWINAN",
-            _person("marital_status", lambda v: _label(choices.MaritalStatus, v)),
+            _person("marital_status", lambda v: choice_label(choices.MaritalStatus, v)),
             width=14,
         ),
         Column("PEKERJAAN", _person("occupation"), width=18),

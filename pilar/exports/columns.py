@@ -8,15 +8,13 @@ the same rule as on screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from pilar.core.dates import today
-from pilar.core.identity import mask
+from pilar.core.tables import DATE, DECIMAL, INT, Column, choice_label, id_reader
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
@@ -24,36 +22,6 @@ from pilar.registry.annotations import head_name, member_count
 
 if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
-
-# Cell kinds the writers understand: "text" (always a string cell, also for digits
-# such as NIK/KK/RT so spreadsheets never turn them into numbers), "int",
-# "decimal" and "date".
-TEXT, INT, DECIMAL, DATE = "text", "int", "decimal", "date"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Any], Any]
-    kind: str = TEXT
-    width: int = 16
-
-
-def _label(choice_cls, value) -> str:
-    """Indonesian label of a stored choice value ('' when unset or unknown)."""
-    if not value:
-        return ""
-    try:
-        return str(choice_cls(value).label)
-    except ValueError:
-        return str(value)
-
-
-def _id_reader(user: User | None) -> Callable[[str | None], str]:
-    if getattr(user, "can_reveal_ids", False):
-        return lambda value: value or ""
-    return mask
-
 
 # Households -----------------------------------------------------------------
 
@@ -86,12 +54,12 @@ def household_rows(qs: QuerySet, user: User) -> QuerySet:
 
 
 def household_columns(user: User) -> list[Column]:
-    kk = _id_reader(user)
+    kk = id_reader(user)
     return [
         Column("No. KK", lambda h: kk(h.no_kk), width=20),
         Column(
             "Alasan No. KK kosong",
-            lambda h: _label(choices.MissingIdReason, h.no_kk_missing_reason),
+            lambda h: choice_label(choices.MissingIdReason, h.no_kk_missing_reason),
             width=24,
         ),
         Column("Kepala keluarga", lambda h: h.export_head_name or "", width=28),
@@ -102,8 +70,10 @@ def household_columns(user: User) -> list[Column]:
         Column("Kelurahan", lambda h: h.village.name, width=20),
         Column("Kecamatan", lambda h: h.village.district.name, width=20),
         Column("Jumlah anggota", lambda h: h.export_member_count or 0, INT, width=10),
-        Column("Kepemilikan rumah", lambda h: _label(choices.HouseOwnership, h.house_ownership)),
-        Column("Status lahan", lambda h: _label(choices.LandStatus, h.land_status)),
+        Column(
+            "Kepemilikan rumah", lambda h: choice_label(choices.HouseOwnership, h.house_ownership)
+        ),
+        Column("Status lahan", lambda h: choice_label(choices.LandStatus, h.land_status)),
         Column("Lintang", lambda h: h.latitude, DECIMAL, width=12),
         Column("Bujur", lambda h: h.longitude, DECIMAL, width=12),
         Column("PPKS aktif", lambda h: h.export_ppks or "", width=24),
@@ -119,29 +89,31 @@ def person_rows(qs: QuerySet, user: User) -> QuerySet:
 
 
 def person_columns(user: User) -> list[Column]:
-    nik = _id_reader(user)
+    nik = id_reader(user)
     on = today()
     return [
         Column("NIK", lambda p: nik(p.nik), width=20),
         Column(
             "Alasan NIK kosong",
-            lambda p: _label(choices.MissingIdReason, p.nik_missing_reason),
+            lambda p: choice_label(choices.MissingIdReason, p.nik_missing_reason),
             width=24,
         ),
         Column("Nama", lambda p: p.name, width=28),
-        Column("Jenis kelamin", lambda p: _label(choices.Sex, p.sex), width=12),
+        Column("Jenis kelamin", lambda p: choice_label(choices.Sex, p.sex), width=12),
         Column("Tempat lahir", lambda p: p.birth_place),
         Column("Tanggal lahir", lambda p: p.birth_date, DATE, width=12),
         Column("Umur", lambda p: p.age_on(on), INT, width=6),
-        Column("Hubungan", lambda p: _label(choices.Relation, p.relation)),
-        Column("Status perkawinan", lambda p: _label(choices.MaritalStatus, p.marital_status)),
-        Column("Pendidikan", lambda p: _label(choices.Education, p.education), width=24),
+        Column("Hubungan", lambda p: choice_label(choices.Relation, p.relation)),
+        Column(
+            "Status perkawinan", lambda p: choice_label(choices.MaritalStatus, p.marital_status)
+        ),
+        Column("Pendidikan", lambda p: choice_label(choices.Education, p.education), width=24),
         Column("Pekerjaan", lambda p: p.occupation),
         Column(
             "Disabilitas",
-            lambda p: ", ".join(_label(choices.Disability, d) for d in p.disabilities or []),
+            lambda p: ", ".join(choice_label(choices.Disability, d) for d in p.disabilities or []),
         ),
-        Column("Status kehidupan", lambda p: _label(choices.LifeStatus, p.life_status)),
+        Column("Status kehidupan", lambda p: choice_label(choices.LifeStatus, p.life_status)),
         Column("No. KK", lambda p: nik(p.household.no_kk), width=20),
         Column("Alamat", lambda p: p.household.address, width=36),
         Column("Kelurahan", lambda p: p.household.village.name, width=20),
@@ -158,7 +130,7 @@ def ppks_rows(qs: QuerySet, user: User) -> QuerySet:
 
 
 def ppks_columns(user: User) -> list[Column]:
-    ident = _id_reader(user)
+    ident = id_reader(user)
     return [
         Column("Nomor jenis", lambda r: r.ppks_type.number, INT, width=8),
         Column("Jenis PPKS", lambda r: r.ppks_type.name, width=36),
@@ -168,6 +140,6 @@ def ppks_columns(user: User) -> list[Column]:
         Column("Kelurahan", lambda r: r.household.village.name, width=20),
         Column("Kecamatan", lambda r: r.household.village.district.name, width=20),
         Column("Tanggal ditemukan", lambda r: r.date_found, DATE, width=12),
-        Column("Status", lambda r: _label(RecordStatus, r.status), width=10),
+        Column("Status", lambda r: choice_label(RecordStatus, r.status), width=10),
         Column("Catatan", lambda r: r.notes, width=40),
     ]

@@ -18,13 +18,11 @@ from django.http import Http404
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.tables import CHUNK_SIZE, download_response
 from pilar.exports import bnba
 from pilar.exports import columns as cols
-from pilar.exports.writers import download_response
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.registry.filters import HouseholdFilter, PersonFilter, households_for, persons_for
-
-CHUNK_SIZE = 2000
 
 
 def _export(

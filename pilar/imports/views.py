@@ -17,9 +17,8 @@ from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput
+from pilar.core.tables import INT, XLSX_TYPE, Column, download_response
 from pilar.core.web import PAGE_SIZE
-from pilar.exports.columns import INT, Column
-from pilar.exports.writers import XLSX_TYPE, download_response
 from pilar.imports import actions
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem
 from pilar.imports.problems import problems_xlsx

@@ -28,9 +28,8 @@ from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.identity import mask
+from pilar.core.tables import DECIMAL, INT, Column, download_response
 from pilar.core.web import PAGE_SIZE, people_required
-from pilar.exports.columns import DECIMAL, INT, Column
-from pilar.exports.writers import download_response
 from pilar.programs import actions, priority, rules
 from pilar.programs import enrollment as en
 from pilar.programs.filters import ProgramFilter

@@ -3,7 +3,7 @@ enrollments ready to start, and the target table."""
 
 from __future__ import annotations
 
-from pilar.exports.columns import DATE, DECIMAL, INT, Column
+from pilar.core.tables import DATE, DECIMAL, INT, Column
 
 
 def _head(household) -> str:

@@ -24,8 +24,8 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
+from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
-from pilar.exports.writers import download_response
 from pilar.programs.models import Enrollment, Program
 from pilar.renovations import actions, exports, forms
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from pilar.accounts.models import User
 from pilar.core.identity import mask
-from pilar.exports.columns import DATE, DECIMAL, INT, Column
+from pilar.core.tables import DATE, DECIMAL, INT, Column
 from pilar.submissions.bnba import COLUMNS as BNBA_COLUMNS
 
 
-def _id_reader(user: User):
+def id_reader(user: User):
     if getattr(user, "can_reveal_ids", False):
         return lambda value: value or ""
     return mask

@@ -21,9 +21,8 @@ from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.tables import CHUNK_SIZE, download_response
 from pilar.core.web import PAGE_SIZE, people_required
-from pilar.exports.views import CHUNK_SIZE
-from pilar.exports.writers import download_response
 from pilar.submissions import exports as cols
 from pilar.submissions.actions import DECIDER_ROLES
 from pilar.submissions.choices import Kind, Status

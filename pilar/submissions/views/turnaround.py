@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
+from pilar.core.tables import download_response
 from pilar.core.web import people_required
-from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
 from pilar.regions.models import District
 from pilar.submissions import exports as cols

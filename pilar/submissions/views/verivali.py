@@ -28,8 +28,8 @@ from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.identity import mask
+from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
-from pilar.exports.writers import download_response
 from pilar.regions.deployment import normalize_code
 from pilar.submissions import actions
 from pilar.submissions import exports as cols

@@ -1,8 +1,12 @@
-"""Spreadsheet writers that never hold the whole export in memory.
+"""Tables out of Pilar: the column spec every export uses (`Column` with its cell
+kind), and spreadsheet writers that never hold the whole export in memory.
 
 XLSX: XlsxWriter in `constant_memory` mode (each row is flushed as it is written)
 into an anonymous temporary file, which the view hands to FileResponse.
 CSV: a generator of encoded lines for StreamingHttpResponse.
+
+NIK and No. KK columns read through `id_reader(user)`: masked unless the user may
+reveal them, the same rule as on screen.
 """
 
 from __future__ import annotations
@@ -10,15 +14,53 @@ from __future__ import annotations
 import csv
 import datetime
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from pilar.exports.columns import DATE, DECIMAL, INT, TEXT, Column
+from pilar.core.identity import mask
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.accounts.models import User
+
+
+# Cell kinds the writers understand: "text" (always a string cell, also for digits
+# such as NIK/KK/RT so spreadsheets never turn them into numbers), "int",
+# "decimal" and "date".
+TEXT, INT, DECIMAL, DATE = "text", "int", "decimal", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    kind: str = TEXT
+    width: int = 16
+
+
+def choice_label(choice_cls, value) -> str:
+    """Indonesian label of a stored choice value ('' when unset or unknown)."""
+    if not value:
+        return ""
+    try:
+        return str(choice_cls(value).label)
+    except ValueError:
+        return str(value)
+
+
+def id_reader(user: User | None) -> Callable[[str | None], str]:
+    if getattr(user, "can_reveal_ids", False):
+        return lambda value: value or ""
+    return mask
+
+
+# Rows fetched per round trip when an export iterates a queryset: bounded memory.
+CHUNK_SIZE = 2000
 
 # Semicolon, because Excel with Indonesian regional settings uses the comma as the
 # decimal separator and therefore expects ";" between fields: a comma-separated file
