@@ -12,6 +12,7 @@ def main() -> None:
     if sys.argv[1:2] == ["db"]:
         # `pilar db status|stop` inspects the embedded server without starting it.
         os.environ["PILAR_EMBEDDED_ATTACH_ONLY"] = "1"
+    # After the environment above: Django reads it when this import loads the settings.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["pilar", *sys.argv[1:]])

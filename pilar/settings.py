@@ -120,6 +120,7 @@ def _database_url() -> str:
     url = env_str("DATABASE_URL")
     if url:
         return url
+    # Only without DATABASE_URL: a production server never loads the embedded one.
     from pilar import embedded_db
 
     pgdata = Path(env_str("PILAR_PGDATA", str(PILAR_HOME / "pgdata")))

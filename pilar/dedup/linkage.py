@@ -275,7 +275,7 @@ def _linker(prepared: pd.DataFrame, backend: str, spark=None):
     if backend == "duckdb":
         # Loaded on first use, like splink above: heavy libraries kept out of start-up.
         import duckdb
-        from splink import DuckDBAPI
+        from splink import DuckDBAPI  # heavy, like duckdb: loaded on first use
 
         con = duckdb.connect(":memory:")
         con.execute("SET preserve_insertion_order = false")

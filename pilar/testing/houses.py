@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from pilar.registry.models import HousingSurvey
+
 # A sound house: no poverty criterion 1-7 and no RTLH criterion holds.
 GOOD_HOUSE = {
     "house_ownership": "milik_sendiri",
@@ -28,7 +30,6 @@ GOOD_HOUSE = {
 def survey(household, on: datetime.date, **fields):
     """A housing survey of `household` on `on`: a sound house unless `fields` say
     otherwise."""
-    from pilar.registry.models import HousingSurvey
 
     return HousingSurvey.objects.create(
         household=household, surveyed_on=on, **{**GOOD_HOUSE, **fields}
