@@ -30,10 +30,8 @@ from pilar.assessments.stats import summary_by_district, totals
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.forms import apply_errors
 from pilar.core.tables import download_response
-from pilar.core.web import PAGE_SIZE, people_required
+from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
 from pilar.registry.models import Household, HousingSurvey
@@ -128,20 +126,18 @@ def poverty_create(request: AuthedRequest, pk: int):
     form = PovertyForm(request.POST or None, initial=initial, source_reports=reports)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            assessment = actions.create_poverty_assessment(
+        assessment, ok = run_action(
+            form,
+            lambda: actions.create_poverty_assessment(
                 hh,
                 acting_user=user,
                 assessed_on=data.get("assessed_on"),
                 criteria=form.criteria(),
                 notes=data.get("notes") or "",
                 source_report=data.get("source_report"),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+            ),
+        )
+        if ok and assessment is not None:
             verdict = "miskin" if assessment.is_poor else "tidak miskin"
             messages.success(
                 request,
@@ -182,18 +178,17 @@ def rtlh_create(request: AuthedRequest, pk: int):
         if survey is None:
             form.add_error("survey", "Pilih survei rumah keluarga ini.")
         else:
-            try:
-                assessment = actions.create_rtlh_assessment(
+            rtlh, ok = run_action(
+                form,
+                lambda: actions.create_rtlh_assessment(
                     survey,
                     acting_user=user,
                     assessed_on=data.get("assessed_on"),
                     notes=data.get("notes") or "",
-                )
-            except InvalidInput as exc:
-                apply_errors(form, exc)
-            except NotAllowed:
-                raise Http404 from None
-            else:
+                ),
+            )
+            if ok and rtlh is not None:
+                assessment = rtlh
                 if assessment.is_rtlh:
                     failed = "; ".join(c.short for c in assessment.failed_criteria)
                     text = f"Asesmen RTLH tersimpan: rumah tidak layak huni ({failed})."

@@ -22,8 +22,7 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.scope import villages_for
 from pilar.accounts.types import AuthedRequest
 from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.forms import apply_errors
-from pilar.core.web import PAGE_SIZE, editor_required, people_required
+from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
 from pilar.ppks import actions
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.choices import RecordStatus
@@ -160,13 +159,10 @@ def record_create(request: AuthedRequest):
             data["person"] = person
         else:
             data["household"] = household
-        try:
-            record = actions.create_ppks_record(acting_user=user, data=data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+        record, ok = run_action(
+            form, lambda: actions.create_ppks_record(acting_user=user, data=data)
+        )
+        if ok and record is not None:
             messages.success(request, f"Data PPKS {record.ppks_type.name} berhasil dicatat.")
             return _back(person, household)
     return render(
@@ -190,19 +186,17 @@ def record_end(request: AuthedRequest, pk: int):
     form = PpksEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.values()
-        try:
-            actions.end_ppks_record(
+        _, ok = run_action(
+            form,
+            lambda: actions.end_ppks_record(
                 record,
                 acting_user=user,
                 ended_on=data.get("ended_on") or None,
                 reason=data.get("end_reason") or "",
-            )
-        except InvalidInput as exc:
-            record.refresh_from_db()
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+            ),
+        )
+        if ok:
             messages.success(request, f"Data PPKS {record.ppks_type.name} telah diselesaikan.")
             return _back(record.person, record.household)
+        record.refresh_from_db()
     return render(request, "ppks/record_end.html", {"form": form, "record": record})

@@ -16,14 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import village_allowed
 from pilar.accounts.types import AuthedRequest
-from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.forms import apply_errors
-from pilar.core.web import editor_required
+from pilar.core.web import editor_required, run_action
 from pilar.registry import actions
 from pilar.registry.forms import HouseholdForm, MoveForm, PersonForm
 from pilar.registry.identity import clean_digits
@@ -98,16 +95,13 @@ def household_edit(request: AuthedRequest, pk: int):
         return report_instead(request, household)
     form = HouseholdForm(request.POST or None, user=user, instance=household)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_household(household, acting_user=user, data=form.values())
-        except InvalidInput as exc:
-            household.refresh_from_db()
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+        _, ok = run_action(
+            form, lambda: actions.update_household(household, acting_user=user, data=form.values())
+        )
+        if ok:
             messages.success(request, "Data keluarga berhasil diperbarui.")
             return redirect("web:household_detail", pk=household.pk)
+        household.refresh_from_db()
     return render(
         request,
         "registry/household_form.html",
@@ -123,16 +117,13 @@ def person_edit(request: AuthedRequest, pk: int):
         return report_instead(request, person.household)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_person(person, acting_user=user, data=form.values())
-        except InvalidInput as exc:
-            person.refresh_from_db()
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+        _, ok = run_action(
+            form, lambda: actions.update_person(person, acting_user=user, data=form.values())
+        )
+        if ok:
             messages.success(request, "Data individu berhasil diperbarui.")
             return redirect("web:person_detail", pk=person.pk)
+        person.refresh_from_db()
     return render(
         request,
         "registry/person_form.html",
@@ -173,23 +164,21 @@ def person_move(request: AuthedRequest, pk: int):
                 "Isi No. KK 16 digit atau nomor ID keluarga.",
             )
         else:
-            try:
-                actions.move_person(
+            _, ok = run_action(
+                form,
+                lambda: actions.move_person(
                     person,
                     acting_user=user,
                     to_household=target,
                     relation=data.get("relation") or "",
                     moved_on=data.get("moved_on") or None,
                     reason=data.get("reason") or "",
-                )
-            except InvalidInput as exc:
-                person.refresh_from_db()
-                apply_errors(form, exc)
-            except NotAllowed:
-                raise Http404 from None
-            else:
+                ),
+            )
+            if ok:
                 messages.success(request, f"{person.name} berhasil dipindahkan ke keluarga baru.")
                 return redirect("web:person_detail", pk=person.pk)
+            person.refresh_from_db()
     return render(
         request,
         "registry/person_move.html",

@@ -22,7 +22,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
-from pilar.core.web import PAGE_SIZE, editor_required, people_required
+from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
 from pilar.dedup.similar import LookalikeGuard
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -317,15 +317,13 @@ def member_create(request: AuthedRequest, pk: int):
         and form.is_valid()
         and lookalikes.passes(form.values(), village_id=household.village_id, household=household)
     ):
-        try:
-            person = actions.create_person(
+        person, ok = run_action(
+            form,
+            lambda: actions.create_person(
                 acting_user=user, household=household, data=form.values()
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed:
-            raise Http404 from None
-        else:
+            ),
+        )
+        if ok and person is not None:
             messages.success(request, f"{person.name} berhasil ditambahkan sebagai anggota.")
             return redirect("web:household_detail", pk=household.pk)
     return render(
