@@ -28,9 +28,9 @@ from pilar.assessments.forms import PovertyForm, RtlhForm
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.assessments.stats import summary_by_district, totals
 from pilar.audit.actions import log_access
+from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
-from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
@@ -38,8 +38,6 @@ from pilar.registry.models import Household, HousingSurvey
 
 if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
-
-EXPORT_CHUNK = 2000
 
 
 def _household(user: User, pk: int) -> Household:
@@ -238,18 +236,16 @@ def overdue(request: AuthedRequest):
 
 
 def _export(request, fmt: str, *, flt, qs, columns, object_type: str, name: str, sheet: str):
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    n = qs.count()
-    log_access(
-        user=request.user,
-        action=AccessAction.EXPORT,
+    return logged_download(
+        request,
+        fmt,
+        queryset=qs,
+        filters=flt.as_dict(),
+        columns=columns(request.user),
         object_type=object_type,
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
+        name=name,
+        sheet_name=sheet,
     )
-    rows = qs.iterator(chunk_size=EXPORT_CHUNK)
-    return download_response(fmt, columns(request.user), rows, name=name, sheet_name=sheet)
 
 
 @people_required

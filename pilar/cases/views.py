@@ -21,6 +21,7 @@ from pilar.accounts.models import User
 from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
+from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.cases import actions, forms, notify, stats
 from pilar.cases.choices import CaseStatus, InterventionStatus, Outcome
@@ -109,23 +110,14 @@ def case_list(request: AuthedRequest, overdue_only: bool = False):
 
 @people_required
 def case_export(request: AuthedRequest, fmt: str):
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    user = request.user
     flt = CaseFilter.from_params(request.GET)
-    qs = cases_for(user, flt)
-    n = qs.count()
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
-        object_type="cases.case",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
-    )
-    return download_response(
+    return logged_download(
+        request,
         fmt,
-        case_columns(),
-        qs.iterator(chunk_size=2000),
+        queryset=cases_for(request.user, flt),
+        filters=flt.as_dict(),
+        columns=case_columns(),
+        object_type="cases.case",
         name="penanganan",
         sheet_name="Penanganan",
     )

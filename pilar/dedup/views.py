@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.scope import area_options, village_allowed, villages_for
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
+from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.tables import CHUNK_SIZE, download_response
 from pilar.dedup import actions
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
@@ -97,22 +97,17 @@ def queue(request: AuthedRequest):
 
 @reviewer_required
 def export(request: AuthedRequest, fmt: str):
-    user = request.user
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
     flt = PairFilter.from_params(request.GET)
-    qs = pairs_for(user, flt)
-    n = qs.count()
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
+    return logged_download(
+        request,
+        fmt,
+        queryset=pairs_for(request.user, flt),
+        filters=flt.as_dict(),
+        columns=pair_columns(request.user),
         object_type="dedup_pairs",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
+        name="calon-duplikat",
+        sheet_name="Calon duplikat",
     )
-    cells = pair_columns(user)
-    rows = qs.iterator(chunk_size=CHUNK_SIZE)
-    return download_response(fmt, cells, rows, name="calon-duplikat", sheet_name="Calon duplikat")
 
 
 # Runs -----------------------------------------------------------------------

@@ -12,13 +12,9 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404
 
 from pilar.accounts.types import AuthedRequest
-from pilar.audit.actions import log_access
-from pilar.audit.models import AccessAction
-from pilar.core.tables import CHUNK_SIZE, download_response
+from pilar.audit.exports import logged_download
 from pilar.exports import bnba
 from pilar.exports import columns as cols
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
@@ -40,24 +36,16 @@ def _export(
     user = request.user
     if not user.can_see_people:
         raise PermissionDenied
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    # Counted once, before streaming, so the log holds the number of rows sent.
-    n = qs.count()
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
+    return logged_download(
+        request,
+        fmt,
+        queryset=qs,
+        filters=flt.as_dict(),
+        columns=columns(user),
+        rows=rows(qs, user),
         object_type=object_type,
-        reason="",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
-    )
-    cells = columns(user)
-    objects = rows(qs, user)
-    if isinstance(objects, QuerySet):
-        objects = objects.iterator(chunk_size=CHUNK_SIZE)
-    return download_response(
-        fmt, cells, objects, name=name, sheet_name=sheet_name or name.capitalize()
+        name=name,
+        sheet_name=sheet_name,
     )
 
 

@@ -20,6 +20,7 @@ from pilar.accounts.models import User
 from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
+from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
@@ -104,17 +105,13 @@ def renovation_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
-        object_type="renovations.renovation",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": qs.count()},
-    )
-    return download_response(
+    return logged_download(
+        request,
         fmt,
-        exports.renovation_columns(),
-        qs.iterator(chunk_size=2000),
+        queryset=qs,
+        filters=flt.as_dict(),
+        columns=exports.renovation_columns(),
+        object_type="renovations.renovation",
         name="bedah-rumah",
         sheet_name="Bedah Rumah",
     )
@@ -135,18 +132,14 @@ def ready_list(request: AuthedRequest):
 def ready_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
-    qs = ready_for(user, flt)
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
-        object_type="programs.enrollment",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": qs.count(), "list": "siap"},
-    )
-    return download_response(
+    return logged_download(
+        request,
         fmt,
-        exports.ready_columns(),
-        qs.iterator(chunk_size=2000),
+        queryset=ready_for(user, flt),
+        filters=flt.as_dict(),
+        columns=exports.ready_columns(),
+        object_type="programs.enrollment",
+        extra={"list": "siap"},
         name="bedah-rumah-siap",
         sheet_name="Siap dimulai",
     )

@@ -12,16 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from pilar.accounts.choices import Role
 from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
-from pilar.audit.actions import log_access
-from pilar.audit.models import AccessAction
-from pilar.core.tables import CHUNK_SIZE, download_response
+from pilar.audit.exports import logged_download
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.submissions import exports as cols
 from pilar.submissions.actions import DECIDER_ROLES
@@ -96,21 +94,17 @@ def submission_list(request: AuthedRequest) -> HttpResponse:
 @people_required
 def submission_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     user = request.user
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
     flt, _ = _list_filter(request)
     qs = submissions_for(user, flt)
-    n = qs.count()
-    log_access(
-        user=user,
-        action=AccessAction.EXPORT,
+    return logged_download(
+        request,
+        fmt,
+        queryset=qs,
+        filters=flt.as_dict(),
+        columns=cols.submission_columns(user),
+        rows=cols.submission_rows(qs),
         object_type="submissions",
-        request=request,
-        extra={"filter": flt.as_dict(), "format": fmt, "rows": n},
-    )
-    rows = cols.submission_rows(qs).iterator(chunk_size=CHUNK_SIZE)
-    return download_response(
-        fmt, cols.submission_columns(user), rows, name="laporan", sheet_name="Laporan"
+        name="laporan",
     )
 
 
