@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
 
+from pilar import settings as production
 from pilar.accounts.forms import INVALID_LOGIN
 
 LOGIN = "/akun/masuk/"
@@ -14,7 +15,6 @@ LOGIN = "/akun/masuk/"
 
 def test_production_hashers_start_with_argon2():
     # The test settings swap in MD5 for speed; production must hash with argon2.
-    from pilar import settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 

@@ -14,6 +14,8 @@ import pytest
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.conftest import MISSING_ID, assert_same_answer, bearer, row_counts
 from pilar.programs.tests.factories import survey
+from pilar.submissions import actions as reports
+from pilar.submissions.tests.factories import submission_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +44,6 @@ def test_rtlh_survey_of_another_household_reads_like_missing(
 def test_poverty_source_report_of_another_household_reads_like_missing(
     client, dinsos, psm_b, household_a, household_b
 ):
-    from pilar.submissions import actions as reports
-    from pilar.submissions.tests.factories import submission_data
 
     theirs, _ = reports.create_submission(
         acting_user=psm_b,

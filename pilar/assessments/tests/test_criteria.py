@@ -9,6 +9,7 @@ from django.test import override_settings
 from pilar.assessments import criteria as cr
 from pilar.assessments.actions import add_months, create_poverty_assessment
 from pilar.assessments.models import PovertyAssessment
+from pilar.core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,6 @@ def test_add_months():
 
 
 def test_bad_input_is_refused(family, dinsos):
-    from pilar.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
         create_poverty_assessment(

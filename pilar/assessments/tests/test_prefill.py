@@ -7,6 +7,7 @@ import pytest
 
 from pilar.assessments.actions import create_poverty_assessment, prefill_poverty
 from pilar.assessments.tests.conftest import POOR_HOUSE, make_survey
+from pilar.conftest import make_household
 from pilar.core.dates import today
 from pilar.registry.models import Person
 
@@ -24,7 +25,6 @@ HOUSE_CODES = [
 
 
 def test_no_data_no_prefill(dinsos):
-    from pilar.conftest import make_household
 
     household = make_household(dinsos)  # head without education, no survey
     p = prefill_poverty(household)

@@ -1,6 +1,7 @@
 """RTLH assessment from a housing survey: each criterion, the m² threshold, and the
 function the report validation calls."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -75,7 +76,6 @@ def test_m2_threshold_boundary_and_setting(family, dinsos):
 
 
 def test_from_survey_is_dated_on_the_visit_and_idempotent(family, dinsos):
-    import datetime
 
     survey = make_survey(family, surveyed_on=datetime.date(2025, 3, 10), toilet="tidak_ada")
     a = assess_rtlh_from_survey(survey, acting_user=dinsos)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from pilar.assessments.actions import create_poverty_assessment
 from pilar.assessments.criteria import POVERTY_CODES
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, hh=None):
-    from django.urls import reverse
 
     return reverse(f"assessments:{name}", args=[hh.pk] if hh is not None else [])
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, make_household
 from pilar.ppks.actions import create_ppks_record, end_ppks_record
 from pilar.registry.actions import move_person, update_household, update_person
+from pilar.registry.models import Household
 from pilar.web.timeline import household_timeline, person_timeline
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,6 @@ def test_edit_through_page_records_user(client, admin_user, household_a):
 def test_update_of_row_without_earlier_history_still_shows_old_value(dinsos):
     """Rows loaded in bulk without triggers (seeding) have no insert event; the
     before_update snapshot still gives the timeline its "from" value."""
-    from pilar.registry.models import Household
 
     household = make_household(dinsos, VILLAGE_A, address="Jl. Lama 1")
     Household.pgh_event_model.objects.filter(pgh_obj_id=household.pk).delete()

@@ -22,6 +22,7 @@ from pilar.conftest import (
     move_outside_region,
     row_counts,
 )
+from pilar.programs.choices import EnrollmentStatus
 from pilar.programs.models import Enrollment, Program
 
 from .helpers import ODHA, days_ago, person_record
@@ -195,7 +196,6 @@ def test_worker_dropdown_lists_only_who_may_work_the_case(client, records, psm_a
 
 
 def test_api_intervention_enrollment_outside_reads_like_missing(client, dinsos, psm_a):
-    from pilar.programs.choices import EnrollmentStatus
 
     record = person_record(dinsos)
     case = actions.open_case(record, acting_user=dinsos, source="laporan", assigned_to=psm_a)

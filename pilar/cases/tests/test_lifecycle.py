@@ -11,7 +11,7 @@ from pilar.cases.choices import CaseStatus, InterventionStatus, Outcome, StepAct
 from pilar.cases.models import Case, CaseStep
 from pilar.conftest import VILLAGE_A, make_user
 from pilar.core.dates import today
-from pilar.core.errors import InvalidInput
+from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.actions import end_ppks_record
 from pilar.programs.models import Program
 
@@ -268,7 +268,6 @@ def test_roles(dinsos, psm_a, tksk_a, psm_b):
     with pytest.raises(PermissionDenied):
         actions.record_visit(case, acting_user=tksk_a, notes="x")
     # Out of area: NotAllowed (404) before the role.
-    from pilar.core.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         actions.record_visit(case, acting_user=psm_b, notes="x")

@@ -32,8 +32,23 @@ from schemathesis.checks import (
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 
+from pilar.accounts.models import ApiToken, User
 from pilar.api import api
+from pilar.cases import actions
+from pilar.cases.models import Case, Intervention
 from pilar.conftest import restore_reference_data
+from pilar.demo.assessments import seed as seed_assessments
+from pilar.demo.renovations import seed as seed_renovations
+from pilar.demo.reports import seed_demo_reports
+from pilar.demo.seeding import seed_households
+from pilar.demo.users import ensure_demo_users, psm_username
+from pilar.ppks.choices import RecordStatus
+from pilar.ppks.models import PpksRecord
+from pilar.programs.models import Enrollment, Program
+from pilar.registry.identity import province_codes
+from pilar.registry.models import Household, Person
+from pilar.renovations.models import Renovation
+from pilar.submissions.models import Notification, Submission
 from pilar.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -48,11 +63,6 @@ schema.app = application
 
 
 def _seed_demo() -> None:
-    from pilar.demo.assessments import seed as seed_assessments
-    from pilar.demo.renovations import seed as seed_renovations
-    from pilar.demo.reports import seed_demo_reports
-    from pilar.demo.seeding import seed_households
-    from pilar.demo.users import ensure_demo_users
 
     ensure_demo_users("fuzz-password-2026")
     seed_households(HOUSEHOLDS, seed=2026)
@@ -64,11 +74,6 @@ def _seed_demo() -> None:
 
 def _seed_cases() -> None:
     """The demo has no case handling: a few cases, one with an assessment and a plan."""
-    from pilar.accounts.models import User
-    from pilar.cases import actions
-    from pilar.ppks.choices import RecordStatus
-    from pilar.ppks.models import PpksRecord
-    from pilar.submissions.models import Submission
 
     dinsos = User.objects.get(username="dinsos")
     village = Submission.objects.order_by("pk").values_list("village_id", flat=True)[0]
@@ -87,12 +92,6 @@ def _seed_cases() -> None:
 def _ids(psm) -> dict[str, list[int]]:
     """Real ids per path parameter, inside the PSM's kelurahan where the data has an
     area (so both personas reach them)."""
-    from pilar.cases.models import Case, Intervention
-    from pilar.ppks.models import PpksRecord
-    from pilar.programs.models import Enrollment, Program
-    from pilar.registry.models import Household, Person
-    from pilar.renovations.models import Renovation
-    from pilar.submissions.models import Notification, Submission
 
     def first(qs, n: int = 5) -> list[int]:
         return list(qs.order_by("pk").values_list("pk", flat=True)[:n])
@@ -114,9 +113,6 @@ def _ids(psm) -> dict[str, list[int]]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    from pilar.accounts.models import ApiToken, User
-    from pilar.demo.users import psm_username
-    from pilar.submissions.models import Submission
 
     with django_db_blocker.unblock():
         _seed_demo()
@@ -130,7 +126,6 @@ def demo(django_db_setup, django_db_blocker):
             "psm": ApiToken.issue(psm)[1],
         }
     yield data
-    from pilar.registry.identity import province_codes
 
     # As after any committed test (pilar/conftest.py): empty every table, then reload
     # the reference data (regions, PPKS types) the migrations put there.

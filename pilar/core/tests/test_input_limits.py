@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Annotated
 from unittest import mock
 
 import pytest
 from django.db import DataError, transaction
+from pydantic import BaseModel, ValidationError
 
 from pilar.accounts.models import ApiToken
 from pilar.api import api
+from pilar.assessments.actions import create_poverty_assessment
+from pilar.assessments.models import PovertyAssessment
 from pilar.conftest import VILLAGE_A, make_household, make_kk, make_nik
-from pilar.core.text import TextError, check_text, clean_text
+from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.numbers import OFFSET_MAX
+from pilar.core.text import TextError, check_text, clean_text, text_rule
 from pilar.imports.columns import map_headers
 from pilar.imports.rows import RowChecker
+from pilar.programs import actions
 from pilar.programs.models import Program
+from pilar.psks.actions import clean_worker
 from pilar.registry.models import Household, Person
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +80,6 @@ def test_offset_beyond_bigint_is_422_on_every_list(client, dinsos, household_a):
 
 
 def test_household_list_offset_at_the_bound_answers_empty(client, dinsos, household_a):
-    from pilar.core.numbers import OFFSET_MAX
 
     response = client.get("/api/v1/households", {"offset": OFFSET_MAX}, **bearer(dinsos))
     assert response.status_code == 200
@@ -170,7 +177,6 @@ def test_patch_program_with_a_non_object_body_is_422(client, dinsos, body):
     ],
 )
 def test_poverty_assessment_date_must_be_iso_and_sane(client, dinsos, household_a, value, message):
-    from pilar.assessments.models import PovertyAssessment
 
     response = client.post(
         f"/api/v1/assessments/households/{household_a.pk}/poverty",
@@ -258,7 +264,6 @@ def test_cleaner_refuses_instead_of_cutting():
 
 
 def test_check_text_reports_into_the_collector():
-    from pilar.core.errors import ErrorCollector
 
     errors = ErrorCollector()
     assert check_text(errors, "address", "Jl.\u202e 5", max_length=255) == ""
@@ -337,7 +342,6 @@ def test_api_refuses_control_characters_in_query_strings(client, dinsos):
 
 
 def test_registry_refuses_long_text_instead_of_cutting_it(dinsos):
-    from pilar.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
         make_household(dinsos, VILLAGE_A, address="x" * 300)
@@ -401,11 +405,6 @@ def test_data_error_handler_is_not_hit_by_valid_requests(client, dinsos, househo
 
 
 def test_pydantic_text_rule():
-    from typing import Annotated
-
-    from pydantic import BaseModel, ValidationError
-
-    from pilar.core.text import text_rule
 
     class Note(BaseModel):
         title: Annotated[str, text_rule(10)]
@@ -421,8 +420,6 @@ def test_pydantic_text_rule():
 
 
 def test_psks_worker_name_and_address_are_cleaned():
-    from pilar.core.errors import InvalidInput
-    from pilar.psks.actions import clean_worker
 
     with pytest.raises(InvalidInput) as exc:
         clean_worker({"name": "Ani\u202eYani", "address": "x" * 256, "notes": "ok\x07"})
@@ -433,8 +430,6 @@ def test_psks_worker_name_and_address_are_cleaned():
 
 
 def test_program_name_refuses_bidi(dinsos):
-    from pilar.core.errors import InvalidInput
-    from pilar.programs import actions
 
     program = Program.objects.get(code="tangerang-terang")
     with pytest.raises(InvalidInput) as exc:
@@ -444,9 +439,6 @@ def test_program_name_refuses_bidi(dinsos):
 
 @pytest.mark.parametrize("day", ["1900-01-01", "01-01-1999"])
 def test_assessment_action_refuses_dates_before_2000_for_pages_too(dinsos, household_a, day):
-    from pilar.assessments.actions import create_poverty_assessment
-    from pilar.assessments.models import PovertyAssessment
-    from pilar.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
         create_poverty_assessment(
@@ -457,8 +449,6 @@ def test_assessment_action_refuses_dates_before_2000_for_pages_too(dinsos, house
 
 
 def test_assessment_notes_refuse_control_characters(dinsos, household_a):
-    from pilar.assessments.actions import create_poverty_assessment
-    from pilar.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
         create_poverty_assessment(household_a, acting_user=dinsos, criteria={}, notes="baris\x00")

@@ -14,13 +14,13 @@ from pilar.dedup import actions
 from pilar.dedup.models import CandidatePair, DedupRun
 from pilar.dedup.tests.factories import EVIDENCE, make_pair, person_in_new_household
 from pilar.dedup.types import CandidatePair as Scored
+from pilar.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def people(dinsos):
-    from pilar.registry.models import Person
 
     out = {
         "a": person_in_new_household(dinsos, VILLAGE_A, name="Agus Salim"),

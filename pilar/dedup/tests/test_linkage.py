@@ -8,8 +8,10 @@ import time
 
 import pytest
 
+from pilar.conftest import VILLAGE_A, VILLAGE_B
 from pilar.dedup import linkage, model_spec
-from pilar.dedup.types import CandidatePair, PersonRecord
+from pilar.dedup.tests.factories import person_in_new_household
+from pilar.dedup.types import RECORD_COLUMNS, CandidatePair, PersonRecord
 
 D = datetime.date
 V1, V2, V3 = "36.71.01.1001", "36.71.01.1002", "36.71.05.1003"
@@ -151,9 +153,8 @@ def test_ids_are_ordered_and_threshold_applies():
 
 
 def test_dataframe_input_gives_the_same_pairs():
+    # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
-
-    from pilar.dedup.types import RECORD_COLUMNS
 
     records = [
         rec(1, "Muhammad Rizki Hidayat", D(1990, 5, 7), nik="3671010705900002"),
@@ -188,8 +189,6 @@ def test_compare_accepts_negative_ids():
 
 @pytest.mark.django_db
 def test_score_registry_reads_active_persons_and_drops_excluded(dinsos):
-    from pilar.conftest import VILLAGE_A, VILLAGE_B
-    from pilar.dedup.tests.factories import person_in_new_household
 
     a = person_in_new_household(
         dinsos, VILLAGE_A, name="Joko Susanto", birth="1979-02-11", nik="3671021102790004"

@@ -16,6 +16,7 @@ from pilar.ppks.actions import create_ppks_record
 from pilar.ppks.models import PpksRecord
 from pilar.registry.actions import update_person
 from pilar.registry.models import Membership, Person
+from pilar.web.timeline import person_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,6 @@ def test_decided_pair_cannot_be_decided_again(dinsos, twins):
 
 
 def test_merge_and_undo_in_person_timeline(dinsos, twins):
-    from pilar.web.timeline import person_timeline
 
     merge = actions.merge_pair(twins["pair"], acting_user=dinsos, survivor="a")
     actions.undo_merge(merge, acting_user=dinsos)

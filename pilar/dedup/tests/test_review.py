@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from pilar.core.errors import NotAllowed
-from pilar.dedup import actions
+from pilar.dedup import actions, linkage
 from pilar.dedup.models import CandidatePair, DedupRun, PairStatus, RunStatus
 from pilar.dedup.tests.factories import EVIDENCE, make_pair, person_in_new_household
 from pilar.dedup.types import CandidatePair as Scored
@@ -105,7 +105,6 @@ def test_kecamatan_run_keeps_pairs_elsewhere(dinsos, people, fake_engine):
 
 
 def test_failed_run_is_recorded(dinsos, monkeypatch, fake_engine):
-    from pilar.dedup import linkage
 
     def boom(**kwargs):
         raise RuntimeError("memori habis")

@@ -6,11 +6,15 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilar.accounts.choices import Role
 from pilar.audit.models import AccessAction, AccessLog
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B, make_user
+from pilar.dedup import actions
+from pilar.dedup.exports import pair_columns
 from pilar.dedup.models import Merge, PairStatus
 from pilar.dedup.tests.factories import make_pair, person_in_new_household
 from pilar.registry.models import Membership, Person
@@ -190,7 +194,6 @@ def test_merge_and_undo_from_pages(client, world):
 
 
 def test_undo_out_of_area_is_404(client, world):
-    from pilar.dedup import actions
 
     merge = actions.merge_pair(world["across"], acting_user=world["users"]["dinsos"], survivor="a")
     client.force_login(world["users"]["tksk_a"])
@@ -208,7 +211,6 @@ def test_queue_search_filter_and_status(client, world):
     assert "Kusumadewa" in body and "Bambang" not in body
     body = client.get(url, {"kecamatan": "36.71.02"}).content.decode()
     assert "Bambang" in body and "1 pasangan" in body
-    from pilar.dedup import actions
 
     actions.decide_different(world["inside"], acting_user=world["users"]["dinsos"])
     body = client.get(url).content.decode()
@@ -254,7 +256,6 @@ def test_export_masks_nik_and_is_logged(client, world, fmt):
 
 
 def test_export_masks_for_roles_without_reveal(world):
-    from pilar.dedup.exports import pair_columns
 
     class Viewer:
         can_reveal_ids = False
@@ -264,8 +265,6 @@ def test_export_masks_for_roles_without_reveal(world):
 
 
 def test_queue_queries_do_not_grow_with_rows(client, dinsos):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     people = [
         person_in_new_household(dinsos, VILLAGE_A, name=f"Warga Ke {chr(65 + i)}")

@@ -12,8 +12,13 @@ import pytest
 from django.core.management import call_command
 
 from pilar.accounts.choices import Role
+from pilar.accounts.models import User
 from pilar.core.errors import ErrorCollector
+from pilar.ppks.actions import check_person_rules
+from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import districts, villages
+from pilar.registry.identity import nik_mismatches, validate_nik, validate_no_kk
+from pilar.registry.models import Household, Membership, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +30,6 @@ def static_root(settings, tmp_path):
 
 
 def test_demo_builds_working_database(static_root, capsys):
-    from pilar.accounts.models import User
-    from pilar.ppks.actions import check_person_rules
-    from pilar.ppks.models import PpksRecord
-    from pilar.registry.identity import nik_mismatches, validate_nik, validate_no_kk
-    from pilar.registry.models import Household, Membership, Person
 
     call_command("demo", "--no-serve", "--households", "30")
     out = capsys.readouterr().out
@@ -101,8 +101,6 @@ def test_demo_builds_working_database(static_root, capsys):
 
 
 def test_demo_households_zero_seeds_nothing(static_root):
-    from pilar.accounts.models import User
-    from pilar.registry.models import Household
 
     call_command("demo", "--no-serve", "--households", "0")
     assert Household.objects.count() == 0

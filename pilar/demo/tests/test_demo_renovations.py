@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pilar.conftest import make_household
 from pilar.demo import renovations as demo
+from pilar.programs.tests.factories import rtlh
 from pilar.renovations.choices import Status
 from pilar.renovations.models import Renovation
 
@@ -12,8 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeds_every_stage_once(dinsos):
-    from pilar.conftest import make_household
-    from pilar.programs.tests.factories import rtlh
 
     for _ in range(8):
         household = make_household(dinsos)

@@ -1,5 +1,7 @@
 import pytest
 
+from pilar.accounts.models import User
+from pilar.conftest import make_household
 from pilar.demo.reports import seed_demo_reports
 from pilar.demo.users import ensure_demo_users
 from pilar.regions.deployment import villages
@@ -9,8 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_reports_cover_the_chain():
-    from pilar.accounts.models import User
-    from pilar.conftest import make_household
 
     ensure_demo_users("demo-12345")
     dinsos = User.objects.get(username="dinsos")

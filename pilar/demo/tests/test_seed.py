@@ -8,12 +8,14 @@ from django.db import connection
 
 from pilar.conftest import make_household
 from pilar.demo.seeding import seed_households
+from pilar.ppks.models import PpksRecord
+from pilar.registry.actions import update_household
+from pilar.registry.models import Household, Membership, Person
 
 pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    from pilar.registry.models import Person
 
     return list(
         Person.objects.order_by("id").values_list(
@@ -23,8 +25,6 @@ def _snapshot():
 
 
 def _wipe():
-    from pilar.ppks.models import PpksRecord
-    from pilar.registry.models import Household, Membership, Person
 
     PpksRecord.objects.all().delete()
     Membership.objects.all().delete()
@@ -45,7 +45,6 @@ def test_same_seed_same_data():
 
 
 def test_seeding_twice_respects_unique_numbers(dinsos):
-    from pilar.registry.models import Household, Person
 
     existing = make_household(dinsos)
     seed_households(40, seed=1)
@@ -60,8 +59,6 @@ def test_seeding_twice_respects_unique_numbers(dinsos):
 
 
 def test_history_triggers_back_on_after_seeding(dinsos):
-    from pilar.registry.actions import update_household
-    from pilar.registry.models import Household
 
     report = seed_households(5, seed=3)
     assert "dimatikan" in report.history_triggers
@@ -81,7 +78,6 @@ def test_history_triggers_back_on_after_seeding(dinsos):
 
 
 def test_seed_command_reports(capsys):
-    from pilar.registry.models import Household
 
     call_command("seed", "--households", "12", "--seed", "5")
     out = capsys.readouterr().out

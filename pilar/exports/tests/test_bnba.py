@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -53,7 +54,6 @@ HEADERS = [
 
 
 def url(fmt: str, **params) -> str:
-    from urllib.parse import urlencode
 
     base = reverse("exports:bnba", kwargs={"fmt": fmt})
     return f"{base}?{urlencode(params)}" if params else base

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import pghistory
 import pytest
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 def url(kind: str, fmt: str, **params) -> str:
-    from urllib.parse import urlencode
 
     base = reverse(f"exports:{kind}", kwargs={"fmt": fmt})
     return f"{base}?{urlencode(params)}" if params else base

@@ -7,6 +7,7 @@ import pghistory
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from pilar.accounts.models import ApiToken
 from pilar.conftest import VILLAGE_A, make_household, make_nik
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.ppks.actions import (
@@ -213,7 +214,6 @@ def test_filter_search_by_name_nik_and_kk(dinsos, household_a, person_a):
 
 
 def test_api_filter_and_field(client, dinsos, psm_a, household_a, person_a):
-    from pilar.accounts.models import ApiToken
 
     validated = create_ppks_record(acting_user=dinsos, data={"ppks_type": 13, "person": person_a})
     waiting = unvalidated_record(

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from pilar.conftest import make_household, make_nik
+from pilar.assessments.actions import create_poverty_assessment, create_rtlh_assessment
+from pilar.assessments.criteria import POVERTY_CODES
+from pilar.conftest import VILLAGE_A, make_household, make_nik
+from pilar.registry.models import Household
 from pilar.testing.houses import GOOD_HOUSE
 from pilar.testing.houses import survey as house_survey
 
@@ -26,7 +29,6 @@ def survey(household, on: datetime.date | None = None, **fields):
 
 def rtlh(user, household, bad: bool = True, on: datetime.date | None = None):
     """A survey and the RTLH assessment from it."""
-    from pilar.assessments.actions import create_rtlh_assessment
 
     day = on or datetime.date(2025, 1, 10)
     s = survey(household, day, **(BAD_HOUSE if bad else GOOD_HOUSE))
@@ -34,8 +36,6 @@ def rtlh(user, household, bad: bool = True, on: datetime.date | None = None):
 
 
 def poverty(user, household, poor: bool = True, on: datetime.date | None = None):
-    from pilar.assessments.actions import create_poverty_assessment
-    from pilar.assessments.criteria import POVERTY_CODES
 
     return create_poverty_assessment(
         household,
@@ -70,8 +70,6 @@ def head(name: str = "Budi Santoso", birth: str = "1975-03-12") -> dict:
 def household(user, village=None, members=None, desil: int | None = None, **data):
     """A household made by the registry action; `desil` is set afterwards as the
     importer of national data does (it is not a form field)."""
-    from pilar.conftest import VILLAGE_A
-    from pilar.registry.models import Household
 
     hh = make_household(user, village or VILLAGE_A, members=members or [head()], **data)
     if desil is not None:

@@ -25,10 +25,13 @@ from pilar.conftest import (
     row_counts,
 )
 from pilar.core.dates import today
+from pilar.core.errors import NotAllowed
+from pilar.ppks.actions import create_ppks_record
 from pilar.programs import enrollment as en
 from pilar.programs.enrollment.transitions import MSG_STALE
 from pilar.programs.models import Candidate, Delivery, Enrollment, EnrollmentStep, Program
 from pilar.programs.tests.factories import child, head, household
+from pilar.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +153,6 @@ def test_page_single_delivery_outside_reads_like_missing(client, dinsos, terang,
 
 
 def test_deliver_action_rechecks_the_area(dinsos, outside):
-    from pilar.core.errors import NotAllowed
 
     before = row_counts(*WRITTEN)
     with pytest.raises(NotAllowed):
@@ -198,7 +200,6 @@ def test_api_month_batch_outside_reads_like_missing(client, dinsos, cerdas):
 def test_api_manual_candidate_outside_inactive_or_missing_reads_alike(
     client, dinsos, psm_b, terang, cerdas
 ):
-    from pilar.registry.models import Person
 
     beyond = household(dinsos, VILLAGE_A, desil=2)
     move_outside_region(beyond)
@@ -229,7 +230,6 @@ def test_api_manual_candidate_outside_inactive_or_missing_reads_alike(
 
 
 def test_enroll_action_rechecks_area_and_active(dinsos, terang):
-    from pilar.core.errors import NotAllowed
 
     beyond = household(dinsos, VILLAGE_A, desil=2)
     move_outside_region(beyond)
@@ -297,7 +297,6 @@ def test_partner_search_by_number_needs_the_whole_number(client, dinsos, terang)
 def test_preview_on_restricted_type_reveals_nobody(
     client, dinsos, psm_a, psm_b, tksk_a, pimpinan, level, field
 ):
-    from pilar.ppks.actions import create_ppks_record
 
     odha = household(dinsos, VILLAGE_A).members.get()
     create_ppks_record(acting_user=dinsos, data={"ppks_type": 16, "person": odha})

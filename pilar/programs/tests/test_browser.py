@@ -7,7 +7,10 @@ import os
 
 import pytest
 
+from pilar.conftest import VILLAGE_A, VILLAGE_B, make_user
 from pilar.fieldapp.tests.browser import launch, require_chromium
+from pilar.programs.models import Program
+from pilar.programs.tests.factories import household
 
 require_chromium()
 
@@ -21,9 +24,6 @@ PASSWORD = "rahasia-123"
 
 @pytest.fixture
 def setup(transactional_db):
-    from pilar.conftest import VILLAGE_A, VILLAGE_B, make_user
-    from pilar.programs.models import Program
-    from pilar.programs.tests.factories import household
 
     dinsos = make_user("dinsos-prog", "dinsos")
     household(dinsos, VILLAGE_A, desil=2, address="Jl. Anggrek 1")

@@ -8,7 +8,13 @@ import os
 
 import pytest
 
+from pilar.conftest import VILLAGE_A, make_user
+from pilar.core.dates import today
 from pilar.fieldapp.tests.browser import launch, require_chromium
+from pilar.programs import enrollment as en
+from pilar.programs.models import Delivery, Program
+from pilar.programs.tests.factories import child, head, household
+from pilar.registry.models import Person
 
 require_chromium()
 
@@ -23,12 +29,6 @@ SCREENSHOTS = os.environ.get("PILAR_SCREENSHOTS", "")
 
 @pytest.fixture
 def setup(transactional_db):
-    from pilar.conftest import VILLAGE_A, make_user
-    from pilar.core.dates import today
-    from pilar.programs import enrollment as en
-    from pilar.programs.models import Program
-    from pilar.programs.tests.factories import child, head, household
-    from pilar.registry.models import Person
 
     dinsos = make_user("dinsos-salur", "dinsos")
     program = Program.objects.get(code="tangerang-cerdas")
@@ -55,9 +55,6 @@ def setup(transactional_db):
 
 
 def test_pay_a_month_to_the_list_then_one_pupil(setup, live_server):
-    from pilar.core.dates import today
-    from pilar.programs import enrollment as en
-    from pilar.programs.models import Delivery
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     program = setup

@@ -14,7 +14,12 @@ from decimal import Decimal
 
 import pytest
 
+from pilar.conftest import VILLAGE_A, make_user
+from pilar.core.dates import today
 from pilar.fieldapp.tests.browser import launch, require_chromium
+from pilar.programs.choices import EnrollmentStatus as S
+from pilar.programs.models import Enrollment, Program
+from pilar.programs.tests.factories import head, household
 
 require_chromium()
 
@@ -30,10 +35,6 @@ NOTE = "Diserahkan di kantor kelurahan, disaksikan RT 03"
 
 @pytest.fixture
 def setup(transactional_db):
-    from pilar.conftest import VILLAGE_A, make_user
-    from pilar.core.dates import today
-    from pilar.programs.models import Program
-    from pilar.programs.tests.factories import head, household
 
     dinsos = make_user("dinsos-salur", "dinsos")
     dinsos.first_name, dinsos.last_name = "Dewi", "Operator"
@@ -51,9 +52,6 @@ def setup(transactional_db):
 
 
 def test_one_enrollment_from_candidate_to_completed(setup, live_server, tmp_path):
-    from pilar.core.dates import today
-    from pilar.programs.choices import EnrollmentStatus as S
-    from pilar.programs.models import Enrollment
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     program, hh = setup

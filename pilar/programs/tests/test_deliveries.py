@@ -6,9 +6,11 @@ keep their single delivery. Pages, export and API show the history."""
 from __future__ import annotations
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -20,6 +22,7 @@ from pilar.programs.choices import EnrollmentStatus as S
 from pilar.programs.enrollment.deliveries import MSG_EVIDENCE_KIND
 from pilar.programs.models import Delivery, Enrollment, EnrollmentStep, Program
 from pilar.programs.tests.factories import child, head, household
+from pilar.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +86,6 @@ def _pupils(dinsos, village=VILLAGE_A):
             child("Citra", "2010-05-05", "smp", sex="P"),
         ],
     )
-    from pilar.registry.models import Person
 
     by_name = {p.name: p for p in Person.objects.filter(household=hh)}
     return [by_name["Ani"], by_name["Bayu"], by_name["Citra"]]
@@ -442,9 +444,6 @@ def test_payment_never_exceeds_budget(dinsos, terang):
 
 
 def test_migration_copies_earlier_deliveries(dinsos, terang, cerdas):
-    import importlib
-
-    from django.apps import apps
 
     copy = importlib.import_module("pilar.programs.migrations.0006_deliveries").copy_deliveries
     one_off = Enrollment.objects.create(

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from pilar.conftest import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.programs import enrollment as en
-from pilar.programs import priority
+from pilar.programs import priority, rules
 from pilar.programs.choices import EnrollmentStatus as S
 from pilar.programs.models import (
     Candidate,
@@ -24,7 +25,7 @@ from pilar.programs.models import (
     Program,
     ProgramQuota,
 )
-from pilar.programs.tests.factories import household, poverty, rtlh
+from pilar.programs.tests.factories import child, head, household, poverty, rtlh
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,6 @@ def test_propose_never_enrolls_twice(dinsos, terang):
 
 
 def test_person_program_scores_each_pupil(dinsos):
-    from pilar.programs.tests.factories import child, head
 
     cerdas = Program.objects.get(code="tangerang-cerdas")
     cerdas.year = 2026
@@ -204,7 +204,6 @@ def test_person_program_scores_each_pupil(dinsos):
 
 
 def test_priority_parts_count_members(dinsos, terang):
-    from pilar.programs.tests.factories import head
 
     members = [
         head(),
@@ -382,7 +381,6 @@ def test_delivery_chain_and_refusals(dinsos, terang):
 
 
 def test_delivery_with_evidence_file_and_complete(dinsos, terang):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     (e,) = _proposed(dinsos, terang, _make(dinsos, 1))
     en.approve(terang, [e.pk], acting_user=dinsos)
@@ -400,7 +398,6 @@ def test_delivery_with_evidence_file_and_complete(dinsos, terang):
 
 
 def test_school_level_amount(dinsos):
-    from pilar.programs.tests.factories import child, head
 
     cerdas = Program.objects.get(code="tangerang-cerdas")
     cerdas.year = 2026
@@ -439,7 +436,6 @@ def test_school_level_amount(dinsos):
 
 
 def test_no_earlier_renovation_rule(dinsos):
-    from pilar.programs import rules
 
     bedah = Program.objects.get(code="bedah-rumah")
     assert {"field": "renovated_before", "operator": "is", "value": False} in bedah.rule["rules"]
@@ -474,7 +470,6 @@ def test_no_earlier_renovation_rule(dinsos):
 def test_manual_add_must_match_the_program_level(dinsos, terang):
     """A person in a household program, or a household in a person program, is
     refused: it would be counted and paid against the wrong target."""
-    from pilar.programs.models import Candidate
 
     cerdas = Program.objects.get(code="tangerang-cerdas")
     hh = household(dinsos, VILLAGE_A, desil=2)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from pilar.accounts.models import ApiToken
 from pilar.conftest import VILLAGE_A, VILLAGE_B
 from pilar.core.errors import InvalidInput
 from pilar.programs.choices import EnrollmentStatus
@@ -73,7 +74,6 @@ def test_refusals_write_nothing(dinsos, psm_a):
 
 
 def test_page_form_and_api(client, dinsos):
-    from pilar.accounts.models import ApiToken
 
     pkh = Program.objects.get(code="pkh")
     hh = household(dinsos, VILLAGE_A)

@@ -10,6 +10,7 @@ import pytest
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B
 from pilar.core.errors import InvalidInput
+from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs import rules
 from pilar.programs.seed import (
     BEDAH_RUMAH_RULE,
@@ -147,7 +148,6 @@ def test_survey_area_per_person(dinsos, household_a, household_b):
 
 
 def test_ppks_fields(dinsos):
-    from pilar.ppks.models import PpksRecord, PpksType
 
     hh = household(dinsos, members=[head(), child("Anak Jalanan", "2012-01-01")])
     other = household(dinsos)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B
+from pilar.programs.forms import ProgramForm
 from pilar.programs.models import Program
 from pilar.programs.seed import BEDAH_RUMAH_RULE
 from pilar.programs.tests.factories import household
@@ -90,7 +92,6 @@ def test_preview_reports_errors(client, dinsos):
 
 
 def test_preview_needs_csrf_for_session(dinsos):
-    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(dinsos)
@@ -222,7 +223,6 @@ def test_create_and_edit_program_with_quotas(client, dinsos):
 def test_level_change_revalidates_rule(client, dinsos):
     program = Program.objects.get(code="tangerang-cerdas")
     login(client, dinsos)
-    from pilar.programs.forms import ProgramForm
 
     initial = ProgramForm.initial_for(program)
     data = {k: ("" if v is None else v) for k, v in initial.items()}

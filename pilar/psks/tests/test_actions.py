@@ -11,6 +11,7 @@ from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.psks.actions import create_worker, update_worker
 from pilar.psks.models import PsksWorker
 from pilar.psks.tests.conftest import make_worker, psks_type
+from pilar.regions.models import District, Village
 
 
 def errors_of(user, **data) -> dict[str, list[str]]:
@@ -134,7 +135,6 @@ def test_update_by_field_user_refused(psm_a, worker_a):
 
 
 def test_create_accepts_typed_values(dinsos):
-    from pilar.regions.models import District, Village
 
     worker = create_worker(
         acting_user=dinsos,

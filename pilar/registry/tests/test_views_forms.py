@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_kk, make_nik
 from pilar.core.identity import mask
+from pilar.regions.models import Village
 from pilar.registry.models import Household, Membership, Person
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,6 @@ def test_create_household_with_head(client, dinsos):
 
 
 def test_village_select_lists_only_change_scope(client, dinsos):
-    from pilar.regions.models import Village
 
     outside = Village.objects.exclude(code__startswith="36.71.").first()
     assert outside is not None
