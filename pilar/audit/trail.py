@@ -133,8 +133,17 @@ def install_guards(using: str = "default") -> int:
     from django.db import connections
 
     tables = guarded_tables()
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     with connections[using].cursor() as cursor:
         cursor.execute(_guard_sql())
+        # Users are never deleted (the trail names them), only deactivated; their rows
+        # change, so only DELETE is refused.
+        table = user_model._meta.db_table
+        cursor.execute(f'DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON "{table}"')
+        cursor.execute(
+            f'CREATE TRIGGER {GUARD_TRIGGER} BEFORE DELETE ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION {GUARD_FUNCTION}()"
+        )
         cursor.execute(_context_guard_sql())
         for table in tables:
             function = CONTEXT_GUARD_FUNCTION if table == Context._meta.db_table else GUARD_FUNCTION
