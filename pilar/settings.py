@@ -86,9 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the idle timeout, which leaves a notice for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "pilar.accounts.middleware.IdleTimeoutMiddleware",
+    "pilar.core.ratelimit.ApiRateLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pilar.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilar.audit.middleware.HistoryContextMiddleware",
     "pilar.audit.middleware.DisclosureLogMiddleware",
@@ -175,6 +178,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy: the proxies whose X-Forwarded-For is believed (addresses or
+# CIDR networks, comma-separated), so lockout and the access log see the real client
+# (pilar/accounts/network.py). Empty: the connecting address is the client.
+PILAR_TRUSTED_PROXIES = env_list("PILAR_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "pilar.accounts.network.client_ip"
+# Failed logins from one address across all usernames (password spraying) within the
+# cool-off time before that address is refused; higher than the per-account limit
+# because an office behind one NAT address shares it.
+PILAR_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("PILAR_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# A session unused this long is logged out (0 = only the absolute PILAR_SESSION_SECONDS).
+PILAR_IDLE_MINUTES = env_int("PILAR_IDLE_MINUTES", 30)
+# API requests per minute per token, session or (anonymous) address; beyond: 429 with
+# Retry-After. Counted in the cache (per web process unless a shared cache is set).
+PILAR_API_RATE_PER_MINUTE = env_int("PILAR_API_RATE_PER_MINUTE", 600)
 
 OTP_TOTP_ISSUER = "Pilar"
 # Roles that must log in with TOTP whatever the admin's security policy says
