@@ -108,12 +108,15 @@ class Target:
         return env
 
     def connect(self) -> psycopg.Connection:
-        kwargs = {"dbname": self.name, "user": self.user, "password": self.password}
-        if self.host:
-            kwargs["host"] = self.host
-        if self.port:
-            kwargs["port"] = self.port
-        return psycopg.connect(**{k: v for k, v in kwargs.items() if v}, autocommit=True)
+        params = {
+            "dbname": self.name,
+            "user": self.user,
+            "password": self.password,
+            "host": self.host,
+            "port": self.port,
+        }
+        conninfo = psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
+        return psycopg.connect(conninfo, autocommit=True)
 
 
 def pg_tool(name: str) -> str:
@@ -197,7 +200,7 @@ def backup(
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             with conn.cursor() as cursor:
                 cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
-                snapshot, server_version = cursor.fetchone()
+                snapshot, server_version = cursor.fetchone() or ("", "")
                 say("Membuat dump basis data (pg_dump)...")
                 result = subprocess.run(
                     [pg_tool("pg_dump"), "-Fc", "--snapshot", snapshot, "-f", str(dump)],
