@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pilar.programs",
     "pilar.cases",
     "pilar.renovations",
+    "pilar.figures",
     "pilar.web",
     "pilar.demo",
 ]
