@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from pilar.ppks.choices import AGE_GROUP_BOUNDS, AgeGroup
 
-class AgeGroup(models.TextChoices):
-    """Age on the figures' reference date (`FigureState.as_of`, or a month's last day
-    for a snapshot). The bounds follow the PPKS age rules: balita 0-5 (type 1), anak
-    6-17, dewasa 18-59, lansia 60+ (type 8)."""
-
-    TODDLER = "0-5", "0–5 tahun (balita)"
-    CHILD = "6-17", "6–17 tahun (anak)"
-    ADULT = "18-59", "18–59 tahun (dewasa)"
-    ELDERLY = "60+", "60 tahun ke atas (lansia)"
-    UNKNOWN = "?", "usia tidak diketahui"
-    # A household- or community-level record: no person, no age, no sex.
-    NONE = "", "tingkat keluarga/komunitas"
+__all__ = ["AGE_GROUP_BOUNDS", "AgeGroup", "SnapshotMethod", "Topic", "age_group_sql"]
 
 
 # SQL for the age group of a person born `birth` on the date `on` (both SQL expressions).

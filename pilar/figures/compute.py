@@ -111,7 +111,7 @@ def area(
     desil = ", ".join(f"count(*) FILTER (WHERE desil = {d})" for d in range(1, 11))
     if at is None:
         households = (
-            "SELECT id, village_id, desil FROM registry_household h "
+            "SELECT id, village_id, desil, true AS registered FROM registry_household h "
             f"WHERE h.is_active{_vf('h.village_id', villages)}"
         )
         persons = """
@@ -143,9 +143,12 @@ def area(
             GROUP BY 1"""
         overdue_day = "%(on)s::date"
     else:
+        # Every active household, flagged whether Pilar had registered it by then: the
+        # household counts need the registration, assessments and PPKS 24 carry their
+        # own dates (an assessment may be entered for a household loaded later).
         households = (
-            "SELECT id, village_id, desil FROM registry_household h "
-            f"WHERE h.is_active AND h.created_at < %(until)s{_vf('h.village_id', villages)}"
+            "SELECT id, village_id, desil, h.created_at < %(until)s AS registered "
+            f"FROM registry_household h WHERE h.is_active{_vf('h.village_id', villages)}"
         )
         persons = """
             SELECT hh.village_id, count(*) AS persons, NULL::integer AS no_nik
@@ -182,7 +185,7 @@ def area(
         f"""
         WITH hh AS MATERIALIZED ({households}),
         hh_agg AS (
-            SELECT village_id, count(*) AS households, {desil_cols}
+            SELECT village_id, count(*) FILTER (WHERE registered) AS households, {desil_cols}
             FROM hh GROUP BY village_id
         ),
         per AS ({persons}),
@@ -219,7 +222,7 @@ def area(
         ),
         unvisited AS (
             SELECT hh.village_id, count(*) AS n FROM hh
-            WHERE NOT EXISTS (
+            WHERE hh.registered AND NOT EXISTS (
                 SELECT 1 FROM registry_housingsurvey s WHERE s.household_id = hh.id{surveyed_by})
               AND NOT EXISTS (
                 SELECT 1 FROM submissions_submission sub

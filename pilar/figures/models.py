@@ -222,3 +222,24 @@ class ReportFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.month:%Y-%m}: {self.submitted} laporan"
+
+
+class Boundary(models.Model):
+    """The outline of one kecamatan or kelurahan for the dashboard map (GeoJSON
+    geometry, [longitude, latitude]). Loaded from the region data shipped with Pilar
+    (pilar/regions/data/geo/) or by `pilar figures boundaries --file`; nothing else
+    writes it."""
+
+    code = models.CharField("kode wilayah", max_length=13, primary_key=True)
+    level = models.CharField("tingkat", max_length=10)  # "kecamatan" / "kelurahan"
+    name = models.CharField("nama", max_length=100)
+    geometry = models.JSONField("geometri (GeoJSON)")
+    source = models.CharField("sumber", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "batas wilayah"
+        verbose_name_plural = "batas wilayah"
+        indexes = [models.Index(fields=["level", "code"], name="figures_boundary_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -116,7 +116,7 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
                 month = chosen
     kecamatan = normalize_code(str(params.get("kecamatan") or ""))[:8]
     kelurahan = normalize_code(str(params.get("kelurahan") or ""))[:13]
-    visible = _visible_villages(user)
+    visible = visible_villages(user)
     if kecamatan and not any(v.startswith(kecamatan + ".") for v in visible):
         problems["kecamatan"] = "Kecamatan tidak dikenal atau di luar wilayah Anda."
         kecamatan = ""
@@ -181,7 +181,7 @@ def _prefix(user: User) -> tuple[str, str] | None:
     return None
 
 
-def _visible_villages(user: User) -> set[str]:
+def visible_villages(user: User) -> set[str]:
     scope = _prefix(user)
     if scope is None:
         return set()
@@ -375,7 +375,7 @@ def area_level(user: User, flt: Filters) -> str:
 
 
 def _areas(user: User, flt: Filters, level: str) -> list[tuple[str, str]]:
-    villages = list(_visible_villages(user))
+    villages = list(visible_villages(user))
     if flt.kecamatan:
         villages = [v for v in villages if v.startswith(flt.kecamatan + ".")]
     if flt.kelurahan:
