@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pilar.programs",
     "pilar.cases",
     "pilar.renovations",
+    "pilar.figures",
     "pilar.web",
     "pilar.demo",
 ]
@@ -269,3 +270,7 @@ PILAR_CASE_FOLLOWUP_DAYS = env_int("PILAR_CASE_FOLLOWUP_DAYS", 30)
 # re-encoded at most 1600 px), and the year the city aims to have no RTLH left.
 PILAR_RENOVATION_PHOTO_MAX_BYTES = env_int("PILAR_RENOVATION_PHOTO_MAX_KB", 8192) * 1024
 PILAR_RTLH_TARGET_YEAR = env_int("PILAR_RTLH_TARGET_YEAR", 2030)
+# The dashboard map draws the boundaries alone (works offline); an office with a tile
+# server may set a URL template such as https://tiles.example.go.id/{z}/{x}/{y}.png.
+PILAR_MAP_TILE_URL = env_str("PILAR_MAP_TILE_URL", "")
+PILAR_MAP_TILE_ATTRIBUTION = env_str("PILAR_MAP_TILE_ATTRIBUTION", "")
