@@ -131,20 +131,34 @@ FIELDS: tuple[Field, ...] = (
             Level("name_fold_l = name_fold_r", "sama", tf_column="name_fold"),
             Level("name_sorted_l = name_sorted_r", "sama, urutan kata berbeda"),
             Level(
-                "instr(concat(' ', name_fold_l, ' '), concat(' ', name_fold_r, ' ')) > 0"
-                " OR instr(concat(' ', name_fold_r, ' '), concat(' ', name_fold_l, ' ')) > 0",
-                "sebagian sama (satu nama memuat nama lainnya)",
-            ),
-            Level(
                 "{jw}(name_fold_l, name_fold_r) >= 0.92"
                 " AND {jw}(name_given_l, name_given_r) >= 0.85",
                 "sangat mirip",
+            ),
+            # One name inside the other: a dropped word. When the shorter is a single
+            # word ("Aziz" for "Syamsul Aziz") it says much less, and less still when
+            # that word is common: its own level, adjusted by the given name's frequency.
+            Level(
+                "(instr(concat(' ', name_fold_l, ' '), concat(' ', name_fold_r, ' ')) > 0"
+                " AND instr(name_fold_r, ' ') > 0)"
+                " OR (instr(concat(' ', name_fold_r, ' '), concat(' ', name_fold_l, ' ')) > 0"
+                " AND instr(name_fold_l, ' ') > 0)",
+                "sebagian sama (satu nama memuat nama lainnya)",
+            ),
+            Level(
+                "instr(concat(' ', name_fold_l, ' '), concat(' ', name_fold_r, ' ')) > 0"
+                " OR instr(concat(' ', name_fold_r, ' '), concat(' ', name_fold_l, ' ')) > 0",
+                "hanya satu kata nama yang tercatat, kata itu sama",
+                tf_column="name_given",
             ),
             Level(
                 "{jw}(name_fold_l, name_fold_r) >= 0.85"
                 " AND {jw}(name_given_l, name_given_r) >= 0.85",
                 "mirip",
             ),
+            # Also the reference Splink needs for the single-word level's frequency
+            # adjustment (an exact-match level on name_given).
+            Level("name_given_l = name_given_r", "nama depan sama, selebihnya berbeda"),
             _else(),
         ),
     ),
@@ -301,7 +315,7 @@ def parameters(model: dict[str, Any]) -> dict[str, Any]:
         if len(levels) != len(f.levels):
             raise ValueError(f"model.json does not match the model structure for {f.key}")
         out[f.key] = [
-            None if lv.get("is_null_level") else (lv["m_probability"], lv["u_probability"])
+            None if lv.get("is_null_level") else (lv.get("m_probability"), lv.get("u_probability"))
             for lv in levels
         ]
     return out
