@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 MIN_RECORDS = 2_000
 # Random pairs for u: enough that a level seen in 1 of 10^6 random pairs has a count.
 U_MAX_PAIRS = 5e6
+U_MIN_PAIRS = 3e5
 # EM on at most this many blocked pairs per pass (Splink samples records to get there).
 EM_MAX_PAIRS = 2e6
 # Deterministic rules for the prior and their assumed recall: same NIK, or the same
@@ -169,6 +171,7 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = false")
     notes: list[str] = []
+    timer = _Timer()
     try:
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(prepared[list(model_spec.MODEL_COLUMNS)])
@@ -177,14 +180,26 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
         for column in linkage.TF_REFERENCE_LEVEL:
             tf = db_api.register(linkage.name_frequencies(prepared, fallback, column))
             linker.table_management.register_term_frequency_lookup(tf, column)
+        timer.lap("")
         linker.training.estimate_probability_two_random_records_match(
             [block_on(*cols) for cols in PRIOR_RULES], recall=PRIOR_RULES_RECALL
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+        timer.lap("prior")
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs(len(prepared)), seed=seed)
+        timer.lap("u")
+        passes = 0
         for cols in EM_PASSES:
+            if prepared[list(cols)].dropna().duplicated().sum() == 0:
+                notes.append(f"putaran EM {'+'.join(cols)} dilewati: tidak ada pasangan")
+                continue
+            timer.lap("")
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*cols), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
             )
+            timer.lap(f"EM {'+'.join(cols)}")
+            passes += 1
+        if passes < 2:
+            raise ValueError("fewer than two EM passes had pairs")
         trained = model_spec.parameters(linker.misc.save_model_to_json())
     finally:
         con.close()
@@ -209,11 +224,34 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
         params[f.key] = _renormalise(levels)
     if kept:
         notes.append("level tanpa data, nilai bawaan dipakai: " + ", ".join(kept))
+    timer.lap("")
     params = conditional_nik_u(prepared, params)
+    timer.lap("conditional u")
+    logger.info("dedup training times: %s", timer.laps)
+    notes.append("detik: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.laps.items()))
     notes.append(
         f"dilatih pada {len(prepared)} individu; peluang awal {params['__prior__']:.3g}"
     )
     return Model(params, "registry", len(prepared), notes=notes)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if name:
+            self.laps[name] = round(now - self.start, 2)
+        self.start = now
+
+
+def u_pairs(n: int) -> float:
+    """Random pairs sampled for u: about 30 per record, between U_MIN_PAIRS and
+    U_MAX_PAIRS. Sampling is most of the training time of a small registry; a level
+    too rare to be seen in the sample keeps the shipped u."""
+    return float(min(U_MAX_PAIRS, max(U_MIN_PAIRS, 30.0 * n)))
 
 
 def _renormalise(levels: list[tuple[float, float] | None]) -> list[tuple[float, float] | None]:
@@ -383,25 +421,36 @@ def label_weights(
 def fit_platt(weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS) -> tuple[float, float]:
     """a, b of p = sigmoid(a * w + b) (w in bits, base-2 sigmoid) by Newton's method on
     the log-likelihood of the decisions, with a Gaussian prior centred on the identity
-    (a = 1, b = 0) worth `pseudo` decisions, so that a few decisions cannot swing it."""
+    (a = 1, b = 0) of strength `pseudo` / 10."""
     import numpy as np  # heavy: loaded on first use
 
     x = np.clip(np.asarray(weights, dtype="float64"), -60, 60) * math.log(2)
     y = np.asarray(same, dtype="float64")
     theta = np.array([1.0, 0.0])  # natural-log slope and intercept
     prior = np.array([1.0, 0.0])
-    lam = pseudo / 10.0  # ridge towards the identity
-    for _ in range(50):
+    lam = pseudo / 10.0  # ridge towards the identity (a few decisions nudge, many decide)
+
+    def objective(t: Any) -> float:
+        z = t[0] * x + t[1]
+        # log-likelihood of the decisions, stable for large |z|
+        ll = float((y * z - np.logaddexp(0.0, z)).sum())
+        return ll - 0.5 * lam * float(((t - prior) ** 2).sum())
+
+    for _ in range(100):
         z = theta[0] * x + theta[1]
-        p = 1.0 / (1.0 + np.exp(-z))
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
         grad = np.array([((y - p) * x).sum(), (y - p).sum()]) - lam * (theta - prior)
         w = p * (1 - p)
-        hess = -np.array(
+        hess = np.array(
             [[(w * x * x).sum() + lam, (w * x).sum()], [(w * x).sum(), w.sum() + lam]]
         )
-        step = np.linalg.solve(hess, grad)
-        theta = theta - step
-        if np.abs(step).max() < 1e-8:
+        step = np.linalg.solve(hess, grad)  # Newton's ascent direction
+        current = objective(theta)
+        scale = 1.0
+        while scale > 1e-6 and objective(theta + scale * step) < current:
+            scale /= 2  # damped: never step to a worse fit
+        theta = theta + scale * step
+        if np.abs(scale * step).max() < 1e-9:
             break
     a = max(float(theta[0]), 0.05)  # monotone: a higher weight never means less likely
     return a, float(theta[1]) / math.log(2)

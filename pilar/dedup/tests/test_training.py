@@ -75,47 +75,47 @@ def test_model_round_trips_through_json(fitted):
     assert again.params == fitted.params and again.source == fitted.source
 
 
-def test_namesakes_raise_the_u_of_the_nik_serial_level(registry, fitted):
-    """Among people who agree on name and birth date, NIKs that differ only in the
-    serial are common (namesakes born on one day in one kecamatan): re-estimated there,
-    that level's u can only grow."""
+def test_namesakes_raise_the_u_of_the_nik_kecamatan_level(registry, fitted):
+    """People born on one day in two kecamatan of one city have NIKs that differ only in
+    the kecamatan code: among pairs who share given name and birth date (and little
+    else) that level is common, so its u, re-estimated there, must grow."""
+    import pandas as pd
+
     _, prepared, _ = registry
     params = {k: (list(v) if isinstance(v, list) else v) for k, v in fitted.params.items()}
-    serial = _level("nik", "beda 1-2 digit di nomor urut")
-    params["nik"][serial] = (params["nik"][serial][0], 1e-9)
-    crowd = prepared.copy()
-    # 40 pairs of namesakes born on one day in one kecamatan, NIK serials 1 and 2
+    level = _level("nik", "beda 1-2 digit di kode kecamatan (dan nomor urut)")
+    params["nik"][level] = (params["nik"][level][0], 1e-9)
     rows = []
-    for i in range(40):
-        base = f"36710{i % 9 + 1}0101{60 + i % 30:02d}"
-        for serial_no in (1, 2):
-            uid = 9_000_000 + 2 * i + serial_no
+    for i in range(80):
+        year = f"{40 + i % 60:02d}"
+        for side, (district, family) in enumerate((("01", "purwanegarasaputra"), ("02", "lubis"))):
+            nik = f"3671{district}0101{year}0001"
             rows.append(
                 {
                     **{c: None for c in model_spec.MODEL_COLUMNS},
-                    "unique_id": uid,
-                    "nik": f"{base}{serial_no:04d}",
-                    "nik_head": base[:8],
-                    "nik_tail": f"{base[8:]}{serial_no:04d}",
+                    "unique_id": 9_000_000 + 2 * i + side,
+                    "nik": nik,
+                    "nik_head": nik[:8],
+                    "nik_tail": nik[8:],
                     "nik_date_ok": "1",
-                    "name_fold": f"nama{i} sama",
-                    "name_sorted": f"nama{i} sama",
+                    "name_fold": f"nama{i} {family}",
+                    "name_sorted": f"{family} nama{i}",
                     "name_given": f"nama{i}",
-                    "name_last": "sama",
+                    "name_last": family,
                     "sex": "L",
-                    "birth_date": f"19{60 + i % 30:02d}-01-01",
-                    "birth_year": f"19{60 + i % 30:02d}",
-                    "village_id": f"36.71.0{i % 9 + 1}.100{serial_no}",
-                    "district_id": f"36.71.0{i % 9 + 1}",
-                    "no_kk": None,
+                    "birth_place": "kota" + family,
+                    "birth_date": f"19{year}-01-01",
+                    "birth_year": f"19{year}",
+                    "village_id": f"36.71.{district}.1001",
+                    "district_id": f"36.71.{district}",
                 }
             )
-    import pandas as pd
-
-    crowd = pd.concat([crowd, pd.DataFrame(rows)], ignore_index=True)
+    crowd = pd.concat([prepared, pd.DataFrame(rows)], ignore_index=True)
     out = training.conditional_nik_u(crowd, params)
-    assert out["nik"][serial][1] > 1e-3
-    assert out["nik"][serial][0] == params["nik"][serial][0]  # m untouched
+    assert out["nik"][level][1] > 1e-3
+    assert out["nik"][level][0] == params["nik"][level][0]  # m untouched
+    # without such namesakes the level's u is left as it was
+    assert training.conditional_nik_u(prepared, params)["nik"][level][1] < 1e-3
 
 
 def test_labels_refine_m_towards_what_reviewers_decided(registry, fitted):
