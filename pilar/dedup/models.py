@@ -51,6 +51,10 @@ class DedupRun(models.Model):
     pairs_new = models.PositiveIntegerField("pasangan baru", default=0)
     pairs_removed = models.PositiveIntegerField("pasangan lama dihapus", default=0)
     error = models.TextField("galat", blank=True)
+    # The parameters the run scored with (training.Model.as_json): estimated on the
+    # persons scored, refined by reviewers' decisions, or the shipped model (issue 14).
+    # The create forms' look-alike check scores with the latest run's model.
+    model = models.JSONField("model yang dipakai", null=True, blank=True)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
     started_at = models.DateTimeField("mulai", null=True, blank=True)
     finished_at = models.DateTimeField("selesai", null=True, blank=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Abs
 
 from pilar.accounts.choices import REGISTRY_WRITE_ROLES, Role
 from pilar.accounts.scope import Action, area_q
@@ -89,6 +90,10 @@ class PairFilter(FilterMixin):
     kecamatan: str = ""  # either person lives in this kecamatan
     kelurahan: str = ""  # either person lives in this kelurahan
     status: str = "terbuka"
+    # Order of open pairs: most likely first (default), or "informatif": the pairs the
+    # model is least sure of (probability nearest 0.5) first, whose decisions teach it
+    # most (uncertainty sampling; the next run learns from them).
+    urut: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping) -> PairFilter:
@@ -99,6 +104,7 @@ class PairFilter(FilterMixin):
             q=" ".join(str(params.get("q") or "").split())[:100],
             **area_params(params),
             status=status if status in PairStatus.values else PairStatus.OPEN,
+            urut="informatif" if params.get("urut") == "informatif" else "",
         )
 
     def as_dict(self) -> dict:
@@ -131,7 +137,12 @@ def pairs_for(user: User, flt: PairFilter) -> QuerySet:
                 Q(person_a__name__trigram_word_similar=flt.q)
                 | Q(person_b__name__trigram_word_similar=flt.q)
             )
-    order = ("-probability", "id") if flt.status == PairStatus.OPEN else ("-decided_at", "-id")
+    order: tuple[Any, ...] = ("-decided_at", "-id")
+    if flt.status == PairStatus.OPEN:
+        order = ("-probability", "id")
+        if flt.urut == "informatif":
+            qs = qs.annotate(uncertainty=Abs(F("probability") - 0.5))
+            order = ("uncertainty", "-probability", "id")
     return qs.select_related(
         "person_a__household__village__district",
         "person_b__household__village__district",

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from pilar.dedup import linkage
+from pilar.dedup.actions import latest_model_params
 from pilar.dedup.forms import LookalikeConfirmForm
 from pilar.dedup.types import CandidatePair, PersonRecord
 from pilar.registry.identity import clean_digits
@@ -136,7 +137,8 @@ def find_lookalikes(data: PersonRecord, *, exclude_ids: Iterable[int] = ()) -> l
     found = candidates(data, exclude_ids=[*exclude_ids, data.id])
     if not found:
         return []
-    pairs = linkage.compare(data, [_record(p) for p in found])
+    # The model of the latest run (estimated on this registry), else the shipped one.
+    pairs = linkage.compare(data, [_record(p) for p in found], params=latest_model_params())
     threshold = getattr(linkage, "FLAG_THRESHOLD", getattr(linkage, "DEFAULT_THRESHOLD", 0.0))
     pairs = [p for p in pairs if p.probability >= threshold]
     return sorted(pairs, key=lambda p: -p.probability)

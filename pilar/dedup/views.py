@@ -8,6 +8,7 @@ when both persons are inside the reviewer's area, else 404 like a missing one.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.dedup import actions
+from pilar.dedup import actions, linkage
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
 from pilar.dedup.forms import DifferentForm, MergeForm, RunForm
@@ -91,8 +92,24 @@ def queue(request: AuthedRequest):
             "statuses": PairStatus.choices,
             "run": DedupRun.objects.select_related("started_by").first(),
             "can_run": may_run(user),
+            "uncertain": _most_uncertain(user, flt, page.number),
+            "flag_threshold": linkage.DEFAULT_THRESHOLD,
+            "flag_percent": round(linkage.DEFAULT_THRESHOLD * 100),
+            "review_percent": round(linkage.REVIEW_THRESHOLD * 100),
         },
     )
+
+
+# How many of the least certain open pairs the queue's first page points out.
+UNCERTAIN_SHOWN = 3
+
+
+def _most_uncertain(user: User, flt: PairFilter, page_number: int) -> list[CandidatePair]:
+    """The open pairs (under the same filter) the engine is least sure of, for the box
+    on the first page of the default order (the "informatif" order lists them all)."""
+    if flt.status != PairStatus.OPEN or flt.urut or page_number != 1:
+        return []
+    return list(pairs_for(user, dataclasses.replace(flt, urut="informatif"))[:UNCERTAIN_SHOWN])
 
 
 @reviewer_required

@@ -27,16 +27,23 @@ def fake_engine(monkeypatch):
 
     engine = types.SimpleNamespace(pairs=[], calls=[])
 
-    def score_registry(*, village_prefix=None, threshold=None, exclude=None, progress=None):
+    def score_registry(
+        *, village_prefix=None, threshold=None, exclude=None, progress=None, labels=(), on_model=None
+    ):
         engine.calls.append(
-            {"village_prefix": village_prefix, "threshold": threshold, "exclude": exclude}
+            {
+                "village_prefix": village_prefix,
+                "threshold": threshold,
+                "exclude": exclude,
+                "labels": list(labels),
+            }
         )
         if progress:
             progress("Menilai pasangan")
         # Deliberately ignores `exclude`: the review side must drop decided pairs itself.
         return list(engine.pairs)
 
-    def compare(new, candidates):
+    def compare(new, candidates, params=None):
         """Every prefiltered candidate scores `engine.compare_probability`."""
         engine.compared.append([c.id for c in candidates])
         return [
