@@ -43,8 +43,9 @@ from typing import Any
 from django.conf import settings
 
 from pilar.imports import readers
+from pilar.imports.numbers import Evidence
 from pilar.imports.readers import MESSAGE_CANNOT_OPEN, MESSAGE_NOT_READABLE, FileProblem, Table
-from pilar.imports.rows import CheckedRows, Problem, RowChecker
+from pilar.imports.rows import CheckedRows, Doubt, Problem, RowChecker
 from pilar.imports.xlsx import NeedsOrder
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def usable(table: Table, estimated_rows: int) -> bool:
     return isinstance(table.rows, readers._CsvRows | readers._XlsxStreamRows)
 
 
-Result = tuple  # ("ok", text, problems, rows, error_rows) | ("fallback",) | ("file", msg)
+# ("ok", text, problems, rows, error_rows, evidence, doubts) | ("fallback",) | ("file", msg)
+Result = tuple
 
 
 class ParallelCheck:
@@ -104,6 +106,8 @@ class ParallelCheck:
         self.problems: list[Problem] = []
         self.rows = 0
         self.error_rows = 0
+        self.evidence: dict[str, Evidence] = {}
+        self.doubts: list[Doubt] = []
         rows = table.rows
         if isinstance(rows, readers._CsvRows):
             self._tasks: Callable[[], Iterator[Any]] = lambda: _csv_tasks(rows)
@@ -126,10 +130,13 @@ class ParallelCheck:
             for result in pool.map(self._tasks()):
                 kind = result[0]
                 if kind == "ok":
-                    _, text, problems, rows, error_rows = result
+                    _, text, problems, rows, error_rows, evidence, doubts = result
                     self.problems.extend(problems)
                     self.rows += rows
                     self.error_rows += error_rows
+                    for column, found in evidence.items():
+                        self.evidence.setdefault(column, Evidence()).add(found)
+                    self.doubts.extend(doubts)
                     if self.progress:
                         self.progress(self.rows)
                     if text:
@@ -151,7 +158,15 @@ class ParallelCheck:
     def _check(self, numbered: Iterator[tuple[int, list]]) -> Result:
         checked = CheckedRows(self.checker, self.batch_id)
         text = "".join(checked.lines(numbered))
-        return ("ok", text, checked.problems, checked.rows, checked.error_rows)
+        return (
+            "ok",
+            text,
+            checked.problems,
+            checked.rows,
+            checked.error_rows,
+            checked.evidence,
+            checked.doubts,
+        )
 
     def _csv_job(self, task: tuple[int, int, str]) -> Result:
         first, expected, text = task

@@ -31,7 +31,8 @@ from pilar.core.dates import age_on, today
 from pilar.core.text import forbidden_character_message, too_long_message
 from pilar.imports import values
 from pilar.imports.columns import HeaderMapping
-from pilar.imports.values import ValueProblem
+from pilar.imports.numbers import Evidence
+from pilar.imports.values import TrailingZero, ValueProblem
 from pilar.imports.villages import VillageResolver
 from pilar.ppks.choices import Level
 from pilar.ppks.models import PpksType
@@ -60,6 +61,9 @@ Problem = tuple[int, str, str, bool]
 # What ``check_line`` says of a row: (COPY line, warnings) or (None, problems), the
 # warnings and problems as (column, message).
 LineResult = tuple[str | None, list[tuple[str, str]]]
+# A NIK / No. KK number ending in 0 whose column decides it (pilar.imports.numbers):
+# (row number, column, message if refused, was the row staged).
+Doubt = tuple[int, str, str, bool]
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,11 @@ class RowChecker:
         self._nik_dates: dict[str, bool] = {}
         self._mismatches: dict[tuple[Any, ...], list[str]] = {}
         self._arrays: dict[tuple[Any, ...], str] = {(): "{}"}
+        # Number cells of the NIK and No. KK columns, and the rows whose number ends in
+        # 0, for the per-column decision (pilar.imports.numbers); ``take_numbers``
+        # hands them over.
+        self.evidence: dict[str, Evidence] = {"nik": Evidence(), "no_kk": Evidence()}
+        self.doubts: list[Doubt] = []
         # The cells check_line reads, in one C call; an absent column reads the None
         # appended after the widest mapped column.
         positions = [mapping.index(name) for name in _LINE_COLUMNS]
@@ -221,17 +230,25 @@ class RowChecker:
             problems.append(("nama", too_long_message(NAME_MAX_LENGTH)))
 
         nik = None
+        doubts: list[tuple[str, str]] | None = None
         if raw_nik is not None:
             if self._is_clean_nik(raw_nik):
                 nik = raw_nik
-            else:
+            elif type(raw_nik) is str:
                 nik = _parse_into(problems, "nik", _nik, raw_nik)
+            else:
+                doubts = []
+                nik = self._number_id(problems, doubts, "nik", raw_nik)
         no_kk = None
         if raw_kk is not None:
             if self._is_clean_no_kk(raw_kk):
                 no_kk = raw_kk
-            else:
+            elif type(raw_kk) is str:
                 no_kk = _parse_into(problems, "no_kk", _no_kk, raw_kk)
+            else:
+                if doubts is None:
+                    doubts = []
+                no_kk = self._number_id(problems, doubts, "no_kk", raw_kk)
 
         sex = ""
         if raw_sex is not None:
@@ -314,6 +331,10 @@ class RowChecker:
                 warnings.append(("nik", "; ".join(found_mismatch) + " (tetap diimpor, dicatat)."))
         if ppks_numbers and not problems:
             self._check_ppks(ppks_numbers, sex, birth_date, problems)
+        if doubts:
+            self.doubts.extend(
+                (row_number, column, message, not problems) for column, message in doubts
+            )
         if problems:
             return None, problems
         arrays = self._arrays
@@ -358,7 +379,49 @@ class RowChecker:
         )
         return line + "\n", warnings
 
+    def take_numbers(self) -> tuple[dict[str, Evidence], list[Doubt]]:
+        """The number evidence and doubts gathered since the last call (this process's
+        share of the file), reset for the next chunk."""
+        found = (self.evidence, self.doubts)
+        self.evidence = {"nik": Evidence(), "no_kk": Evidence()}
+        self.doubts = []
+        return found
+
     # --- the parts of a row, with their caches ----------------------------------------
+
+    def _number_id(
+        self,
+        problems: list[tuple[str, str]],
+        doubts: list[tuple[str, str]],
+        column: str,
+        raw: object,
+    ) -> str | None:
+        """A NIK / No. KK from a number cell: counted for its column's decision; one
+        ending in 0 is kept (as a doubt) when it is otherwise valid, and the column
+        decides later whether the 0 is real."""
+        digits = values.sixteen_digit_number(raw)
+        if digits is not None:
+            evidence = self.evidence[column]
+            evidence.numbers += 1
+            if digits[-1] != "0":
+                evidence.not_zero += 1
+        parser = _nik if column == "nik" else _no_kk
+        try:
+            return parser(raw)
+        except TrailingZero as exc:
+            validate = validate_nik if column == "nik" else validate_no_kk
+            try:
+                value = validate(exc.digits)
+            except IdentityError as error:
+                problems.append((column, str(error)))
+                return None
+            doubts.append((column, exc.message))
+            return value
+        except ValueProblem as exc:
+            problems.append((column, exc.message))
+        except IdentityError as exc:
+            problems.append((column, str(exc)))
+        return None
 
     def _is_clean_nik(self, raw: object) -> bool:
         """A clean 16-digit NIK text that passes ``validate_nik`` (its rules checked
@@ -481,6 +544,8 @@ class CheckedRows:
         self.problems: list[Problem] = []
         self.rows = 0
         self.error_rows = 0
+        self.evidence: dict[str, Evidence] = {}
+        self.doubts: list[Doubt] = []
 
     def lines(
         self,
@@ -511,6 +576,7 @@ class CheckedRows:
         finally:
             self.rows = rows
             self.error_rows = error_rows
+            self.evidence, self.doubts = self.checker.take_numbers()
 
 
 # --- helpers of check_line ------------------------------------------------------------

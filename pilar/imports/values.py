@@ -8,9 +8,11 @@ Empty cells (None, blank text, NaN) give ``None`` (or ``[]``/``""`` as documente
 - ``parse_id_number``: NIK / No. KK as text (spaces, dots, dashes and a leading
   apostrophe dropped) or as a number that still holds all 16 digits. Scientific
   notation, fractions and numbers that lost digits (Excel keeps 15 significant
-  digits; a lost leading zero) are refused, and so is a 16-digit number ending in 0,
-  which Excel may have cut (text cells are never doubted). The NIK rules themselves are checked
-  later by ``pilar.registry.identity``.
+  digits; a lost leading zero) are refused. A 16-digit number ending in 0, which Excel
+  may have cut, raises ``TrailingZero`` (a ``ValueProblem``): whether its column proves
+  the file holds exact numbers is decided per file by ``pilar.imports.numbers`` (text
+  cells are never doubted). ``sixteen_digit_number`` gives the digits such a decision
+  counts. The NIK rules themselves are checked later by ``pilar.registry.identity``.
 - ``parse_date``: ``date``/``datetime``; DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY,
   YYYY-MM-DD (optionally followed by a time); Excel serial numbers (1900 system,
   1..2958465, 60 = the non-existent 29-02-1900 refused, and 1800..2100 refused as a
@@ -51,6 +53,19 @@ class ValueProblem(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class TrailingZero(ValueProblem):
+    """A NIK / No. KK stored as a 16-digit number ending in 0: Excel may have cut its
+    last digit, or the file holds exact numbers (``pilar.imports.numbers`` decides per
+    column). ``digits`` is the number as stored."""
+
+    def __init__(self, kind: str, digits: str) -> None:
+        super().__init__(
+            f"{kind} tersimpan sebagai angka oleh Excel dan digit terakhirnya mungkin hilang "
+            f"({digits}); ketik ulang sebagai teks."
+        )
+        self.digits = digits
 
 
 def is_empty(raw: object) -> bool:
@@ -132,13 +147,24 @@ def _check_number_digits(digits: str, kind: str, shown: str) -> str:
         raise _lost_digits(kind, shown)
     if len(digits) == 16 and digits.endswith("0"):
         # Excel zeroes the 16th digit of a number typed into a cell; a nonzero last digit
-        # proves the value was not cut, a zero cannot be told apart from a cut one, and a
-        # wrong NIK silently stored is worse than asking for the cell as text.
-        raise ValueProblem(
-            f"{kind} tersimpan sebagai angka oleh Excel dan digit terakhirnya mungkin hilang "
-            f"({digits}); ketik ulang sebagai teks."
-        )
+        # proves the value was not cut, a zero alone cannot be told apart from a cut one
+        # (its column can: pilar.imports.numbers), and a wrong NIK silently stored is
+        # worse than asking for the cell as text.
+        raise TrailingZero(kind, digits)
     return digits
+
+
+def sixteen_digit_number(raw: object) -> str | None:
+    """The digits of a number cell holding a whole 16-digit number a double stores
+    exactly (what ``pilar.imports.numbers`` counts), else None."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or not raw.is_integer() or abs(raw) > 2**53:
+            return None
+        raw = int(raw)
+    digits = str(raw)
+    return digits if len(digits) == 16 else None
 
 
 # --- dates ----------------------------------------------------------------------------

@@ -21,14 +21,15 @@ from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
-from pilar.imports import parallel
+from pilar.imports import numbers, parallel
 from pilar.imports.columns import HeaderMapping, map_headers
 from pilar.imports.models import ImportBatch, StagedRow
+from pilar.imports.numbers import Evidence
 from pilar.imports.pipeline import batch_checks, preview, staging
 from pilar.imports.pipeline.progress import ProgressWriter
 from pilar.imports.pipeline.staging import PROBLEM, STAGED, STAGED_ANALYZE, STAGED_COLUMNS
 from pilar.imports.readers import FileProblem, Table, read_table
-from pilar.imports.rows import CheckedRows, Problem, RowChecker
+from pilar.imports.rows import CheckedRows, Doubt, Problem, RowChecker
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ class _Staged:
     error_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     file_problem: str | None = None  # the file broke off: it is refused
+    # NIK / No. KK number cells per column and the rows ending in 0 (pilar.imports.numbers)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> dict[str, Any]:
@@ -70,6 +74,7 @@ def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> di
     batch.rows_total = staged.rows
     writer.update(stage="Mencocokkan dengan registri", done=staged.rows, force=True)
     with connection.cursor() as cursor:
+        number_columns = _decide_number_columns(cursor, batch, staged)
         staging.copy_lines(
             cursor,
             PROBLEM,
@@ -90,8 +95,53 @@ def check_file(batch: ImportBatch, writer: ProgressWriter, max_bytes: int) -> di
         timings["preview counts"] = round(time.monotonic() - started, 2)
     summary["rows"] = staged.rows
     summary["file_rows_refused"] = staged.error_rows
+    summary["number_columns"] = number_columns
     summary["seconds_check"] = timings
     return summary
+
+
+def _decide_number_columns(
+    cursor: CursorWrapper, batch: ImportBatch, staged: _Staged
+) -> list[dict[str, Any]]:
+    """Per NIK / No. KK column, the rule its number cells prove (``numbers.decide``):
+    in a column of cut numbers, the rows whose number ends in 0 are refused now (their
+    staged rows removed, their problems added) before any whole-file check reads them.
+    Returns the preview's account of each column that held 16-digit numbers."""
+    refused_rows: set[int] = set()
+    accepted: dict[str, int] = {}
+    refused: dict[str, int] = {}
+    rules = {column: numbers.decide(found) for column, found in staged.evidence.items()}
+    for row_number, column, message, was_staged in staged.doubts:
+        if rules.get(column, numbers.CUT) == numbers.EXACT:
+            accepted[column] = accepted.get(column, 0) + 1
+            continue
+        refused[column] = refused.get(column, 0) + 1
+        staged.problems.append((row_number, column, message, True))
+        if was_staged:
+            refused_rows.add(row_number)
+    if refused_rows:
+        # A refused row keeps its errors only, as check_line reports a refused row.
+        staged.problems = [p for p in staged.problems if p[3] or p[0] not in refused_rows]
+        cursor.execute(
+            f"DELETE FROM {STAGED} WHERE batch_id = %s AND row_number = ANY(%s)",
+            [batch.pk, sorted(refused_rows)],
+        )
+        staged.error_rows += len(refused_rows)
+    return [
+        {
+            "column": column,
+            "rule": rules[column],
+            "numbers": found.numbers,
+            "not_zero": found.not_zero,
+            "accepted": accepted.get(column, 0),
+            "refused": refused.get(column, 0),
+            "message": numbers.explain(
+                column, found, rules[column], accepted.get(column, 0), refused.get(column, 0)
+            ),
+        }
+        for column, found in sorted(staged.evidence.items())
+        if found.numbers or refused.get(column)
+    ]
 
 
 def _read(path: str, max_bytes: int) -> tuple[Table, HeaderMapping]:
@@ -149,6 +199,8 @@ def _checked_lines(
     staged.rows = checked.rows
     staged.error_rows = checked.error_rows
     staged.problems = checked.problems
+    staged.evidence = checked.evidence
+    staged.doubts = checked.doubts
 
 
 def _stage_in_workers(
@@ -181,7 +233,13 @@ def _stage_in_workers(
         log.info("import %s: checked in one process (%s)", batch.pk, stopped[0])
         cursor.execute(f"DELETE FROM {STAGED} WHERE batch_id = %s", [batch.pk])
         return None
-    staged = _Staged(rows=check.rows, error_rows=check.error_rows, problems=check.problems)
+    staged = _Staged(
+        rows=check.rows,
+        error_rows=check.error_rows,
+        problems=check.problems,
+        evidence=check.evidence,
+        doubts=check.doubts,
+    )
     if stopped and isinstance(stopped[0], FileProblem):
         staged.file_problem = stopped[0].message
     return staged
