@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pilar.programs",
     "pilar.cases",
     "pilar.renovations",
+    "pilar.pdp",
     "pilar.web",
     "pilar.demo",
 ]
@@ -245,3 +246,11 @@ PILAR_CASE_FOLLOWUP_DAYS = env_int("PILAR_CASE_FOLLOWUP_DAYS", 30)
 # re-encoded at most 1600 px), and the year the city aims to have no RTLH left.
 PILAR_RENOVATION_PHOTO_MAX_BYTES = env_int("PILAR_RENOVATION_PHOTO_MAX_KB", 8192) * 1024
 PILAR_RTLH_TARGET_YEAR = env_int("PILAR_RTLH_TARGET_YEAR", 2030)
+
+# Personal data law (pilar.pdp): persons dead or moved away for this many years are
+# minimised (specific data blanked, older history removed), and archived (written to
+# the archive file, live row pseudonymised) after the second figure. A request or a
+# breach is "at risk" this many hours before its 3x24-hour deadline.
+PILAR_RETENTION_MINIMISE_YEARS = env_int("PILAR_RETENTION_MINIMISE_YEARS", 5)
+PILAR_RETENTION_ARCHIVE_YEARS = env_int("PILAR_RETENTION_ARCHIVE_YEARS", 10)
+PILAR_PDP_AT_RISK_HOURS = env_int("PILAR_PDP_AT_RISK_HOURS", 24)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("program/", include("pilar.programs.urls")),
     path("penanganan/", include("pilar.cases.urls")),
     path("bedah-rumah/", include("pilar.renovations.urls")),
+    path("pdp/", include("pilar.pdp.urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).

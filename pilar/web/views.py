@@ -24,6 +24,7 @@ from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
 from pilar.dedup.similar import LookalikeGuard
+from pilar.pdp import clock as pdp_clock
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.participation import for_household as enrollments_for_household
@@ -92,6 +93,8 @@ def home(request: AuthedRequest):
             "ppks_total": sum(per_type.values()),
             "ppks_rows": ppks_rows,
             "by_district": by_district,
+            # The personal data law's 3x24-hour clocks (Dinas Sosial and admins only).
+            "pdp_clock": pdp_clock.summary(user),
             # Fakir Miskin (PPKS 24) is the headline figure of a poverty programme.
             "poor_households": households.filter(
                 Exists(
