@@ -178,6 +178,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Pilar"
+# Roles that must log in with TOTP whatever the admin's security policy says
+# (comma list of admin, dinsos, pimpinan, tksk, psm, mitra).
+PILAR_REQUIRE_2FA_ROLES = env_list("PILAR_REQUIRE_2FA_ROLES", [])
+# API tokens: days until `pilar token create` tokens expire (0 = never; --days
+# overrides), and the field app's device tokens.
+PILAR_TOKEN_DAYS = env_int("PILAR_TOKEN_DAYS", 90)
+PILAR_FIELD_TOKEN_DAYS = env_int("PILAR_FIELD_TOKEN_DAYS", 30)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

@@ -5,12 +5,14 @@ same 2FA enforcement as the pages (TwoFactorRequiredMiddleware)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from pilar.accounts.actions import deactivate_users
 from pilar.accounts.models import ApiToken, SecurityPolicy, User
 from pilar.regions.deployment import districts, villages
 
@@ -24,6 +26,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["district", "village"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["psks_worker"]
+    actions = ["deactivate"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Data pribadi", {"fields": ("first_name", "last_name", "email")}),
@@ -50,6 +53,20 @@ class UserAdmin(BaseUserAdmin):
     def get_full_name(self, obj: User) -> str:
         return obj.get_full_name()
 
+    def has_delete_permission(self, request, obj=None):
+        # The trail names users (access log, history): deactivate, never delete.
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Nonaktifkan pengguna terpilih (token API ikut dicabut)")
+    def deactivate(self, request, queryset):
+        count = deactivate_users(queryset)
+        self.message_user(request, f"{count} pengguna dinonaktifkan.", messages.SUCCESS)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Users belong to the deployment's own kecamatan and kelurahan only.
         if db_field.name == "district":
@@ -63,7 +80,26 @@ class UserAdmin(BaseUserAdmin):
 class SecurityPolicyAdmin(admin.ModelAdmin):
     """A single editable row: the list page opens it directly."""
 
-    fields = ["require_2fa_admin", "require_2fa_dinsos"]
+    fields = [
+        "require_2fa_admin",
+        "require_2fa_dinsos",
+        "require_2fa_pimpinan",
+        "require_2fa_tksk",
+        "require_2fa_psm",
+        "require_2fa_mitra",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Roles the deployment requires 2FA for (PILAR_REQUIRE_2FA_ROLES) cannot be
+        # switched off here; say so next to the box.
+        for role in settings.PILAR_REQUIRE_2FA_ROLES:
+            field = form.base_fields.get(f"require_2fa_{role}")
+            if field is not None:
+                field.disabled = True
+                field.initial = True
+                field.help_text = "Diwajibkan oleh konfigurasi server (PILAR_REQUIRE_2FA_ROLES)."
+        return form
 
     def has_add_permission(self, request):
         return False
@@ -85,7 +121,17 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Read-only list (tokens are created with `pilar token create`) with a revoke action."""
 
-    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "app",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["prefix", "user__username", "name"]
@@ -93,7 +139,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "prefix",
         "user",
         "name",
+        "app",
+        "read_only",
         "created_at",
+        "expires_at",
         "last_used_at",
         "revoked_at",
     )

@@ -25,9 +25,32 @@ REGISTRY_WRITE_ROLES = {Role.ADMIN, Role.DINSOS}
 PERSON_DATA_ROLES = {Role.ADMIN, Role.DINSOS, Role.PIMPINAN, Role.TKSK, Role.PSM}
 # Roles that may reveal a masked NIK / No. KK (each reveal is logged).
 REVEAL_ROLES = {Role.ADMIN, Role.DINSOS, Role.TKSK, Role.PSM}
-# Roles for which an admin may require TOTP two-factor login.
-TWO_FACTOR_ROLES = {Role.ADMIN, Role.DINSOS}
+# Roles for which TOTP two-factor login may be required (SecurityPolicy per role, or
+# PILAR_REQUIRE_2FA_ROLES in the environment): every role, since TKSK and PSM may
+# reveal and export NIKs too.
+TWO_FACTOR_ROLES = {Role.ADMIN, Role.DINSOS, Role.PIMPINAN, Role.TKSK, Role.PSM, Role.MITRA}
 # Roles that see PPKS records of restricted health types (ODHA, NAPZA).
 HEALTH_DATA_ROLES = {Role.ADMIN, Role.DINSOS}
 # Bulk imports write city-wide data: Dinas Sosial only.
 IMPORT_ROLES = {Role.ADMIN, Role.DINSOS}
+
+
+class TokenApp(models.TextChoices):
+    """The part of the API a token may call (besides /regions, reference data every
+    client needs). Empty: the whole API, within its user's rights."""
+
+    ALL = "", "Seluruh API"
+    FIELD = "lapangan", "Aplikasi lapangan"
+    REGISTRY = "registri", "Registri (keluarga, individu, PPKS)"
+    PROGRAMS = "program", "Program dan penyaluran"
+    CASES = "penanganan", "Penanganan kasus dan Bedah Rumah"
+
+
+# URL prefixes under /api/v1 each token app may call.
+TOKEN_APP_PREFIXES: dict[str, tuple[str, ...]] = {
+    TokenApp.FIELD: ("/field/", "/reports", "/notifications"),
+    TokenApp.REGISTRY: ("/households", "/persons", "/ppks"),
+    TokenApp.PROGRAMS: ("/programs",),
+    TokenApp.CASES: ("/cases", "/renovations"),
+}
+TOKEN_SHARED_PREFIXES = ("/regions",)

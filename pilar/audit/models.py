@@ -22,7 +22,7 @@ class AccessLog(models.Model):
     """One access to people's data. Append-only; written by audit.actions."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField("tindakan", max_length=20, choices=AccessAction.choices)
     object_type = models.CharField("jenis objek", max_length=50)
@@ -41,3 +41,27 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.object_type}#{self.object_id}"
+
+
+class TrailSeal(models.Model):
+    """One sealed day of the trail (pilar.audit.chain): for each trail table, the
+    columns hashed, the number of rows dated that day and the SHA-256 over their hashes
+    in order; ``digest`` hashes all of that with the previous day's digest, so changing,
+    removing or adding a row of a sealed day, or a seal, breaks every later link.
+    Written by `pilar audit seal` (daily, also by `pilar serve`) and resealed only by
+    the retention path, which appends to ``amendments``. Guarded like the trail."""
+
+    day = models.DateField("tanggal", unique=True)
+    tables = models.JSONField("tabel", default=dict)
+    previous = models.CharField("digest hari sebelumnya", max_length=64, blank=True)
+    digest = models.CharField("digest", max_length=64)
+    sealed_at = models.DateTimeField("disegel pada", auto_now_add=True)
+    amendments = models.JSONField("perubahan lewat retensi", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "segel jejak harian"
+        verbose_name_plural = "segel jejak harian"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.digest[:12]}"

@@ -55,7 +55,9 @@ MSG_UNAUTHENTICATED = (
     "Autentikasi diperlukan: kirim header 'Authorization: Bearer <token>' "
     "atau masuk (login) terlebih dahulu."
 )
-MSG_BAD_TOKEN = "Token API tidak valid, sudah dicabut, atau penggunanya tidak aktif."
+MSG_BAD_TOKEN = (
+    "Token API tidak valid, sudah kedaluwarsa, sudah dicabut, atau penggunanya tidak aktif."
+)
 MSG_TWO_FACTOR = "Selesaikan verifikasi dua langkah (2FA) di halaman login sebelum memakai API."
 MSG_CSRF = "Pemeriksaan CSRF gagal: muat ulang halaman lalu coba lagi."
 MSG_NO_PEOPLE = "Peran Anda tidak memiliki akses ke data individu dan keluarga."
@@ -81,41 +83,65 @@ def check_permission(user: User, permission: str):
     return user
 
 
-def user_for_token(key: str):
-    """The active user owning the (unrevoked) token `key`, or None."""
+MSG_TOKEN_READ_ONLY = "Token ini hanya untuk membaca data; permintaan mengubah data ditolak."
+MSG_TOKEN_APP = "Token ini tidak berlaku untuk bagian API ini."
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+API_ROOT = "/api/v1"
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The unrevoked, unexpired token ``key`` of an active user, or None."""
 
     key = key.strip()
     if not key:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user__district", "user__village")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(key: str):
+    """The active user owning the (unrevoked, unexpired) token `key`, or None."""
+    token = token_for_key(key)
+    return token.user if token is not None else None
+
+
+def check_token_scope(token: ApiToken, request: HttpRequest) -> None:
+    """A token narrower than its user: read-only, or one part of the API."""
+    path = request.path
+    api_path = path[len(API_ROOT) :] if path.startswith(API_ROOT) else path
+    if not token.allows_path(api_path):
+        raise AuthorizationError(403, MSG_TOKEN_APP)
+    if token.read_only and request.method not in SAFE_METHODS:
+        raise AuthorizationError(403, MSG_TOKEN_READ_ONLY)
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer plr_...`. A token that is present but wrong is refused
-    outright (no fallback to the session), so a client notices a revoked token."""
+    """`Authorization: Bearer plr_...`. A token that is present but wrong, expired or
+    revoked is refused outright (no fallback to the session), so a client notices."""
 
     def __init__(self, permission: str = ANY) -> None:
         self.permission = permission
         super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is None:
+        found = token_for_key(token)
+        if found is None:
             raise AuthenticationError(401, MSG_BAD_TOKEN)
+        user = found.user
         # pghistory's request class hooks this assignment, so row history written
         # by this request records the token's user (the middleware ran before
         # the token was known and saw an anonymous user).
         request.user = user
+        check_token_scope(found, request)
         return check_permission(user, self.permission)
 
 

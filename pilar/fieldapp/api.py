@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import compress_string
 from ninja import Field, Query, Router, Schema, Status
 
-from pilar.accounts.choices import CITY_ROLES, Role
+from pilar.accounts.choices import CITY_ROLES, Role, TokenApp
 from pilar.accounts.models import ApiToken, User
 from pilar.accounts.scope import villages_for
 from pilar.accounts.types import ApiRequest
@@ -358,7 +359,11 @@ def issue_token(request: ApiRequest, payload: TokenIn | None = None) -> dict:
         ApiToken.objects.filter(
             user=user, key_hash=ApiToken.hash_key(previous), revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
-    _, key = ApiToken.issue(user, name=TOKEN_NAME)
+    # Only the field app's part of the API, and for a limited time: a lost phone's
+    # token cannot call the rest of the API and dies on its own.
+    _, key = ApiToken.issue(
+        user, name=TOKEN_NAME, days=settings.PILAR_FIELD_TOKEN_DAYS, app=TokenApp.FIELD
+    )
     return {"token": key, "user": user_out(user)}
 
 

@@ -5,9 +5,11 @@ it is shown once and stored only as a SHA-256 hash."""
 
 from __future__ import annotations
 
+import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pilar.accounts.choices import TokenApp
 from pilar.accounts.models import ApiToken, User
 
 
@@ -26,6 +28,21 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Buat token baru dan cetak tokennya (sekali saja).")
         create.add_argument("username")
         create.add_argument("--name", default="", help="Nama/keterangan token.")
+        create.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Masa berlaku dalam hari (bawaan PILAR_TOKEN_DAYS; 0 = tanpa batas).",
+        )
+        create.add_argument(
+            "--read-only", action="store_true", help="Token hanya boleh membaca (GET)."
+        )
+        create.add_argument(
+            "--app",
+            default=TokenApp.ALL,
+            choices=[c for c in TokenApp.values if c],
+            help="Batasi token ke satu bagian API.",
+        )
         listing = sub.add_parser("list", help="Daftar token milik pengguna.")
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="Cabut token berdasarkan awalannya.")
@@ -38,7 +55,18 @@ class Command(BaseCommand):
         user = _user(options["username"])
         if not user.is_active:
             raise CommandError(f"Pengguna '{user.username}' tidak aktif.")
-        _token, key = ApiToken.issue(user, name=options.get("name") or "")
+        days = options.get("days")
+        if days is not None and days < 0:
+            raise CommandError("--days tidak boleh negatif.")
+        # The token's history names the command, as a request's names its URL.
+        with pghistory.context(command="pilar token create"):
+            _token, key = ApiToken.issue(
+                user,
+                name=options.get("name") or "",
+                days=days,
+                read_only=bool(options.get("read_only")),
+                app=options.get("app") or TokenApp.ALL,
+            )
         self.stdout.write(key)
 
     def _list(self, options) -> None:
@@ -58,8 +86,16 @@ class Command(BaseCommand):
                 if token.last_used_at
                 else "belum pernah"
             )
+            expiry = (
+                f"berlaku s.d. {timezone.localtime(token.expires_at):%Y-%m-%d}"
+                if token.expires_at
+                else "tanpa batas waktu"
+            )
+            scope = (token.get_app_display() if token.app else "seluruh API") + (
+                ", hanya baca" if token.read_only else ""
+            )
             self.stdout.write(
-                f"{token.prefix}\t{token.name or '-'}\t"
+                f"{token.prefix}\t{token.name or '-'}\t{scope}\t{expiry}\t"
                 f"dibuat {timezone.localtime(token.created_at):%Y-%m-%d %H:%M}\t"
                 f"terakhir dipakai {used}\t{state}"
             )
@@ -77,5 +113,6 @@ class Command(BaseCommand):
             )
         token = matches[0]
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with pghistory.context(command="pilar token revoke"):
+            token.save(update_fields=["revoked_at"])
         self.stdout.write(f"Token {token.prefix}… milik {token.user.username} dicabut.")
