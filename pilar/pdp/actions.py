@@ -61,6 +61,7 @@ def parse_moment(
 ) -> datetime.datetime | None:
     """A date and time as typed (2026-12-07T09:30, 07-12-2026 09:30); a bare date is
     read as 00:00. Not in the future."""
+    moment: datetime.datetime | None = None
     if isinstance(value, datetime.datetime):
         moment = value
     elif value is None or (isinstance(value, str) and not value.strip()):
@@ -69,7 +70,6 @@ def parse_moment(
         return None
     else:
         text = str(value).strip()
-        moment = None
         for fmt in DATETIME_FORMATS:
             try:
                 moment = datetime.datetime.strptime(text, fmt)
@@ -81,6 +81,7 @@ def parse_moment(
             if date is None:
                 return None
             moment = datetime.datetime.combine(date, datetime.time())
+    assert moment is not None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > timezone.now() + CLOCK_SKEW:
@@ -516,6 +517,7 @@ def update_assessment(
     if review is not None and review < today():
         errors.add("review_due", "Tanggal tinjau ulang harus hari ini atau sesudahnya.")
     errors.raise_if_any()
+    assert review is not None
     current = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
     changed = any(getattr(current, k) != v for k, v in values.items()) or (
         current.risk_level != risk or current.review_due != review

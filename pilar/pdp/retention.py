@@ -95,7 +95,7 @@ def _minimise(run: RetentionRun, ids: list[int]) -> int:
         .values("pgh_obj_id")
         .annotate(last=Max("pgh_id"))
     }
-    with retention_removal():
+    with retention_removal(f"retensi #{run.pk}: minimalkan {len(ids)} individu"):
         removed = _remove_history(ids, before_event=newest)
     now = timezone.now()
     RetainedPerson.objects.bulk_create(
@@ -134,7 +134,7 @@ def _archive(run: RetentionRun, ids: list[int], progress: Callable[[str], None] 
                 ),
                 updated_at=timezone.now(),
             )
-    with retention_removal():
+    with retention_removal(f"retensi #{run.pk}: arsipkan {len(ids)} individu"):
         removed += _remove_history(ids)
         logs = AccessLog.objects.filter(
             object_type="registry.person", object_id__in=[str(pk) for pk in ids]

@@ -29,7 +29,7 @@ from pilar.audit.history import Source, build_timeline, event_model
 from pilar.audit.models import AccessAction, AccessLog
 from pilar.pdp.subject.collect import Section, SubjectData
 
-# Step tables: (model label, field naming the step's time, its actor, its note).
+# Step tables (each has `at`, `actor`, `action`, `note`) and how to name their parent.
 STEP_TABLES = {
     "submissions.submissionstep": "Laporan #{parent}",
     "programs.enrollmentstep": "Kepesertaan program #{parent}",
@@ -143,7 +143,7 @@ def _user_names(ids: set) -> dict:
 
 
 def decisions(data: SubjectData) -> list[TrailEntry]:
-    steps = []
+    steps: list[tuple[str, Any]] = []
     for section in data.sections:
         if section.key not in STEP_TABLES or not section.ids:
             continue

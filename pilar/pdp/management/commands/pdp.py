@@ -7,6 +7,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilar.pdp import retention
+
 
 class Command(BaseCommand):
     help = "Pelindungan data pribadi: jalankan aturan retensi (uji coba kecuali --apply)."
@@ -22,8 +24,6 @@ class Command(BaseCommand):
         ret.add_argument("--archive-years", type=int, default=None)
 
     def handle(self, *args, task, **options):
-        from pilar.pdp import retention
-
         ref = None
         if options["date"]:
             try:
