@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pilar.cases",
     "pilar.renovations",
     "pilar.figures",
+    "pilar.pdp",
     "pilar.web",
     "pilar.demo",
 ]
@@ -274,3 +275,11 @@ PILAR_RTLH_TARGET_YEAR = env_int("PILAR_RTLH_TARGET_YEAR", 2030)
 # server may set a URL template such as https://tiles.example.go.id/{z}/{x}/{y}.png.
 PILAR_MAP_TILE_URL = env_str("PILAR_MAP_TILE_URL", "")
 PILAR_MAP_TILE_ATTRIBUTION = env_str("PILAR_MAP_TILE_ATTRIBUTION", "")
+
+# Personal data law (pilar.pdp): persons dead or moved away for this many years are
+# minimised (specific data blanked, older history removed), and archived (written to
+# the archive file, live row pseudonymised) after the second figure. A request or a
+# breach is "at risk" this many hours before its 3x24-hour deadline.
+PILAR_RETENTION_MINIMISE_YEARS = env_int("PILAR_RETENTION_MINIMISE_YEARS", 5)
+PILAR_RETENTION_ARCHIVE_YEARS = env_int("PILAR_RETENTION_ARCHIVE_YEARS", 10)
+PILAR_PDP_AT_RISK_HOURS = env_int("PILAR_PDP_AT_RISK_HOURS", 24)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("penanganan/", include("pilar.cases.urls")),
     path("bedah-rumah/", include("pilar.renovations.urls")),
     path("dasbor/", include("pilar.figures.urls")),
+    path("pdp/", include("pilar.pdp.urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).

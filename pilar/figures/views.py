@@ -37,7 +37,9 @@ def _options(user, flt: read.Filters) -> dict:
 
 @require_GET
 @people_required
-def dashboard_page(request: AuthedRequest) -> HttpResponse:
+def dashboard_page(request: AuthedRequest, extra: dict | None = None) -> HttpResponse:
+    """The dashboard; `extra` lets the start page (pilar.web) add what a higher layer
+    knows, such as the personal data law's clocks."""
     user = request.user
     board = dashboard.build(user, request.GET)
     flt = board.filters
@@ -60,6 +62,7 @@ def dashboard_page(request: AuthedRequest) -> HttpResponse:
         },
         "age_group_labels": {g.value: g.label for g in AgeGroup},
         **_options(user, flt),
+        **(extra or {}),
     }
     return render(request, "figures/dashboard.html", context)
 

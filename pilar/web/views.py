@@ -24,6 +24,7 @@ from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
 from pilar.dedup.similar import LookalikeGuard
 from pilar.figures.views import dashboard_page
+from pilar.pdp import clock as pdp_clock
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.participation import for_household as enrollments_for_household
@@ -56,7 +57,8 @@ def home(request: AuthedRequest):
     if not request.user.can_see_people:
         # API partners (mitra) get no person data on pages at all.
         return render(request, "web/home_api_only.html")
-    return dashboard_page(request)
+    # The personal data law's 3x24-hour clocks (Dinas Sosial and admins only).
+    return dashboard_page(request, extra={"pdp_clock": pdp_clock.summary(request.user)})
 
 
 # The household list (with PPKS badges and filter) ----------------------------------------
