@@ -54,10 +54,16 @@ def test_demo_tells_the_story(demo):
     assert Candidate.objects.exists()
 
     # Serials vary like real ones: masked numbers do not all end the same.
-    niks = list(Person.objects.filter(nik__isnull=False).exclude(nik="").values_list("nik", flat=True)[:500])
+    niks = list(
+        Person.objects.filter(nik__isnull=False).exclude(nik="").values_list("nik", flat=True)[:500]
+    )
     assert sum(n.endswith("0001") for n in niks) < len(niks) / 10
     assert len({n[-4:] for n in niks}) > len(niks) / 3
-    kks = list(Household.objects.filter(no_kk__isnull=False).exclude(no_kk="").values_list("no_kk", flat=True)[:300])
+    kks = list(
+        Household.objects.filter(no_kk__isnull=False)
+        .exclude(no_kk="")
+        .values_list("no_kk", flat=True)[:300]
+    )
     assert len({k[-4:] for k in kks}) > len(kks) / 3
 
     # Demo accounts carry people's names (shown wherever they acted).
