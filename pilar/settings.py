@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "pilar.core.middleware.ApiJsonErrorsMiddleware",
     "pilar.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,8 +203,11 @@ PILAR_REQUIRE_2FA_ROLES = env_list("PILAR_REQUIRE_2FA_ROLES", [])
 PILAR_TOKEN_DAYS = env_int("PILAR_TOKEN_DAYS", 90)
 PILAR_FIELD_TOKEN_DAYS = env_int("PILAR_FIELD_TOKEN_DAYS", 30)
 
+# Always Indonesian: no LocaleMiddleware, one language, so dates, numbers ("1.234.567",
+# "12,5") and Django's own texts (admin, form errors) never follow the browser's
+# language (decisions.md, item on one language).
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = env_str("PILAR_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -259,9 +261,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PILAR_LOG_LEVEL", "WARNING")},
-    # While the database is down, one line per refused request, not a traceback.
-    "filters": {"quiet_db_outage": {"()": "pilar.core.failures.QuietDatabaseOutage"}},
-    "loggers": {"django.request": {"filters": ["quiet_db_outage"]}},
+    # While the database is down, and for an expected refusal (403, 404...): one line
+    # per request with its reason, not a traceback.
+    "filters": {
+        "quiet_db_outage": {"()": "pilar.core.failures.QuietDatabaseOutage"},
+        "one_line_refusals": {"()": "pilar.core.failures.OneLineRefusals"},
+    },
+    "loggers": {"django.request": {"filters": ["quiet_db_outage", "one_line_refusals"]}},
 }
 
 # Days between follow-up visits of an open case (pilar.cases).

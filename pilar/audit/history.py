@@ -82,7 +82,11 @@ class _Lookups:
         for model, pks in self.wanted.items():
             qs: Any = model._default_manager.filter(pk__in=pks)
             if model is get_user_model():
-                rows = {u.pk: u.username for u in qs.only("id", "username")}
+                # People's names where they acted; the username when none is recorded.
+                rows = {
+                    u.pk: u.get_full_name() or u.username
+                    for u in qs.only("id", "username", "first_name", "last_name")
+                }
             elif hasattr(model, "history_label"):
                 rows = {o.pk: o.history_label() for o in qs}
             else:

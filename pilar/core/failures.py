@@ -98,3 +98,21 @@ class QuietDatabaseOutage(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class OneLineRefusals(logging.Filter):
+    """On `django.request`: an expected refusal (a 4xx: permission denied, not found,
+    a bad request) is one warning line with its reason, not a traceback. Only real
+    server errors (5xx other than a lost database) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None) or 0
+        if 400 <= status < 500 and record.exc_info:
+            exc = record.exc_info[1]
+            reason = one_line(exc) if exc is not None and str(exc) else ""
+            if reason:
+                record.msg = f"{record.msg} (%s)"
+                record.args = (*(record.args if isinstance(record.args, tuple) else ()), reason)
+            record.exc_info = None
+            record.exc_text = None
+        return True

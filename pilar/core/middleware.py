@@ -7,6 +7,7 @@ import logging
 
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from pilar.core.failures import Failure, classify, is_database_unavailable, one_line
 
@@ -42,15 +43,45 @@ class ApiJsonErrorsMiddleware:
         return response
 
 
+# Statuses whose page is shown inside the site's layout (menu, name, ways back). The
+# others (a lost database, an oversized or unreadable body) keep the bare page.
+IN_LAYOUT = {403, 404, 500}
+
+
+def _back_url(request) -> str:
+    """The page the user came from, when it is one of ours (never another site)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
 def failure_response(request, failure: Failure) -> HttpResponse:
     """JSON in the API's error shape under /api/, else the Indonesian error page
-    `<status>.html`. Renders without the request context: with the database down,
-    a context processor (the user, notifications) would fail again."""
+    `<status>.html`: inside the site's layout for 403/404/500, bare otherwise. The bare
+    page renders without the request context (with the database down a context
+    processor, the user or the notifications, would fail again); so does any page whose
+    layout fails to render."""
     response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = JsonResponse({"message": failure.message}, status=failure.status)
     else:
-        html = loader.render_to_string(f"{failure.status}.html", {"message": failure.message})
+        template = f"{failure.status}.html"
+        html = None
+        if failure.status in IN_LAYOUT:
+            context = {
+                "message": failure.message,
+                "error_base": "error_in_layout.html",
+                "back_url": _back_url(request),
+            }
+            try:
+                html = loader.render_to_string(template, context, request=request)
+            except Exception:  # the layout itself is broken: the bare page still answers
+                logger.warning("Error page %s rendered without the layout", failure.status)
+        if html is None:
+            html = loader.render_to_string(template, {"message": failure.message})
         response = HttpResponse(html, status=failure.status)
     if failure.retry_after is not None:
         response["Retry-After"] = str(failure.retry_after)

@@ -12,7 +12,7 @@ smaller column cannot hold is answered 422 by the API's DataError handler
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from pilar.core.errors import ErrorCollector
@@ -146,3 +146,30 @@ def parse_amount(
         )
         return None
     return amount
+
+
+# Writing numbers ------------------------------------------------------------------------
+# The one Indonesian number format for text Pilar writes itself (pages' filters, command
+# output, messages, PDFs): "1.234.567", "12,5", "Rp1.500.000". Django's own formatting
+# (templates, admin) gives the same because the site is always Indonesian (settings).
+
+
+def format_number(value, places: int = 0) -> str:
+    """1234567 -> "1.234.567"; format_number(12.5, 1) -> "12,5". `places` decimals
+    (rounded half up); None and "" -> "-"."""
+    if value is None or value == "":
+        return "-"
+    number = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-places) if places else Decimal(1)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{abs(rounded):,.{places}f}"
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return ("-" if rounded < 0 else "") + text
+
+
+def format_rupiah(value) -> str:
+    """Whole rupiah: 15000000 -> "Rp15.000.000"; None and "" -> "-"."""
+    if value is None or value == "":
+        return "-"
+    number = Decimal(str(value))
+    return ("-" if number < 0 else "") + "Rp" + format_number(abs(number))

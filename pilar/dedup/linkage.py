@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from pilar.core.numbers import format_number
 from pilar.dedup import model_spec, training
 from pilar.dedup.names import fold_name, given_name, last_word, normalise_place, sorted_key
 from pilar.dedup.types import RECORD_COLUMNS, CandidatePair, FieldEvidence, PersonRecord
@@ -542,7 +543,7 @@ def score_registry(
 
     say("Membaca data individu aktif dari basis data")
     frame = read_registry(village_prefix)
-    say(f"Menyiapkan {len(frame):,} individu (nama dibakukan)".replace(",", "."))
+    say(f"Menyiapkan {format_number(len(frame))} individu (nama dibakukan)")
     prepared = prepare(frame)
     labelled = None
     if labels:
@@ -562,7 +563,7 @@ def score_registry(
     pairs = find_pairs(prepared, threshold=threshold, params=model.params)
     if exclude:
         pairs = [p for p in pairs if (p.id_a, p.id_b) not in exclude]
-    say(f"Ditemukan {len(pairs):,} pasangan".replace(",", "."))
+    say(f"Ditemukan {format_number(len(pairs))} pasangan")
     return pairs
 
 

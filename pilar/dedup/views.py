@@ -27,6 +27,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.errors import InvalidInput, NotAllowed
+from pilar.core.numbers import format_number
 from pilar.dedup import actions, linkage
 from pilar.dedup.actions import MERGE_GROUPS, choices_label, default_choices
 from pilar.dedup.exports import pair_columns
@@ -197,7 +198,7 @@ def describe_evidence(evidence: list[dict]) -> list[dict]:
         factor = 2 ** abs(weight)
         # Indonesian numbers: "1.024" thousands, "2,5" decimals.
         if factor >= 10:
-            factor_text = f"{round(factor):,}".replace(",", ".")
+            factor_text = format_number(round(factor))
         else:
             factor_text = f"{factor:.1f}".replace(".", ",").removesuffix(",0")
         if weight > 0.05:

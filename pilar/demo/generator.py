@@ -9,8 +9,9 @@ household without a round trip per row.
 
 What the data respects (so the rest of Pilar can trust it):
 - every NIK is valid (`validate_nik`) and agrees with sex (day +40 for women)
-  and birth date; the serial is never 0000 and never collides with an existing
-  NIK (the current maximum serial per 12-digit prefix is read first);
+  and birth date; the serial is never 0000, varies like real ones (not always 0001) and never
+  collides with an existing NIK (the current maximum serial per 12-digit prefix is
+  read first);
 - No. KK likewise: 3671 + kecamatan + issue date + serial, unique;
 - a person or household without a number carries a `MissingIdReason`;
 - one current membership per person; one living head per household;
@@ -329,6 +330,7 @@ class Generator:
         now_text: str = "",
     ):
         self.rng = random.Random(seed)
+        self.serial_rng = random.Random(seed * 7919 + 1)
         self.on = on or today()
         self.today_ord = self.on.toordinal()
         self.villages = villages
@@ -408,7 +410,13 @@ class Generator:
         return f"{rng.choice(pool)} {rng.choice(self.first_f)} {rng.choice(self.last_f)}"
 
     def _serial(self, counters: dict[str, int], prefix: str) -> str | None:
-        serial = counters.get(prefix, 0) + 1
+        # Real serials run into the hundreds (counted per district and date over
+        # decades), so a prefix starts anywhere up to 1,500 and later ones leave gaps:
+        # masked numbers then end differently (3671********0427), as real ones do. A
+        # stream of its own, so the rest of the data stays what the seed always gave.
+        last = counters.get(prefix)
+        step = self.serial_rng.randint(1, 1500) if last is None else self.serial_rng.randint(1, 60)
+        serial = (last or 0) + step
         if serial > 9999:
             return None
         counters[prefix] = serial

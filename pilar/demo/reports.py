@@ -1,6 +1,6 @@
-"""Demo reports for `pilar demo`: a few reports of the first kelurahan at each
-step of the chain, made through the actions, so the inboxes and the review page
-have something to show."""
+"""Demo reports for `pilar demo`: reports at each step of the chain in the kelurahan
+and kecamatan of the README's PSM and TKSK logins, made through the actions, so the
+inboxes and the review page have something to show to the logins a new user tries."""
 
 from __future__ import annotations
 
@@ -54,35 +54,21 @@ SURVEY = {
 }
 
 
-def seed_demo_reports() -> int:
-    """Returns how many reports were created (none if any report exists)."""
-
-    if Submission.objects.exists():
-        return 0
-    # The kelurahan with the most households (a small demo has a few per kelurahan).
-    busiest = (
-        Household.objects.filter(is_active=True, village__in=villages())
-        .values("village_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "village_id")
-        .first()
-    )
-    if busiest is None:
-        return 0
-    village = Village.objects.get(pk=busiest["village_id"])
-    psm = User.objects.filter(username=psm_username(village.code)).first()
-    tksk = User.objects.filter(username=tksk_username(village.district_id)).first()
-    dinsos = User.objects.filter(username="dinsos").first()
-    households = list(Household.objects.filter(village=village, is_active=True).order_by("pk")[:5])
-    if psm is None or tksk is None or dinsos is None or len(households) < 5:
-        return 0
+def _chain(psm: User, tksk: User, dinsos: User, households: list[Household]) -> list:
+    """One PSM's reports at every step: a draft, two waiting for the TKSK, one returned
+    with a reason per field, one verified (waiting for Dinas Sosial), one validated,
+    one rejected. With fewer than 7 households some get two reports."""
     made = []
+    households = [households[i % len(households)] for i in range(7)]
 
     def create(data):
         report, _ = actions.create_submission(acting_user=psm, data=data)
         made.append(report)
         return report
 
+    draft = _data("perubahan", {"household": {"rt": "2"}}, households[6], 1)
+    draft["submit"] = False
+    create(draft)
     create(
         _data(
             "perubahan",
@@ -103,4 +89,46 @@ def seed_demo_reports() -> int:
     validated = create(_data("perubahan", {"household": {"rt": "3"}}, households[4], 20))
     actions.verify_submission(validated, acting_user=tksk)
     actions.validate_submission(validated, acting_user=dinsos)
+    rejected = create(_data("perubahan", {"household": {"rw": "9"}}, households[5], 15))
+    actions.verify_submission(rejected, acting_user=tksk)
+    actions.reject_submission(
+        rejected, acting_user=dinsos, reason="Keluarga sudah pindah; ajukan laporan pindah."
+    )
+    return made
+
+
+def seed_demo_reports(per_psm_villages: int = 3) -> int:
+    """Reports at every step in the kelurahan of the README's PSM login
+    (psm-<first kelurahan>) and in two more kelurahan of the same kecamatan, so the
+    TKSK login of that kecamatan (tksk-<its code>) has an inbox from several PSM.
+    Returns how many reports were created (none if any report exists)."""
+
+    if Submission.objects.exists():
+        return 0
+    first = villages().first()
+    if first is None:
+        return 0
+    tksk = User.objects.filter(username=tksk_username(first.district_id)).first()
+    dinsos = User.objects.filter(username="dinsos").first()
+    if tksk is None or dinsos is None:
+        return 0
+    # The README's kelurahan first, then the busiest others of its kecamatan.
+    others = (
+        Household.objects.filter(is_active=True, village__district_id=first.district_id)
+        .exclude(village_id=first.code)
+        .values("village_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "village_id")
+    )
+    codes = [first.code] + [row["village_id"] for row in others[: per_psm_villages - 1]]
+    made = []
+    for code in codes:
+        village = Village.objects.get(pk=code)
+        psm = User.objects.filter(username=psm_username(village.code)).first()
+        households = list(
+            Household.objects.filter(village=village, is_active=True).order_by("pk")[:7]
+        )
+        if psm is None or len(households) < 3:
+            continue
+        made += _chain(psm, tksk, dinsos, households)
     return len(made)

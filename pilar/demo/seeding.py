@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, transaction
 
+from pilar.core.numbers import format_number
 from pilar.demo.generator import Generator, PpksTypeRule, _esc
 from pilar.figures.refresh import rebuild as rebuild_figures
 from pilar.ppks.models import PpksRecord, PpksType
@@ -110,11 +111,12 @@ class SeedReport:
     def summary(self) -> str:
         s = self.stats
         return (
-            f"{self.households} keluarga, {self.persons} individu, {self.memberships} "
-            f"keanggotaan, {self.ppks_records} data PPKS (seed {self.seed}); "
+            f"{format_number(self.households)} keluarga, {format_number(self.persons)} "
+            f"individu, {format_number(self.memberships)} keanggotaan, "
+            f"{format_number(self.ppks_records)} data PPKS (seed {self.seed}); "
             f"tanpa KK {s.get('without_kk', 0)}, tanpa NIK {s.get('without_nik', 0)}, "
             f"miskin {s.get('poor', 0)}, meninggal {s.get('died', 0)}, pindah "
-            f"{s.get('moved', 0)}; {self.seconds:.1f} detik"
+            f"{s.get('moved', 0)}; {format_number(self.seconds, 1)} detik"
         )
 
 
@@ -277,8 +279,9 @@ def seed_households(
         if progress:
             elapsed = time.monotonic() - started
             progress(
-                f"  {done:>9,}/{households:,} keluarga, {report.persons:,} individu "
-                f"({elapsed:5.1f} dtk)"
+                f"  {format_number(done):>9}/{format_number(households)} keluarga, "
+                f"{format_number(report.persons)} individu "
+                f"({format_number(elapsed, 1):>5} dtk)"
             )
     with conn.cursor() as cursor:
         # Fresh statistics so the planner uses the indexes on the new volume.

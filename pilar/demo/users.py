@@ -63,10 +63,12 @@ def ensure_demo_users(password: str) -> dict[str, list[str]]:
             role=Role.ADMIN,
             is_staff=True,
             is_superuser=True,
-            first_name="Administrator",
+            first_name="Andi",
+            last_name="Saputra",
         ),
-        User(username="dinsos", role=Role.DINSOS, first_name="Operator", last_name="Dinsos"),
-        User(username="pimpinan", role=Role.PIMPINAN, first_name="Kepala", last_name="Dinas"),
+        # People's names, as real accounts have: pages show who acted by name.
+        User(username="dinsos", role=Role.DINSOS, first_name="Rina", last_name="Kurniasih"),
+        User(username="pimpinan", role=Role.PIMPINAN, first_name="Bambang", last_name="Hermawan"),
         User(
             username="mitra",
             role=Role.MITRA,

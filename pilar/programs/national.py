@@ -14,6 +14,7 @@ from django.db import transaction
 
 from pilar.accounts.models import User
 from pilar.core.errors import ErrorCollector, InvalidInput
+from pilar.core.numbers import format_number
 from pilar.programs.actions import check_manager
 from pilar.programs.choices import ACTIVE_ENROLLMENT, EnrollmentStatus, Level, StepAction
 from pilar.programs.models import Enrollment, EnrollmentStep, Program
@@ -70,9 +71,7 @@ def record_participation(
     if not good and not bad:
         errors.add("numbers", f"Tempelkan daftar {label}, satu per baris.")
     elif len(good) + len(bad) > MAX_NUMBERS:
-        errors.add(
-            "numbers", f"Paling banyak {MAX_NUMBERS:,} nomor sekali simpan.".replace(",", ".")
-        )
+        errors.add("numbers", f"Paling banyak {format_number(MAX_NUMBERS)} nomor sekali simpan.")
     errors.raise_if_any()
 
     if program.level == Level.PERSON:

@@ -58,3 +58,38 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
     member_ids = Person.objects.filter(person_name_q(q), is_active=True).values("household_id")
     address_ids = Household.objects.filter(address__trigram_word_similar=q).values("id")
     return qs.filter(pk__in=member_ids.union(address_ids))
+
+
+def household_matches(households: list[Household], q: str) -> dict[int, str]:
+    """Why each of `households` (one page of a search) matched `q`, in words for the
+    list: "No. KK", "NIK Siti Aminah", "anggota: Siti Aminah, Rizky", "alamat". Two
+    small queries over the page's households, with the search's own conditions."""
+    q = " ".join(q.split())
+    ids = [h.pk for h in households]
+    if not q or not ids:
+        return {}
+    reasons: dict[int, list[str]] = {}
+    number = id_number(q)
+    if number:
+        for h in households:
+            if h.no_kk == number:
+                reasons.setdefault(h.pk, []).append("No. KK")
+        people = Person.objects.filter(household_id__in=ids, nik=number, is_active=True)
+        for household_id, name in people.values_list("household_id", "name"):
+            reasons.setdefault(household_id, []).append(f"NIK {name}")
+        return {pk: ", ".join(texts) for pk, texts in reasons.items()}
+    members: dict[int, list[str]] = {}
+    people = (
+        Person.objects.filter(person_name_q(q), household_id__in=ids, is_active=True)
+        .annotate(relevance=TrigramWordSimilarity(q, "name"))
+        .order_by("-relevance", "id")
+    )
+    for household_id, name in people.values_list("household_id", "name"):
+        members.setdefault(household_id, []).append(name)
+    for household_id, names in members.items():
+        more = f" (+{len(names) - 3})" if len(names) > 3 else ""
+        reasons.setdefault(household_id, []).append("anggota: " + ", ".join(names[:3]) + more)
+    addressed = Household.objects.filter(pk__in=ids, address__trigram_word_similar=q)
+    for household_id in addressed.values_list("id", flat=True):
+        reasons.setdefault(household_id, []).append("alamat")
+    return {pk: "; ".join(texts) for pk, texts in reasons.items()}

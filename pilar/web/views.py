@@ -17,8 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from pilar.accounts.scope import villages_for
 from pilar.accounts.types import AuthedRequest
+from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
@@ -35,6 +37,7 @@ from pilar.registry.choices import Disability, LifeStatus, Relation
 from pilar.registry.filters import HouseholdFilter, households_for
 from pilar.registry.forms import HouseholdForm, PersonForm
 from pilar.registry.models import Household, Membership, Person
+from pilar.registry.search import household_matches
 from pilar.registry.views import (
     can_change,
     can_write,
@@ -82,10 +85,13 @@ def household_list(request: AuthedRequest):
     badges: dict[int, dict[int, str]] = {}
     for household_id, number, short in active:
         badges.setdefault(household_id, {})[number] = short
+    # What matched the search, per row ("anggota: Siti Aminah", "alamat", "No. KK").
+    matches = household_matches(households, flt.q) if flt.q else {}
     for household in households:
         household.ppks_badges = [  # type: ignore[attr-defined]  # for the template
             s for _, s in sorted(badges.get(household.pk, {}).items())
         ]
+        household.matched = matches.get(household.pk, "")  # type: ignore[attr-defined]
 
     villages = list(villages_for(user).order_by("district__name", "name"))
     districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
@@ -159,6 +165,13 @@ def household_detail(request: AuthedRequest, pk: int):
             "submissions": submissions_touching(user, household=household),
             "report_link": report_link(user, household),
             "enrollments": enrollments_for_household(household),
+            "poverty": PovertyAssessment.objects.filter(household=household)
+            .order_by("-assessed_on", "-id")
+            .first(),
+            "rtlh": RtlhAssessment.objects.filter(household=household)
+            .order_by("-assessed_on", "-id")
+            .first(),
+            "today": today(),
         },
     )
 

@@ -3,11 +3,12 @@ logged "reveal" button, and Bootstrap rendering of form fields."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django import forms, template
 
 from pilar.core.identity import mask
+from pilar.core.numbers import format_number, format_rupiah
 
 register = template.Library()
 
@@ -60,15 +61,19 @@ def dash(value):
 @register.filter
 def rupiah(value):
     """Rp15.000.000: whole rupiah with dots, '-' when empty."""
-
-    if value in (None, ""):
-        return "-"
     try:
-        number = Decimal(value)
+        return format_rupiah(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    sign = "-" if number < 0 else ""
-    return sign + "Rp" + f"{abs(number):,.0f}".replace(",", ".")
+
+
+@register.filter
+def angka(value, places=0):
+    """1.234.567 / 12,5 (`|angka:1`): the one number format (pilar.core.numbers)."""
+    try:
+        return format_number(value, int(places))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
 
 
 @register.filter

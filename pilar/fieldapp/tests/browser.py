@@ -36,7 +36,10 @@ def require_chromium():
     try:  # an optional test dependency: its absence skips (or fails) the browser tests
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        missing("playwright is not installed (pip install -e .[dev])", allow_module_level=True)
+        missing(
+            "playwright is not installed (make install, or pip install -e .[test])",
+            allow_module_level=True,
+        )
 
 
 def jpeg_bytes(width: int = 2400, height: int = 1800) -> bytes:

@@ -12,18 +12,43 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
+from pilar.demo import story
 from pilar.demo.assessments import seed as seed_assessments
 from pilar.demo.figures import seed as seed_figures
+from pilar.demo.migrating import migrate_with_progress
 from pilar.demo.renovations import seed as seed_renovations
 from pilar.demo.reports import seed_demo_reports
 from pilar.demo.seeding import seed_households, stderr_progress
 from pilar.demo.users import ensure_demo_users, psm_username, tksk_username
 from pilar.regions.deployment import districts, villages
 from pilar.registry.models import Household
+
+
+def _story(out) -> None:
+    """The demo's story for the README's logins, step by step, each line as it ends."""
+    steps = [
+        (
+            seed_demo_reports,
+            "{} laporan lapangan demo (semua tahap verivali) di wilayah PSM dan TKSK demo.",
+        ),
+        (seed_assessments, "{} keluarga diberi asesmen demo (kemiskinan dan RTLH)."),
+        (seed_renovations, "{} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap)."),
+        (story.validate_ppks, "{} data PPKS divalidasi Dinas Sosial (isi ekspor BNBA)."),
+        (story.add_duplicates, "{} individu tercatat ganda di KK lain (contoh data ganda)."),
+        (story.find_duplicates, "{} pasangan kandidat data ganda menunggu ditinjau."),
+        (story.open_cases, "{} penanganan kasus di berbagai tahap."),
+        (story.generate_candidate_list, "{} kandidat program dihasilkan dari aturan kelayakan."),
+    ]
+    for step, text in steps:
+        done = step()
+        if done:
+            out.write("  " + text.format(intcomma(done)))
+            out.flush()
 
 
 class Command(BaseCommand):
@@ -47,8 +72,7 @@ class Command(BaseCommand):
         if households < 0:
             raise CommandError("--households tidak boleh negatif.")
         out = self.stdout
-        out.write("Menyiapkan basis data (migrasi)...")
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_with_progress(out)
         ensure_demo_users(settings.PILAR_DEMO_PASSWORD)
         existing = Household.objects.count()
         if existing:
@@ -56,19 +80,11 @@ class Command(BaseCommand):
         elif households:
             out.write(f"Membuat {households} keluarga sintetis...")
             report = seed_households(
-                households, progress=stderr_progress if verbosity > 1 else None
+                households, progress=stderr_progress if verbosity > 0 else None
             )
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
-            made = seed_demo_reports()
-            if made:
-                out.write(f"  {made} laporan lapangan demo dibuat (berbagai tahap verivali).")
-            assessed = seed_assessments()
-            if assessed:
-                out.write(f"  {assessed} keluarga diberi asesmen demo (kemiskinan dan RTLH).")
-            renovated = seed_renovations()
-            if renovated:
-                out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
+            _story(out)
             made_months = seed_figures()
             out.write(
                 f"  Angka dasbor dihitung; {made_months} potret bulanan susulan "
@@ -83,9 +99,9 @@ class Command(BaseCommand):
             "",
             f"Pilar siap: {url}",
             "Akun demo (kata sandi sama untuk semua):",
-            "  admin      administrator (juga /admin/)",
-            "  dinsos     operator Dinas Sosial (seluruh kota)",
-            "  pimpinan   pimpinan (hanya lihat, seluruh kota)",
+            "  admin            administrator (juga /admin/)",
+            "  dinsos           operator Dinas Sosial (seluruh kota)",
+            "  pimpinan         pimpinan (hanya lihat, seluruh kota)",
         ]
         if first_district is not None:
             lines.append(
@@ -98,7 +114,7 @@ class Command(BaseCommand):
                 " (psm-<kode kelurahan>)"
             )
         lines += [
-            "  mitra      mitra API (tanpa data perorangan)",
+            "  mitra            mitra API (tanpa data perorangan)",
             f"Kata sandi: {settings.PILAR_DEMO_PASSWORD}",
             "",
         ]

@@ -315,11 +315,12 @@
       var u = S_.user || CFG.user;
       var meta = S_.meta;
       var card = h("section", { class: "card" },
+        h("h1", { class: "sr-only" }, "Beranda aplikasi lapangan"),
         h("div", { class: "who" }, h("b", null, u.name), " · ", u.role_label),
         h("div", { class: "muted" }, meta ? meta.area.label + (meta.area.selected ? " · " + kelurahanName(meta.area.selected) : "") : "Belum ada data wilayah"),
         areaPicker(),
         h("div", { class: "muted small" }, "Sinkron terakhir: ", last ? fmtDate(last) : "belum pernah",
-          meta ? " · " + meta.household_count + " keluarga, " + meta.person_count + " individu" : ""));
+          meta ? " · " + fmtNum(meta.household_count) + " keluarga, " + fmtNum(meta.person_count) + " individu" : ""));
       var banner = S_.authNeeded ? h("div", { class: "alert" },
         "Sesi aplikasi berakhir. Laporan tetap tersimpan. ",
         h("a", { href: CFG.login }, "Masuk lagi"), " saat ada sinyal, lalu tekan Sinkronkan.") : null;
@@ -341,6 +342,9 @@
           h("a", { href: "#/keluar" }, "Keluar dari aplikasi"))];
     });
   }
+
+  // Numbers as Indonesian writes them (1.234), whatever the phone's language.
+  function fmtNum(n) { return Number(n || 0).toLocaleString("id-ID"); }
 
   function kelurahanName(code) {
     var v = (CFG.villages || []).filter(function (x) { return x.code === code; })[0];

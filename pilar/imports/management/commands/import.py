@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.errors import InvalidInput
+from pilar.core.numbers import format_number
 from pilar.imports import actions
 from pilar.imports.models import BatchStatus, ImportBatch, ImportProblem
 
@@ -153,18 +154,19 @@ class Command(BaseCommand):
             if r["dry_run"]
             else ("Diimpor" if r["imported"] else "Tidak diimpor")
         )
-        w(f"{mode}: {r['file']} (batch #{r['batch_id']}, {r['seconds']} detik)")
-        w(f"  baris: {r['rows']:,} · valid {r['valid_rows']:,} · ditolak {r['error_rows']:,}")
-        w(f"  keluarga: {r['households_created']:,} baru, {r['households_updated']:,} diperbarui")
+        w(f"{mode}: {r['file']} (batch #{r['batch_id']}, {format_number(r['seconds'], 1)} detik)")
+        n = {key: format_number(value) for key, value in r.items() if isinstance(value, int)}
+        w(f"  baris: {n['rows']} · valid {n['valid_rows']} · ditolak {n['error_rows']}")
+        w(f"  keluarga: {n['households_created']} baru, {n['households_updated']} diperbarui")
         w(
-            f"  individu: {r['persons_created']:,} baru, {r['persons_updated']:,} diperbarui "
-            f"({r['persons_moved']:,} pindah KK)"
+            f"  individu: {n['persons_created']} baru, {n['persons_updated']} diperbarui "
+            f"({n['persons_moved']} pindah KK)"
         )
-        w(f"  data PPKS: {r['ppks_created']:,} baru")
+        w(f"  data PPKS: {format_number(r['ppks_created'])} baru")
         for p in r["errors"][:50]:
             w(f"  baris {p['row']}: [{p['column']}] {p['message']}")
         if len(r["errors"]) > 50:
-            w(f"  ... dan {len(r['errors']) - 50:,} masalah lain (gunakan --json)")
+            w(f"  ... dan {format_number(len(r['errors']) - 50)} masalah lain (gunakan --json)")
 
 
 class _Bar:

@@ -1,0 +1,87 @@
+"""Every page for every role, as a new user meets them (issue 15): the demo's data, the
+README's logins, Chromium at 1366×900 and 390×844. Fails on a server error, a link
+that ends in a refusal, English left over, a number in English format, a page wider
+than the screen, a page without exactly one <h1>, or a serious or critical axe-core
+finding (pilar/testing/sweep.py says how pages are found and checked).
+
+One test: the demo is built once (about a minute), then each role is swept in one
+browser context per size against one live server. Set PILAR_SWEEP_SHOTS=<folder> to
+keep a screenshot of every page visited."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from pilar.fieldapp.tests.browser import launch, require_chromium
+from pilar.testing.sweep import AXE_JS, SIZES, Sweep, parameterless_routes
+
+require_chromium()
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = ["dinsos", "pimpinan", "tksk-367101", "psm-3671011001", "admin", "mitra"]
+# Pages everyone may open without logging in, and what a wrong address answers.
+ANONYMOUS = ["/akun/masuk/", "/halaman-yang-tidak-ada/"]
+
+
+@pytest.fixture
+def demo_site(transactional_db, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("demo", "--no-serve", "--households", "600", verbosity=0)
+
+
+def login(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/akun/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.PILAR_DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    assert "/akun/masuk/" not in page.url, f"{username} could not log in"
+
+
+def test_every_page_for_every_role(demo_site, live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    axe_source = AXE_JS.read_text()
+    shots = os.environ.get("PILAR_SWEEP_SHOTS")
+    shot_dir = Path(shots) if shots else None
+    if shot_dir is not None:
+        shot_dir.mkdir(parents=True, exist_ok=True)
+    start = ["/", *parameterless_routes(), "/halaman-yang-tidak-ada/"]
+    findings = []
+    visits = 0
+    with sync_playwright() as p:
+        browser = launch(p)
+        for size, (width, height) in SIZES.items():
+            # On the phone size each page's axe run is done once across roles (the
+            # markup differs little by role; the laptop run checks every role's).
+            shared_axe: set = set()
+            for role in ["anonim", *ROLES]:
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    bypass_csp=True,  # axe-core is injected as a script
+                    locale="en-US",  # an English browser: Pilar stays Indonesian
+                )
+                page = context.new_page()
+                page.set_default_timeout(20_000)
+                sweep = Sweep(role, size, live_server.url, axe_source, shots=shot_dir)
+                if size == "phone":
+                    sweep.axe_done = shared_axe
+                if role == "anonim":
+                    sweep.run(page, ANONYMOUS)
+                else:
+                    login(page, live_server.url, role)
+                    sweep.run(page, start)
+                findings += sweep.findings
+                visits += len(sweep.visited)
+                context.close()
+        browser.close()
+    print(f"{visits} page visits")
+    assert visits > 100, "the sweep found too few pages"
+    assert not findings, f"{len(findings)} problems:\n" + "\n".join(map(str, findings))
