@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.psks.models import Attendance, Participant, TrainingEvent
-from pilar.psks.tests.conftest import make_worker, psks_type
+from pilar.psks.tests.conftest import make_worker
 from pilar.psks.tests.factories import make_event
 from pilar.psks.training import (
     add_material,
@@ -86,7 +86,10 @@ def test_material_type_and_size(dinsos):
 
 def test_questions_are_parsed_with_one_right_answer(dinsos):
     event = make_event(dinsos, starts_on=START)
-    text = "1. Siapa yang memverifikasi laporan PSM?\na. Lurah\n*b. TKSK\nc. Kemensos\n\n2) Berapa jenis PPKS?\n*a. 26\nb. 12\n"
+    text = (
+        "1. Siapa yang memverifikasi laporan PSM?\na. Lurah\n*b. TKSK\nc. Kemensos\n\n"
+        "2) Berapa jenis PPKS?\n*a. 26\nb. 12\n"
+    )
     assert set_questions(event, acting_user=dinsos, text=text) == 2
     first = event.questions.get(number=1)
     assert first.options == ["Lurah", "TKSK", "Kemensos"] and first.answer == 2
