@@ -62,7 +62,7 @@ def village_counts(
     day = day or today()
     qs = HouseholdFreshness.objects.restrict(user, "view")
     if district:
-        qs = qs.filter(village_id__startswith=district + ".")
+        qs = qs.filter(village__code__startswith=district + ".")
     rows = (
         qs.values("village_id", "village__name", "village__district__name")
         .annotate(
@@ -90,7 +90,7 @@ def district_counts(day: datetime.date | None = None) -> list[AreaCount]:
     day = day or today()
     totals: dict[str, list[int]] = {}
     rows = (
-        HouseholdFreshness.objects.filter(village_id__startswith=settings.PILAR_REGION + ".")
+        HouseholdFreshness.objects.filter(village__code__startswith=settings.PILAR_REGION + ".")
         .values("village__district_id")
         .annotate(
             total=Count("pk"),
@@ -107,6 +107,11 @@ def district_counts(day: datetime.date | None = None) -> list[AreaCount]:
     ]
 
 
+def _n(value) -> str:
+    """Indonesian number: 1.234 and 12,5."""
+    return f"{value:,}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def check_alerts(day: datetime.date | None = None) -> list[str]:
     """Notify the TKSK of each kecamatan whose overdue share has just passed the
     threshold; a kecamatan back under it is re-armed. Returns the kecamatan notified."""
@@ -121,9 +126,9 @@ def check_alerts(day: datetime.date | None = None) -> list[str]:
             url = reverse("freshness:overview") + f"?kecamatan={area.code}"
             message = (
                 f"Kunjungan terlambat di Kecamatan {area.name}: "
-                f"{area.overdue:,} dari {area.total:,} "
-                f"keluarga ({share}%), melewati batas {threshold}%."
-            ).replace(",", ".")
+                f"{_n(area.overdue)} dari {_n(area.total)} keluarga ({_n(share)}%), "
+                f"melewati batas {_n(threshold)}%."
+            )
             tksk = User.objects.filter(role=Role.TKSK, district_id=area.code, is_active=True)
             Notification.objects.bulk_create(
                 Notification(user=u, message=message[:300], url=url) for u in tksk
