@@ -16,6 +16,7 @@ from pilar.fieldapp.api import router as field_router
 from pilar.figures.api import router as figures_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
+from pilar.psks.api import router as training_router
 from pilar.regions.api import router as regions_router
 from pilar.renovations.api import router as renovations_router
 from pilar.submissions.api import notifications_router, verivali_router
@@ -108,3 +109,4 @@ api.add_router("/programs", programs_router, tags=["Program"])
 api.add_router("/cases", cases_router, tags=["Penanganan"])
 api.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
 api.add_router("/figures", figures_router, tags=["Angka"])
+api.add_router("/training", training_router, tags=["Pelatihan PSKS"])

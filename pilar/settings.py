@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pilar.imports",
     "pilar.dedup",
     "pilar.submissions",
+    "pilar.freshness",
     "pilar.fieldapp",
     "pilar.assessments",
     "pilar.programs",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "pilar.renovations",
     "pilar.figures",
     "pilar.pdp",
+    "pilar.performance",
     "pilar.web",
     "pilar.demo",
 ]
@@ -289,3 +291,18 @@ PILAR_MAP_TILE_ATTRIBUTION = env_str("PILAR_MAP_TILE_ATTRIBUTION", "")
 PILAR_RETENTION_MINIMISE_YEARS = env_int("PILAR_RETENTION_MINIMISE_YEARS", 5)
 PILAR_RETENTION_ARCHIVE_YEARS = env_int("PILAR_RETENTION_ARCHIVE_YEARS", 10)
 PILAR_PDP_AT_RISK_HOURS = env_int("PILAR_PDP_AT_RISK_HOURS", 24)
+
+# PSKS at work (issue 17). A decree (SK) is flagged this many days before it ends.
+PILAR_SK_WARNING_DAYS = env_int("PILAR_SK_WARNING_DAYS", 60)
+# Data freshness: a household is visited again at the latest this many months after
+# its last verification (UU 13/2011 art. 8: at least every two years), before the
+# national update cut-off that would otherwise carry stale data (DTSEN, quarterly:
+# each item MM-DD recurs every year, YYYY-MM-DD is a single date), and within
+# PILAR_FRESHNESS_EVENT_DAYS days of an event (death, disaster, move).
+PILAR_FRESHNESS_MONTHS = env_int("PILAR_FRESHNESS_MONTHS", 24)
+PILAR_DTSEN_CUTOFFS = env_list("PILAR_DTSEN_CUTOFFS", ["03-31", "06-30", "09-30", "12-31"])
+PILAR_FRESHNESS_EVENT_DAYS = env_int("PILAR_FRESHNESS_EVENT_DAYS", 30)
+# The work list shows visits due within this many days.
+PILAR_FRESHNESS_SOON_DAYS = env_int("PILAR_FRESHNESS_SOON_DAYS", 30)
+# A TKSK is notified when this share (percent) of their kecamatan's households is overdue.
+PILAR_OVERDUE_ALERT_PERCENT = env_int("PILAR_OVERDUE_ALERT_PERCENT", 10)

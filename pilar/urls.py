@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pilar.api import api
+from pilar.psks.views.training import certificate_check
 
 admin.site.site_header = "Pilar · Administrasi"
 admin.site.site_title = "Pilar"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("akun/", include("pilar.accounts.urls")),
     path("psks/", include("pilar.psks.urls")),
+    # Public: the certificate check the QR code on a training certificate opens.
+    path("sertifikat/<uuid:token>/", certificate_check, name="certificate_check"),
     path("", include("pilar.web.urls")),
     path("", include("pilar.registry.urls")),
     path("ppks/", include("pilar.ppks.urls")),
@@ -26,6 +29,8 @@ urlpatterns = [
     path("bedah-rumah/", include("pilar.renovations.urls")),
     path("dasbor/", include("pilar.figures.urls")),
     path("pdp/", include("pilar.pdp.urls")),
+    path("kunjungan/", include("pilar.freshness.urls")),
+    path("kinerja/", include("pilar.performance.urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).

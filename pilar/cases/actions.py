@@ -40,6 +40,7 @@ from pilar.ppks.access import may_see_health_data
 from pilar.ppks.actions import end_ppks_record
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
+from pilar.psks.appointments import may_be_assigned
 
 # Open, assign and close cases.
 CASE_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
@@ -50,6 +51,10 @@ MSG_MANAGER = "Hanya Dinas Sosial yang dapat membuka, menugaskan dan menutup pen
 # One answer for a worker id that does not exist and for a user who may not work the
 # case (another area, a role that does not handle cases, inactive, or no access to
 # its health data): naming the reason would tell who exists where (pattern 9).
+MSG_NO_SK = (
+    "Petugas ini tidak memiliki SK penugasan yang berlaku hari ini; "
+    "kasus tidak dapat ditugaskan kepadanya."
+)
 MSG_NO_WORKER = "Petugas tidak ditemukan."
 MSG_WORKER = "Hanya petugas yang ditugaskan atau Dinas Sosial yang dapat mencatat langkah ini."
 MAX_FOLLOWUP_DAYS = 365
@@ -160,6 +165,9 @@ def _check_worker(errors: ErrorCollector, record: PpksRecord, worker) -> None:
         and (not record.ppks_type.is_restricted or may_see_health_data(worker))
     ):
         errors.add("assigned_to", MSG_NO_WORKER)
+    elif not may_be_assigned(worker):
+        # Permensos 28/2018, 10/2019: a TKSK/PSM acts under a decree (SK) in force.
+        errors.add("assigned_to", MSG_NO_SK)
 
 
 # Open and assign -------------------------------------------------------------

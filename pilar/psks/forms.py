@@ -7,7 +7,8 @@ from __future__ import annotations
 from django import forms
 
 from pilar.core.errors import InvalidInput
-from pilar.core.forms import set_choices
+from pilar.core.forms import PilarForm, blank, date_input, set_choices
+from pilar.psks.choices import EndReason, Issuer, Topic
 from pilar.psks.models import PsksType
 from pilar.regions.deployment import districts, villages
 
@@ -124,3 +125,109 @@ class WorkerFilterForm(forms.Form):
             + [(str(t.pk), t.short_name) for t in PsksType.objects.order_by("number")],
         )
         set_choices(self, "kecamatan", [("", "Semua kecamatan"), *district_choices(district_qs)])
+
+
+# Training, decrees and allowances (the actions validate; these carry what was typed) --
+
+
+class EventForm(PilarForm):
+    title = forms.CharField(label="Judul", max_length=300)
+    topic = forms.ChoiceField(label="Topik", choices=blank(Topic.choices))
+    is_basic = forms.BooleanField(
+        label="Bimtek dasar (syarat PSM, Permensos 10/2019)", required=False
+    )
+    description = forms.CharField(label="Uraian", widget=forms.Textarea(attrs={"rows": 3}))
+    place = forms.CharField(label="Tempat", max_length=300)
+    organiser = forms.CharField(label="Penyelenggara", max_length=300)
+    budget = forms.CharField(label="Anggaran (Rp)", max_length=30, help_text="Contoh: 150.000.000")
+    starts_on = forms.CharField(label="Mulai", widget=date_input())
+    ends_on = forms.CharField(label="Selesai", widget=date_input())
+
+    @staticmethod
+    def initial_for(event) -> dict:
+        return {
+            "title": event.title,
+            "topic": event.topic,
+            "is_basic": event.is_basic,
+            "description": event.description,
+            "place": event.place,
+            "organiser": event.organiser,
+            "budget": "" if event.budget is None else f"{event.budget:,}".replace(",", "."),
+            "starts_on": event.starts_on.isoformat(),
+            "ends_on": event.ends_on.isoformat(),
+        }
+
+
+class InviteForm(PilarForm):
+    types = forms.MultipleChoiceField(
+        label="Peran",
+        choices=[("2", "PSM"), ("11", "TKSK")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    district = forms.ChoiceField(label="Kecamatan")
+    village = forms.ChoiceField(label="Kelurahan")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "district", [("", "— seluruh kota —"), *district_choices()])
+        groups = village_choices()
+        set_choices(self, "village", [("", "— semua kelurahan —"), *groups[1:]])
+
+
+class MaterialForm(PilarForm):
+    title = forms.CharField(label="Judul materi", max_length=300)
+    file = forms.FileField(label="Berkas")
+
+
+class QuestionsForm(PilarForm):
+    questions = forms.CharField(
+        label="Soal tes (sama untuk pre-test dan post-test)",
+        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        help_text="Tulis nomor soal lalu pilihan jawaban a–e; tandai jawaban benar dengan *.",
+    )
+
+
+class CertificateForm(PilarForm):
+    pattern = forms.CharField(
+        label="Pola nomor",
+        max_length=60,
+        help_text="Wajib memuat {n}, misalnya 400.9/{n}/PLT/DINSOS/2026.",
+    )
+    first = forms.CharField(label="Nomor urut awal", max_length=10)
+    issued_on = forms.CharField(label="Tanggal sertifikat", widget=date_input())
+
+
+class AppointmentForm(PilarForm):
+    number = forms.CharField(label="Nomor SK", max_length=200)
+    issuer = forms.ChoiceField(label="Penerbit", choices=blank(Issuer.choices))
+    decree_date = forms.CharField(label="Tanggal SK", widget=date_input())
+    starts_on = forms.CharField(label="Berlaku mulai", widget=date_input())
+    ends_on = forms.CharField(label="Berlaku sampai", widget=date_input())
+    village = forms.ChoiceField(
+        label="Kelurahan tugas", help_text="Kosongkan untuk memakai wilayah tugas pekerja."
+    )
+    decree_file = forms.FileField(label="Pindaian SK (PDF/JPG/PNG, maks. 10 MB)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = village_choices()
+        set_choices(self, "village", [("", "— sesuai wilayah tugas —"), *groups[1:]])
+
+
+class EndAppointmentForm(PilarForm):
+    ended_on = forms.CharField(label="Berhenti per tanggal", widget=date_input())
+    end_reason = forms.ChoiceField(label="Alasan", choices=blank(EndReason.choices))
+    end_note = forms.CharField(label="Keterangan", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BankForm(PilarForm):
+    bank_name = forms.CharField(label="Nama bank", max_length=100)
+    bank_account = forms.CharField(label="Nomor rekening", max_length=40)
+    bank_account_name = forms.CharField(label="Nama pemilik rekening", max_length=200)
+
+
+class PeriodForm(PilarForm):
+    name = forms.CharField(label="Nama periode", max_length=100, help_text="Contoh: Januari 2026")
+    starts_on = forms.CharField(label="Mulai", widget=date_input())
+    ends_on = forms.CharField(label="Selesai", widget=date_input())
+    amount = forms.CharField(label="Besaran per orang (Rp)", max_length=30)

@@ -76,6 +76,11 @@ class PsksWorker(models.Model):
     active_from = models.DateField("aktif sejak")
     active_until = models.DateField("aktif sampai", null=True, blank=True)
     notes = models.TextField("catatan", blank=True)
+    # Where the allowance (tali asih) is paid; copied onto each Allowance when it is
+    # created, so a later change of account does not rewrite past payments.
+    bank_name = models.CharField("nama bank", max_length=60, blank=True)
+    bank_account = models.CharField("nomor rekening", max_length=30, blank=True)
+    bank_account_name = models.CharField("nama pemilik rekening", max_length=150, blank=True)
 
     objects = PsksWorkerQuerySet.as_manager()
 

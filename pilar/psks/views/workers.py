@@ -3,6 +3,9 @@ edit for Dinas Sosial operators and admins, through `pilar.psks.actions`."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +20,8 @@ from pilar.core.identity import mask
 from pilar.psks.actions import can_manage, create_worker, update_worker
 from pilar.psks.forms import WorkerFilterForm, WorkerForm
 from pilar.psks.models import PsksWorker
+from pilar.psks.views.appointments import allowances_of
+from pilar.psks.views.training import history_for
 from pilar.regions.deployment import districts
 
 PAGE_SIZE = 25
@@ -70,6 +75,7 @@ def worker_list(request: AuthedRequest):
             "total": page.count,
             "today": today(),
             "can_manage": can_manage(user),
+            "tab": "workers",
         },
     )
 
@@ -82,11 +88,29 @@ def worker_detail(request: AuthedRequest, pk: int):
 
     account = User.objects.filter(psks_worker=worker).only("username", "is_active").first()
     manager = can_manage(user)
+    day = today()
+    sks = list(worker.appointments.order_by("-starts_on", "-pk"))
+    horizon = day + datetime.timedelta(days=settings.PILAR_SK_WARNING_DAYS)
+    active = [a for a in sks if a.starts_on <= day <= a.last_day]
     return render(
         request,
         "psks/worker_detail.html",
         {
             "worker": worker,
+            "trainings": history_for(worker),
+            "appointments": sks,
+            "active_sks": active,
+            "ending_sks": [
+                a
+                for a in active
+                if a.last_day <= horizon
+                and not any(b.issuer == a.issuer and b.starts_on > a.last_day for b in sks)
+            ],
+            # Bank details and allowances are Dinas Sosial's business, not the field's.
+            "allowances": allowances_of(worker)[:24] if user.is_city_wide else None,
+            "show_bank": user.is_city_wide,
+            "today": day,
+            "tab": "workers",
             "account": account,
             # Workers' NIKs are entered by Dinas Sosial; field users see them masked.
             "nik_display": worker.nik if manager else mask(worker.nik),
@@ -97,7 +121,9 @@ def worker_detail(request: AuthedRequest, pk: int):
 
 
 def _render_form(request, form, worker=None):
-    return render(request, "psks/worker_form.html", {"form": form, "worker": worker})
+    return render(
+        request, "psks/worker_form.html", {"form": form, "worker": worker, "tab": "workers"}
+    )
 
 
 @login_required

@@ -1,0 +1,153 @@
+"""Performance pages: the month's figures per worker (Dinas Sosial: everyone, TKSK:
+their kecamatan, PSM: themself), with search, pagination and export; and the effect
+of a training (participants before/after beside those not yet trained)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from pilar.accounts.types import AuthedRequest
+from pilar.audit.exports import logged_download
+from pilar.core.dates import today
+from pilar.core.tables import INT, Column
+from pilar.core.web import PAGE_SIZE, people_required
+from pilar.performance.metrics import monthly, training_effect, workers_for
+from pilar.psks.models import TrainingEvent
+from pilar.regions.deployment import districts
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember"]  # fmt: skip
+
+
+def _month(request) -> datetime.date:
+    raw = request.GET.get("bulan", "").strip()
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        chosen = datetime.date(year, month, 1)
+    except ValueError:
+        chosen = today().replace(day=1)
+    if not datetime.date(2000, 1, 1) <= chosen <= today():
+        chosen = today().replace(day=1)
+    return chosen
+
+
+def _workers(request: AuthedRequest):
+    qs = workers_for(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = qs.filter(name__icontains=q)
+    kecamatan = request.GET.get("kecamatan", "").strip()[:20]
+    if kecamatan:
+        qs = qs.filter(district_id=kecamatan)
+    peran = request.GET.get("peran", "")
+    if peran in ("2", "11"):
+        qs = qs.filter(psks_type__number=int(peran))
+    return qs.order_by("district__name", "village__name", "name", "pk"), {
+        "q": q,
+        "kecamatan": kecamatan,
+        "peran": peran,
+    }
+
+
+def month_label(day: datetime.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+@people_required
+def monthly_page(request: AuthedRequest):
+    month = _month(request)
+    workers, flt = _workers(request)
+    page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = monthly(request.user, month, workers=list(page.object_list))
+    start = today().replace(day=1)
+    options = []
+    for i in range(24):
+        m = (start.month - 1 - i) % 12 + 1
+        y = start.year + (start.month - 1 - i) // 12
+        d = datetime.date(y, m, 1)
+        options.append((d.strftime("%Y-%m"), month_label(d)))
+    return render(
+        request,
+        "performance/monthly.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "month": month,
+            "month_label": month_label(month),
+            "months": options,
+            "flt": flt,
+            "districts": districts() if request.user.is_city_wide else [],
+            "tab": "performance",
+        },
+    )
+
+
+@people_required
+def monthly_export(request: AuthedRequest, fmt: str):
+    month = _month(request)
+    workers, flt = _workers(request)
+    rows = monthly(request.user, month, workers=list(workers))
+    columns = [
+        Column("Nama", lambda r: r.worker.name, width=28),
+        Column("Peran", lambda r: r.worker.psks_type.short_name, width=8),
+        Column("Kecamatan", lambda r: r.worker.district.name, width=18),
+        Column(
+            "Kelurahan", lambda r: r.worker.village.name if r.worker.village_id else "", width=18
+        ),
+        Column("Laporan diajukan", lambda r: r.submitted, INT, 10),
+        Column("Dikembalikan", lambda r: r.returned, INT, 10),
+        Column("Divalidasi", lambda r: r.validated, INT, 10),
+        Column("Isian dikoreksi", lambda r: r.fields_corrected, INT, 10),
+        Column(
+            "Koreksi per laporan",
+            lambda r: (
+                float(r.corrections_per_report) if r.corrections_per_report is not None else None
+            ),
+            width=10,
+        ),
+        Column("Diverifikasi (TKSK)", lambda r: r.verified, INT, 10),
+        Column(
+            "Rata-rata jam verifikasi",
+            lambda r: float(r.turnaround_hours) if r.turnaround_hours is not None else None,
+            width=12,
+        ),
+        Column("Keluarga dikunjungi", lambda r: r.visited, INT, 10),
+        Column("Keluarga jatuh tempo", lambda r: r.due, INT, 10),
+        Column("Kasus ditindaklanjuti", lambda r: r.cases_followed, INT, 10),
+    ]
+    return logged_download(
+        request,
+        fmt,
+        queryset=workers,
+        filters={"bulan": month.strftime("%Y-%m"), **flt},
+        columns=columns,
+        object_type="performance.monthly",
+        name=f"kinerja-psks-{month:%Y-%m}",
+        sheet_name="Kinerja",
+        rows=rows,
+    )
+
+
+@people_required
+def training_effect_page(request: AuthedRequest, pk: int):
+    if not request.user.is_city_wide:
+        raise PermissionDenied
+    event = get_object_or_404(TrainingEvent, pk=pk)
+    months = 3
+    raw = request.GET.get("bulan", "")
+    if raw.isdigit() and 1 <= int(raw) <= 12:
+        months = int(raw)
+    return render(
+        request,
+        "performance/training_effect.html",
+        {
+            "event": event,
+            "rows": training_effect(event, months),
+            "months": months,
+            "tab": "training",
+        },
+    )
