@@ -222,6 +222,10 @@ MEDIA_ROOT = PILAR_HOME / "media"
 # Background work (imports, dedup runs): tasks are rows in PostgreSQL, run by
 # `pilar db_worker` (started alongside the web server by `pilar serve`/`pilar demo`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz (pilar/core/health.py): the worker fails the check when a ready task has
+# waited longer than this; the disk when a volume has less free space than this.
+PILAR_HEALTH_QUEUE_SECONDS = env_int("PILAR_HEALTH_QUEUE_SECONDS", 600)
+PILAR_HEALTH_MIN_FREE_MB = env_int("PILAR_HEALTH_MIN_FREE_MB", 1024)
 # Largest import file accepted from the web page (the CLI can raise it with --max-mb).
 PILAR_IMPORT_MAX_BYTES = env_int("PILAR_IMPORT_MAX_MB", 50) * 1024 * 1024
 # Verification chain (verivali) options of the deployment (docs/operations.md).
