@@ -57,7 +57,7 @@ def start_worker() -> subprocess.Popen:
 
 def start_seal() -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pilar.cli", "audit", "seal", "--verbosity", "0"],
+        [sys.executable, "-m", "pilar.cli", "audit", "seal"],
         env=_child_env(),
         stdout=subprocess.DEVNULL,
     )
