@@ -151,6 +151,9 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
     except KeyboardInterrupt:
         pass
     finally:
+        # A second SIGTERM (systemd, an impatient operator) must not cut the worker's
+        # shutdown short; stop() is bounded (terminate, then kill after 20 s).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if supervisor is not None:
             supervisor.stop()
 
