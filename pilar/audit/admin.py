@@ -25,7 +25,8 @@ class TrailSealAdmin(admin.ModelAdmin):
     """Read-only: seals are written by `pilar audit seal` and checked by `verify`."""
 
     list_display = ["day", "rows", "digest", "sealed_at", "amended"]
-    readonly_fields = fields = ["day", "digest", "previous", "sealed_at", "tables", "amendments"]
+    fields = ("day", "digest", "previous", "sealed_at", "tables", "amendments")
+    readonly_fields = fields
     date_hierarchy = "day"
 
     @admin.display(description="baris")
