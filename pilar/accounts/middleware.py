@@ -88,9 +88,11 @@ class TwoFactorRequiredMiddleware:
 
 
 def _on_login(sender, request, user: User, **kwargs):
-    # Cache the device check in the fresh session (see SESSION_HAS_DEVICE).
+    # Cache the device check in the fresh session (see SESSION_HAS_DEVICE), and start
+    # the idle clock now, so the first page view does not write the session again.
     if request is not None and hasattr(request, "session"):
         remember_device(request, user, _query_has_device(user))
+        request.session[SESSION_LAST_SEEN] = int(time.time())
 
 
 def connect_signals() -> None:
