@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their own caching headers.
+    "pilar.core.security.SecurityHeadersMiddleware",
     "pilar.core.middleware.ApiJsonErrorsMiddleware",
     "pilar.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +228,10 @@ MEDIA_ROOT = PILAR_HOME / "media"
 # Background work (imports, dedup runs): tasks are rows in PostgreSQL, run by
 # `pilar db_worker` (started alongside the web server by `pilar serve`/`pilar demo`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz (pilar/core/health.py): the worker fails the check when a ready task has
+# waited longer than this; the disk when a volume has less free space than this.
+PILAR_HEALTH_QUEUE_SECONDS = env_int("PILAR_HEALTH_QUEUE_SECONDS", 600)
+PILAR_HEALTH_MIN_FREE_MB = env_int("PILAR_HEALTH_MIN_FREE_MB", 1024)
 # Largest import file accepted from the web page (the CLI can raise it with --max-mb).
 PILAR_IMPORT_MAX_BYTES = env_int("PILAR_IMPORT_MAX_MB", 50) * 1024 * 1024
 # Verification chain (verivali) options of the deployment (docs/operations.md).
@@ -255,6 +261,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS (docs/operations.md, "Production settings"). Behind a reverse proxy that ends
+# TLS, PILAR_PROXY_SSL_HEADER=1 makes Django trust its X-Forwarded-Proto: https (only
+# safe when the proxy sets or strips that header on every request).
+if env_bool("PILAR_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("PILAR_SSL_REDIRECT", False)
+# Exempt from the redirect: the health check a load balancer calls over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("PILAR_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PILAR_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("PILAR_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (pilar/core/security.py): empty = Pilar's own policy.
+PILAR_CSP = env_str("PILAR_CSP", "")
+PILAR_CSP_REPORT_ONLY = env_bool("PILAR_CSP_REPORT_ONLY", False)
 SESSION_COOKIE_AGE = env_int("PILAR_SESSION_SECONDS", 8 * 3600)
 
 

@@ -88,9 +88,11 @@ class TwoFactorRequiredMiddleware:
 
 
 def _on_login(sender, request, user: User, **kwargs):
-    # Cache the device check in the fresh session (see SESSION_HAS_DEVICE).
+    # Cache the device check in the fresh session (see SESSION_HAS_DEVICE), and start
+    # the idle clock now, so the first page view does not write the session again.
     if request is not None and hasattr(request, "session"):
         remember_device(request, user, _query_has_device(user))
+        request.session[SESSION_LAST_SEEN] = int(time.time())
 
 
 def connect_signals() -> None:
@@ -105,6 +107,13 @@ LAST_SEEN_GRANULARITY = 60
 IDLE_MESSAGE = "Sesi Anda berakhir karena tidak ada aktivitas. Silakan masuk kembali."
 
 
+# The field app's shell: a PSM opens it hours apart, and its data goes through the
+# device token (30 days, revocable, field app only), not the session; logging the
+# session out would make them log in (with 2FA) every time. It neither ends nor
+# refreshes the idle clock, so the office pages still time out.
+IDLE_EXEMPT_PREFIXES = ("/lapangan/",)
+
+
 class IdleTimeoutMiddleware:
     """Logs out a session unused for PILAR_IDLE_MINUTES (a shared office computer left
     open): pages go to the login page with a notice, the API answers 401."""
@@ -115,6 +124,8 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         limit = settings.PILAR_IDLE_MINUTES * 60
         user = getattr(request, "user", None)
+        if request.path.startswith(IDLE_EXEMPT_PREFIXES):
+            return self.get_response(request)
         if limit and user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN)

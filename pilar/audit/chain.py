@@ -15,10 +15,12 @@ to an event table does not change the digest of days sealed before it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -101,13 +103,28 @@ def _digests(
     return {day: (count, digest) for day, count, digest in cursor.fetchall()}
 
 
-def _stable_session(cursor) -> None:
-    # The text of a timestamp or a float depends on session settings; fix them so a
-    # restored copy on another server hashes to the same digest.
-    cursor.execute("SET LOCAL TIME ZONE 'UTC'")
-    cursor.execute("SET LOCAL extra_float_digits = 1")
-    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
-    cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
+_STABLE = {
+    "TimeZone": "UTC",
+    "extra_float_digits": "1",
+    "DateStyle": "ISO, YMD",
+    "IntervalStyle": "postgres",
+}
+
+
+@contextlib.contextmanager
+def _stable_session(cursor) -> Iterator[None]:
+    """The text of a timestamp, a float or an interval depends on session settings:
+    fix them while hashing so a restored copy on another server hashes alike, then
+    put back what the caller's transaction had (the retention path runs inside it)."""
+    before = {}
+    for name, value in _STABLE.items():
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        before[name] = cursor.fetchone()[0]
+    # On an exception the caller's transaction (or savepoint) rolls back, and these
+    # transaction-local settings with it.
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def seal_digest(day: datetime.date, previous: str, tables: dict) -> str:
@@ -149,9 +166,8 @@ def seal(now: datetime.datetime | None = None) -> list[TrailSeal]:
     after the last seal); returns the new seals. Safe to run often and concurrently."""
     tables = trail_tables()
     created: list[TrailSeal] = []
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor, _stable_session(cursor):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK])
-        _stable_session(cursor)
         last_seal = TrailSeal.objects.order_by("-day").first()
         first = (
             last_seal.day + datetime.timedelta(days=1)
@@ -244,8 +260,7 @@ def _compare(day: datetime.date, stored: dict, now: dict) -> list[Problem]:
 def verify() -> Verification:
     """Recompute every sealed day and the links between seals."""
     result = Verification()
-    with transaction.atomic(), connection.cursor() as cursor:
-        _stable_session(cursor)
+    with transaction.atomic(), connection.cursor() as cursor, _stable_session(cursor):
         seals = list(TrailSeal.objects.order_by("day"))
         if not seals:
             return result
@@ -287,8 +302,7 @@ def verify() -> Verification:
 def reseal_changed_days(reason: str) -> list[datetime.date]:
     """After a retention removal (inside its transaction): reseal the days whose rows
     changed, record the change on each, and relink the chain from the first one."""
-    with connection.cursor() as cursor:
-        _stable_session(cursor)
+    with connection.cursor() as cursor, _stable_session(cursor):
         seals = list(TrailSeal.objects.order_by("day"))
         now, problems = _recompute(cursor, seals)
         if problems:

@@ -40,3 +40,13 @@ def test_idle_api_session_gets_401_json(client, dinsos, settings):
     response = client.get("/api/v1/households")
     assert response.status_code == 401
     assert "tidak ada aktivitas" in response.json()["message"]
+
+
+def test_field_app_shell_is_not_logged_out_by_idleness(client, psm_a, settings):
+    settings.PILAR_IDLE_MINUTES = 30
+    client.force_login(psm_a)
+    client.get("/keluarga/")
+    _age_session(client, 3 * 3600)
+    assert client.get("/lapangan/").status_code == 200
+    # The office pages still time out: the shell did not refresh the clock.
+    assert client.get("/keluarga/").status_code == 302

@@ -182,3 +182,23 @@ def test_sealed_context_is_fixed(dinsos):
     with pytest.raises(DatabaseError):
         with transaction.atomic():
             _raw("UPDATE pghistory_context SET metadata = '{}'::jsonb")
+
+
+def test_seals_are_listed_read_only_in_the_admin(client, admin_user):
+    _log(admin_user)
+    (seal,) = chain.seal(now=TOMORROW)
+    client.force_login(admin_user)
+    page = client.get("/admin/audit/trailseal/").content.decode()
+    assert seal.digest in page
+    assert client.get(f"/admin/audit/trailseal/{seal.pk}/delete/").status_code == 403
+
+
+def test_hashing_leaves_the_callers_session_settings_alone(dinsos):
+    _log(dinsos)
+    with transaction.atomic():
+        _raw("SET LOCAL IntervalStyle = 'sql_standard'")
+        chain.seal(now=TOMORROW)
+        chain.verify()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('IntervalStyle')")
+            assert cursor.fetchone()[0] == "sql_standard"
