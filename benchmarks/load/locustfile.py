@@ -19,7 +19,6 @@ file). Request names (the "kind" in the results) group URLs with ids.
 from __future__ import annotations
 
 import datetime
-import io
 import itertools
 import json
 import os
@@ -29,6 +28,7 @@ import uuid
 
 from locust import HttpUser, between, task
 from locust.exception import StopUser
+from payloads import HOUSE, PHOTO
 
 USERS = json.loads(open(os.environ["LOAD_USERS"]).read())
 # Compress a field visit (tens of minutes) into seconds: LOAD_VISIT_SECONDS "min,max".
@@ -37,41 +37,6 @@ _psm = itertools.cycle(USERS["psm"])
 _tksk = itertools.cycle(USERS["tksk"])
 _office = itertools.cycle(USERS["office"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _photo() -> bytes:
-    """A phone photo as the app sends it (resized to 1280x960 on the phone, JPEG
-    quality 80: ~150 KB of noisy detail, not a flat colour)."""
-    from PIL import Image
-
-    rng = random.Random(7)
-    image = Image.effect_noise((1280, 960), 40).convert("RGB")
-    pixels = image.load()
-    for x in range(0, 1280, 8):
-        for y in range(0, 960, 8):
-            pixels[x, y] = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=80)
-    return buf.getvalue()
-
-
-PHOTO = _photo()
-HOUSE = {
-    "house_ownership": "milik_sendiri",
-    "land_status": "milik_sendiri",
-    "floor_material": "semen",
-    "floor_condition": "rusak_ringan",
-    "wall_material": "tembok_tanpa_plester",
-    "wall_condition": "rusak_ringan",
-    "roof_material": "seng",
-    "roof_condition": "rusak_berat",
-    "floor_area_m2": "24",
-    "occupants": 4,
-    "water_source": "sumur_terlindung",
-    "lighting_source": "pln_meteran",
-    "toilet": "sendiri",
-    "cooking_fuel": "gas",
-}
 
 
 class FieldWorker(HttpUser):
