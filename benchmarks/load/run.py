@@ -87,13 +87,17 @@ class Sampler(threading.Thread):
     def run(self):
         start = time.monotonic()
         s0 = _cpu_seconds([self.server_pid])
-        pg = _postgres_pids(self.home)
-        p0 = _cpu_seconds(pg)
+        # Backends open during the run (persistent connections); the CPU of each is
+        # counted from when it was first seen (0 for those started during the run).
+        pg0 = {pid: _cpu_seconds([pid]) for pid in _postgres_pids(self.home)}
+        pg_last: dict[int, float] = {}
         while not self.stop.wait(5):
             self.loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
+            for pid in _postgres_pids(self.home):
+                pg_last[pid] = _cpu_seconds([pid])
         elapsed = time.monotonic() - start
         self.server_cpu = (_cpu_seconds([self.server_pid]) - s0) / elapsed
-        self.pg_cpu = (_cpu_seconds(_postgres_pids(self.home)) - p0) / elapsed
+        self.pg_cpu = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in pg_last.items()) / elapsed
 
 
 def wait_for(url: str, seconds: int = 180) -> None:
