@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -102,6 +103,21 @@ def main() -> None:
                 "TKSK: kotak masuk (API)",
                 lambda th=th: requests.get(base + "/api/v1/reports/inbox?limit=25", headers=th),
             )
+        # An office user's start page (city-wide counts over the whole registry).
+        office = requests.Session()
+        page = office.get(base + "/akun/masuk/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        office.post(
+            base + "/akun/masuk/",
+            data={
+                "username": users["office"][0]["username"],
+                "password": users["password"],
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": base + "/akun/masuk/"},
+        )
+        for _ in range(max(args.n // 2, 2)):
+            measure("Kantor: beranda", lambda: office.get(base + "/"))
     finally:
         server.terminate()
         server.wait(timeout=60)
