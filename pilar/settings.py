@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their own caching headers.
+    "pilar.core.security.SecurityHeadersMiddleware",
     "pilar.core.middleware.ApiJsonErrorsMiddleware",
     "pilar.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,9 +89,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the idle timeout, which leaves a notice for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "pilar.accounts.middleware.IdleTimeoutMiddleware",
+    "pilar.core.ratelimit.ApiRateLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pilar.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilar.audit.middleware.HistoryContextMiddleware",
     "pilar.audit.middleware.DisclosureLogMiddleware",
@@ -176,6 +181,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy: the proxies whose X-Forwarded-For is believed (addresses or
+# CIDR networks, comma-separated), so lockout and the access log see the real client
+# (pilar/accounts/network.py). Empty: the connecting address is the client.
+PILAR_TRUSTED_PROXIES = env_list("PILAR_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "pilar.accounts.network.client_ip"
+# Failed logins from one address across all usernames (password spraying) within the
+# cool-off time before that address is refused; higher than the per-account limit
+# because an office behind one NAT address shares it.
+PILAR_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("PILAR_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# A session unused this long is logged out (0 = only the absolute PILAR_SESSION_SECONDS).
+PILAR_IDLE_MINUTES = env_int("PILAR_IDLE_MINUTES", 30)
+# API requests per minute per token, session or (anonymous) address; beyond: 429 with
+# Retry-After. Counted in the cache (per web process unless a shared cache is set).
+PILAR_API_RATE_PER_MINUTE = env_int("PILAR_API_RATE_PER_MINUTE", 600)
 
 OTP_TOTP_ISSUER = "Pilar"
 # Roles that must log in with TOTP whatever the admin's security policy says
@@ -204,6 +223,10 @@ MEDIA_ROOT = PILAR_HOME / "media"
 # Background work (imports, dedup runs): tasks are rows in PostgreSQL, run by
 # `pilar db_worker` (started alongside the web server by `pilar serve`/`pilar demo`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz (pilar/core/health.py): the worker fails the check when a ready task has
+# waited longer than this; the disk when a volume has less free space than this.
+PILAR_HEALTH_QUEUE_SECONDS = env_int("PILAR_HEALTH_QUEUE_SECONDS", 600)
+PILAR_HEALTH_MIN_FREE_MB = env_int("PILAR_HEALTH_MIN_FREE_MB", 1024)
 # Largest import file accepted from the web page (the CLI can raise it with --max-mb).
 PILAR_IMPORT_MAX_BYTES = env_int("PILAR_IMPORT_MAX_MB", 50) * 1024 * 1024
 # Verification chain (verivali) options of the deployment (docs/operations.md).
@@ -233,6 +256,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("PILAR_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS (docs/operations.md, "Production settings"). Behind a reverse proxy that ends
+# TLS, PILAR_PROXY_SSL_HEADER=1 makes Django trust its X-Forwarded-Proto: https (only
+# safe when the proxy sets or strips that header on every request).
+if env_bool("PILAR_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("PILAR_SSL_REDIRECT", False)
+# Exempt from the redirect: the health check a load balancer calls over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("PILAR_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PILAR_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("PILAR_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (pilar/core/security.py): empty = Pilar's own policy.
+PILAR_CSP = env_str("PILAR_CSP", "")
+PILAR_CSP_REPORT_ONLY = env_bool("PILAR_CSP_REPORT_ONLY", False)
 SESSION_COOKIE_AGE = env_int("PILAR_SESSION_SECONDS", 8 * 3600)
 
 

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pilar.api import api
+from pilar.core.health import healthz
 
 admin.site.site_header = "Pilar · Administrasi"
 admin.site.site_title = "Pilar"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Each app adds its own include below (one line each).
     path("ekspor/", include("pilar.exports.urls")),
     path("impor/", include("pilar.imports.urls")),

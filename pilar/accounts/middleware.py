@@ -1,13 +1,19 @@
 """Enforce TOTP two-factor login for the roles the security policy names, and for
 anyone who enrolled a device of their own accord (an enrolled device that is
-never asked for would be a false sense of security)."""
+never asked for would be a false sense of security); and the idle session timeout
+(IdleTimeoutMiddleware)."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import devices_for_user
@@ -90,3 +96,38 @@ def _on_login(sender, request, user: User, **kwargs):
 def connect_signals() -> None:
 
     user_logged_in.connect(_on_login, dispatch_uid="pilar.accounts.2fa_device_cache")
+
+
+# Session key: when the session was last used (epoch seconds), for the idle timeout.
+SESSION_LAST_SEEN = "pilar_last_seen"
+# Refresh the stamp at most this often, so each page view does not write the session.
+LAST_SEEN_GRANULARITY = 60
+IDLE_MESSAGE = "Sesi Anda berakhir karena tidak ada aktivitas. Silakan masuk kembali."
+
+
+class IdleTimeoutMiddleware:
+    """Logs out a session unused for PILAR_IDLE_MINUTES (a shared office computer left
+    open): pages go to the login page with a notice, the API answers 401."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.PILAR_IDLE_MINUTES * 60
+        user = getattr(request, "user", None)
+        if limit and user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            if isinstance(last_seen, int) and now - last_seen > limit:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    # A bearer token is not a session: let the API authenticate it.
+                    if not request.headers.get("Authorization"):
+                        return JsonResponse({"message": IDLE_MESSAGE}, status=401)
+                else:
+                    messages.info(request, IDLE_MESSAGE)
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+            elif not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_GRANULARITY:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import re
 
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.db import transaction
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import devices_for_user
@@ -23,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pilar.accounts.forms import LoginForm, OtpCodeForm
 from pilar.accounts.middleware import pending_step, remember_device, step_url
 from pilar.accounts.models import SecurityPolicy
+from pilar.accounts.network import client_ip
 from pilar.accounts.types import AuthedRequest
 
 WRONG_CODE = "Kode verifikasi salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba lagi."
@@ -46,6 +51,21 @@ def safe_next(request) -> str:
     return home_url()
 
 
+def address_locked(request) -> bool:
+    """Whether the client's address reached PILAR_LOGIN_ADDRESS_FAILURE_LIMIT failed
+    logins across all usernames within the cool-off time (password spraying: a few
+    tries on each of many accounts stays under the per-account lockout)."""
+    limit = settings.PILAR_LOGIN_ADDRESS_FAILURE_LIMIT
+    address = client_ip(request)
+    if not limit or not address:
+        return False
+    since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return (failures or 0) >= limit
+
+
 class PilarLoginView(LoginView):
     """Password login. django-axes counts failures (LoginForm passes the request
     to `authenticate`) and answers with accounts/locked.html once locked; users
@@ -57,6 +77,14 @@ class PilarLoginView(LoginView):
 
     def get_default_redirect_url(self) -> str:
         return home_url()
+
+    def post(self, request, *args, **kwargs):
+        if address_locked(request):
+            cooloff = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+            return render(
+                request, "accounts/locked.html", {"cooloff_timedelta": cooloff}, status=429
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

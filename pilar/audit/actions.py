@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pilar.accounts.network import client_ip
 from pilar.audit.models import AccessAction, AccessLog
 from pilar.core.disclosure import note_logged
 
 if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def log_access(

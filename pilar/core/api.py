@@ -266,6 +266,7 @@ COMMON_ERRORS = {
     409: "Data bentrok dengan penyimpanan lain.",
     413: "Isi permintaan terlalu besar.",
     422: "Isian tidak valid.",
+    429: "Terlalu banyak permintaan; coba lagi setelah Retry-After detik.",
     503: "Basis data sedang tidak dapat dihubungi; coba lagi nanti.",
 }
 
@@ -276,7 +277,7 @@ def document_common_errors(schema: dict) -> None:
     schema["components"]["schemas"].setdefault("ErrorOut", ErrorOut.model_json_schema())
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            codes = [401, 403, 422, 503]
+            codes = [401, 403, 422, 429, 503]
             if "requestBody" in operation:
                 codes += [400, 413]
             if "{" in path:

@@ -189,7 +189,7 @@ def renovation_detail(request: AuthedRequest, pk: int):
 def _photo_response(item, name: str, content_type: str):
     response = FileResponse(item.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # a family's photos: personal data
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 

@@ -182,3 +182,12 @@ def test_sealed_context_is_fixed(dinsos):
     with pytest.raises(DatabaseError):
         with transaction.atomic():
             _raw("UPDATE pghistory_context SET metadata = '{}'::jsonb")
+
+
+def test_seals_are_listed_read_only_in_the_admin(client, admin_user):
+    _log(admin_user)
+    (seal,) = chain.seal(now=TOMORROW)
+    client.force_login(admin_user)
+    page = client.get("/admin/audit/trailseal/").content.decode()
+    assert seal.digest in page
+    assert client.get(f"/admin/audit/trailseal/{seal.pk}/delete/").status_code == 403

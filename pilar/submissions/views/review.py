@@ -245,6 +245,6 @@ def photo(request: AuthedRequest, pk: int, client_id: uuid.UUID) -> FileResponse
     item = get_object_or_404(SubmissionPhoto, submission_id=pk, client_id=client_id)
     response = FileResponse(item.image.open("rb"), content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # a family's photos: personal data
     response["Content-Disposition"] = f'inline; filename="laporan-{pk}-{item.kind}.jpg"'
     return response

@@ -1,7 +1,8 @@
-"""`pilar db status|stop`: the embedded PostgreSQL used when DATABASE_URL is unset.
+"""`pilar db start|status|stop`: the embedded PostgreSQL used when DATABASE_URL is unset.
 
-pilar/cli.py runs this in attach-only mode, so asking for the status never
-starts a server.
+pilar/cli.py runs this in attach-only mode, so asking for the status never starts
+a server; `start` starts one explicitly and leaves it running (for a service manager,
+or to run several `pilar` commands against one server) until `pilar db stop`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ def embedded_pgdata() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Status atau hentikan PostgreSQL tertanam (status | stop)."
+    help = "Jalankan, lihat status, atau hentikan PostgreSQL tertanam (start | status | stop)."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["status", "stop"])
+        parser.add_argument("action", choices=["start", "status", "stop"])
 
     def handle(self, *args, action, **options):
         if os.environ.get("DATABASE_URL"):
@@ -34,6 +35,19 @@ class Command(BaseCommand):
             )
             return
         pgdata = embedded_pgdata()
+        if action == "start":
+            was_running = embedded_db.is_running(pgdata)
+            try:
+                embedded_db.start_kept(pgdata)
+            except Exception as exc:  # initdb/pg_ctl failure: show it, exit non-zero
+                raise CommandError(f"Gagal menjalankan PostgreSQL tertanam: {exc}") from exc
+            info = embedded_db.status(pgdata)
+            state = "sudah berjalan" if was_running else "dijalankan"
+            self.stdout.write(
+                f"PostgreSQL tertanam {state} (pid {info['pid']}, socket {info['socket_dir']}); "
+                f"tetap berjalan sampai `pilar db stop`. Data: {pgdata}"
+            )
+            return
         info = embedded_db.status(pgdata)
         if action == "status":
             if info["running"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands import db_worker as base
 
+from pilar.core.heartbeat import start_worker_heartbeat, stop_worker_heartbeat
 from pilar.core.worker import ResilientWorker
 
 
@@ -19,7 +20,10 @@ class Command(base.Command):
         # swap in the resilient one for this call rather than copy its option handling.
         original = base.Worker
         base.Worker = ResilientWorker  # type: ignore[misc]
+        # /healthz and `pilar serve` see the worker alive through this file.
+        start_worker_heartbeat()
         try:
             super().handle(*args, **options)
         finally:
             base.Worker = original  # type: ignore[misc]
+            stop_worker_heartbeat()

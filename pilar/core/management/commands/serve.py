@@ -1,38 +1,130 @@
-"""`pilar serve`: the production WSGI server (waitress) with static files (WhiteNoise)."""
+"""`pilar serve`: the production WSGI server (waitress) with static files (WhiteNoise),
+and beside it the task worker, supervised: restarted when it dies (backing off when it
+keeps dying), its state visible at /healthz; the same supervisor seals the audit trail's
+finished days every hour (`pilar audit seal`)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pilar.core import heartbeat
 from pilar.embedded_db import ATTACH_ONLY_ENV
 from pilar.wsgi import application
+
+logger = logging.getLogger(__name__)
+
+# A worker that dies within this many seconds of starting counts as crashing: the next
+# start waits twice as long as the last (up to MAX_BACKOFF), so a worker that cannot
+# start (bad settings, database gone) does not spin.
+STABLE_AFTER = 60.0
+MAX_BACKOFF = 60.0
+SEAL_EVERY = 3600.0
+FIRST_SEAL_AFTER = 60.0
 
 
 def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 
-def start_worker() -> subprocess.Popen:
-    """The background-task worker (imports, dedup runs) as a child process.
-
-    With the embedded PostgreSQL the child attaches to the server this process runs
-    (it never starts or stops one itself)."""
-
+def _child_env() -> dict[str, str]:
+    # With the embedded PostgreSQL a child attaches to the server this process runs
+    # (it never starts or stops one itself).
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
         env[ATTACH_ONLY_ENV] = "1"
+    return env
+
+
+def start_worker() -> subprocess.Popen:
+    """The background-task worker (imports, dedup runs) as a child process."""
     return subprocess.Popen(
         [sys.executable, "-m", "pilar.cli", "db_worker", "--interval", "1", "--verbosity", "0"],
-        env=env,
+        env=_child_env(),
     )
+
+
+def start_seal() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pilar.cli", "audit", "seal"],
+        env=_child_env(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Supervisor(threading.Thread):
+    """Keeps one worker child running and seals the trail hourly."""
+
+    def __init__(
+        self,
+        start: Callable[[], subprocess.Popen] = start_worker,
+        seal: Callable[[], subprocess.Popen] | None = start_seal,
+        check_every: float = 1.0,
+    ) -> None:
+        super().__init__(name="pilar-worker-supervisor", daemon=True)
+        self._start = start
+        self._seal = seal
+        self._check_every = check_every
+        self._stopping = threading.Event()
+        self.child: subprocess.Popen | None = None
+        self._sealing: subprocess.Popen | None = None
+        self.state = heartbeat.Supervision()
+
+    def _launch(self) -> None:
+        self.child = self._start()
+        self.state.pid = self.child.pid
+        self.state.started_at = time.time()
+
+    def run(self) -> None:
+        heartbeat.SUPERVISION = self.state
+        self._launch()
+        backoff = 1.0
+        next_seal = time.monotonic() + FIRST_SEAL_AFTER
+        while not self._stopping.wait(self._check_every):
+            code = self.child.poll() if self.child is not None else None
+            if code is not None:
+                lived = time.time() - self.state.started_at
+                backoff = 1.0 if lived >= STABLE_AFTER else min(backoff * 2, MAX_BACKOFF)
+                self.state.last_exit_code = code
+                logger.warning(
+                    "Pekerja tugas berhenti (kode %s) setelah %.0f detik; dijalankan ulang "
+                    "dalam %.0f detik.",
+                    code,
+                    lived,
+                    backoff,
+                )
+                if self._stopping.wait(backoff):
+                    break
+                self._launch()
+                self.state.restarts += 1
+                self.state.last_restart_at = time.time()
+            if self._seal is not None and time.monotonic() >= next_seal:
+                if self._sealing is None or self._sealing.poll() is not None:
+                    self._sealing = self._seal()
+                next_seal = time.monotonic() + SEAL_EVERY
+
+    def stop(self, timeout: float = 20) -> None:
+        self._stopping.set()
+        self.join(timeout=5)
+        for child in (self.child, self._sealing):
+            if child is None or child.poll() is not None:
+                continue
+            child.terminate()
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = True) -> None:
@@ -51,18 +143,19 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
     # systemd and `kill` send SIGTERM: leave through the normal exit path so atexit
     # handlers run (the embedded PostgreSQL is stopped by one of them).
     signal.signal(signal.SIGTERM, _terminate)
-    child = start_worker() if worker else None
+    supervisor = Supervisor() if worker else None
+    if supervisor is not None:
+        supervisor.start()
     try:
         serve(application, host=host, port=port, threads=threads, ident="pilar")
     except KeyboardInterrupt:
         pass
     finally:
-        if child is not None:
-            child.terminate()
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        # A second SIGTERM (systemd, an impatient operator) must not cut the worker's
+        # shutdown short; stop() is bounded (terminate, then kill after 20 s).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 class Command(BaseCommand):
