@@ -330,3 +330,5 @@ PILAR_FRESHNESS_EVENT_DAYS = env_int("PILAR_FRESHNESS_EVENT_DAYS", 30)
 PILAR_FRESHNESS_SOON_DAYS = env_int("PILAR_FRESHNESS_SOON_DAYS", 30)
 # A TKSK is notified when this share (percent) of their kecamatan's households is overdue.
 PILAR_OVERDUE_ALERT_PERCENT = env_int("PILAR_OVERDUE_ALERT_PERCENT", 10)
+# Where archiving writes the archived persons' records (default MEDIA_ROOT/arsip).
+PILAR_ARCHIVE_DIR = env_str("PILAR_ARCHIVE_DIR", "")

@@ -32,8 +32,7 @@ from pathlib import Path
 
 import pghistory
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pilar.audit.history import event_model
@@ -65,22 +64,35 @@ def archive_dir() -> Path:
     return path
 
 
-def _remove_history(person_ids: list[int], *, before_event: dict[int, int] | None = None) -> int:
-    """Remove the persons' row history (only the events older than `before_event[pk]`
-    when given) and, when archiving, their memberships' history too."""
-    removed = 0
-    events = event_model(Person).objects.filter(pgh_obj_id__in=person_ids)
-    if before_event is not None:
-        q = Q(pk__in=[])
-        for pk, last in before_event.items():
-            q |= Q(pgh_obj_id=pk, pgh_id__lt=last)
-        events = events.filter(q)
-    removed += events._raw_delete(events.db)
-    if before_event is None:
-        memberships = Membership.objects.filter(person_id__in=person_ids).values("pk")
-        m_events = event_model(Membership).objects.filter(pgh_obj_id__in=memberships)
-        removed += m_events._raw_delete(m_events.db)
-    return removed
+def _remove_history(person_ids: list[int], *, keep_newest: bool) -> int:
+    """Remove the persons' row history: all of it, or all but each person's newest
+    event (`keep_newest`, when minimising: that event is the minimised row itself).
+    Archiving also removes their memberships' history. Set-based: one statement per
+    table, whatever the number of persons."""
+    person_events = event_model(Person)._meta.db_table
+    with connection.cursor() as cursor:
+        if keep_newest:
+            cursor.execute(
+                f"""
+                DELETE FROM {person_events} e
+                WHERE e.pgh_obj_id = ANY(%s)
+                  AND e.pgh_id < (SELECT max(n.pgh_id) FROM {person_events} n
+                                  WHERE n.pgh_obj_id = e.pgh_obj_id)
+                """,
+                [person_ids],
+            )
+            return cursor.rowcount
+        cursor.execute(f"DELETE FROM {person_events} WHERE pgh_obj_id = ANY(%s)", [person_ids])
+        removed = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {event_model(Membership)._meta.db_table}
+            WHERE pgh_obj_id IN (SELECT id FROM {Membership._meta.db_table}
+                                 WHERE person_id = ANY(%s))
+            """,
+            [person_ids],
+        )
+        return removed + cursor.rowcount
 
 
 def _minimise(run: RetentionRun, ids: list[int]) -> int:
@@ -88,15 +100,8 @@ def _minimise(run: RetentionRun, ids: list[int]) -> int:
         return 0
     with pghistory.context(retention="minimalkan", retention_run=run.pk):
         Person.objects.filter(pk__in=ids).update(**MINIMISED_FIELDS, updated_at=timezone.now())
-    newest = {
-        row["pgh_obj_id"]: row["last"]
-        for row in event_model(Person)
-        .objects.filter(pgh_obj_id__in=ids)
-        .values("pgh_obj_id")
-        .annotate(last=Max("pgh_id"))
-    }
     with retention_removal(f"retensi #{run.pk}: minimalkan {len(ids)} individu"):
-        removed = _remove_history(ids, before_event=newest)
+        removed = _remove_history(ids, keep_newest=True)
     now = timezone.now()
     RetainedPerson.objects.bulk_create(
         [RetainedPerson(person_id=pk, stage=RetentionStage.MINIMISE, run=run, at=now) for pk in ids]
@@ -135,7 +140,7 @@ def _archive(run: RetentionRun, ids: list[int], progress: Callable[[str], None] 
                 updated_at=timezone.now(),
             )
     with retention_removal(f"retensi #{run.pk}: arsipkan {len(ids)} individu"):
-        removed += _remove_history(ids)
+        removed += _remove_history(ids, keep_newest=False)
         logs = AccessLog.objects.filter(
             object_type="registry.person", object_id__in=[str(pk) for pk in ids]
         )

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 
-from pilar.pdp.subject.collect import SPECS
+from pilar.pdp.subject.collect import SPECS, field_label
 
 PUBLIC_TASK = (
     "UU 27/2022 pasal 20 ayat (2) huruf e (pelaksanaan tugas pelayanan publik/kewenangan); "
@@ -158,7 +158,7 @@ def _fields(model: type[models.Model]) -> tuple[str, bool]:
     for f in model._meta.concrete_fields:
         if f.name in BOOKKEEPING or f.name.startswith("pgh_"):
             continue
-        names.append(str(f.verbose_name))
+        names.append(field_label(f))
         specific = specific or f.name in SPECIFIC_FIELDS
     return ", ".join(names), specific
 

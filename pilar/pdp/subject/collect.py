@@ -491,6 +491,14 @@ def display(f: models.Field, value: Any, names: _Names) -> Any:
     return str(value) if not isinstance(value, int) else value
 
 
+# Foreign keys declared without a verbose name would be labelled in English.
+FIELD_WORDS = {"person": "individu", "household": "keluarga", "submission": "laporan"}
+
+
+def field_label(f: models.Field) -> str:
+    return FIELD_WORDS.get(str(f.verbose_name), str(f.verbose_name))
+
+
 def _fields(spec: Spec) -> list[models.Field]:
     return [
         f for f in spec.model._meta.concrete_fields if f.name not in spec.exclude and f.name != "id"
@@ -542,7 +550,7 @@ def collect(person: Person) -> SubjectData:
                 value = getattr(o, f.attname)
                 if f.name in spec.filters:
                     value = spec.filters[f.name](value, ctx)
-                row[str(f.verbose_name)] = display(f, value, names)
+                row[field_label(f)] = display(f, value, names)
             rows.append(row)
         sections.append(
             Section(

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.exports import logged_download
 from pilar.core.errors import InvalidInput, NotAllowed
-from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, run_action
 from pilar.pdp import actions, choices, forms
 from pilar.pdp.clock import state
@@ -265,8 +264,6 @@ def request_data(request: AuthedRequest, pk: int, fmt: str):
     except NotAllowed:
         raise Http404 from None
     except InvalidInput as exc:
-        form = forms.NoteForm()
-        apply_errors(form, exc)
         messages.error(request, " ".join(exc.errors.get("__all__", [exc.message])))
         return redirect("pdp:request_detail", pk)
     response = HttpResponse(body, content_type=content_type)
