@@ -10,12 +10,15 @@ open is shown without a link.
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, Role
@@ -37,8 +40,13 @@ if TYPE_CHECKING:  # annotations only
 REVIEWER_ROLES = {Role.TKSK, Role.DINSOS, Role.ADMIN}
 
 
+@functools.lru_cache(maxsize=256)
+def _reverse(name: str, args: tuple) -> str:
+    return reverse(name, args=args)
+
+
 def _url(name: str, params: dict[str, Any] | None = None, *args) -> str:
-    base = reverse(name, args=args)
+    base = _reverse(name, tuple(args))
     clean = {k: v for k, v in (params or {}).items() if v not in ("", None)}
     return f"{base}?{urlencode(clean)}" if clean else base
 
@@ -138,7 +146,7 @@ def _measure_link(user: User, flt: read.Filters, measure: str, **area) -> str:
     return ""
 
 
-def _todo(user: User, totals: read.AreaTotals | None) -> list[Todo]:
+def _todo(user: User, overdue: int | None) -> list[Todo]:
     items: list[Todo] = []
     if user.role in REVIEWER_ROLES:
         waiting = inbox_for(user).count()
@@ -151,8 +159,7 @@ def _todo(user: User, totals: read.AreaTotals | None) -> list[Todo]:
     if may_review(user):
         pairs = CandidatePair.objects.restrict(user, "change").filter(status=PairStatus.OPEN)
         items.append(Todo("Pasangan data ganda menunggu", pairs.count(), reverse("dedup:queue")))
-    if user.role in (Role.ADMIN, Role.DINSOS) and totals is not None:
-        overdue = totals.values.get("assessments_overdue") or 0
+    if user.role in (Role.ADMIN, Role.DINSOS) and overdue is not None:
         items.append(Todo("Asesmen jatuh tempo", overdue, reverse("assessments:overdue")))
         late = (
             Renovation.objects.restrict(user, "view")
@@ -200,22 +207,43 @@ def build(user: User, params) -> Dashboard:
         board.charts = {"empty": board.missing}
         return board
 
+    key = _cache_key(user, flt, src)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _figures(user, flt, src, level)
+        cache.set(key, cached, CACHE_SECONDS)
+    board.headline = cached["headline"]
+    board.charts = cached["charts"]
+    board.ppks_hidden = cached["ppks_hidden"]
+    board.population = cached["population"]
+    board.todo = _todo(user, cached["overdue"])
+    return board
+
+
+# The figures part of a dashboard is the same for every user of one role and area
+# until the figures change (the source's version): kept per server process.
+CACHE_SECONDS = 600
+
+
+def _cache_key(user: User, flt: read.Filters, src: read.Source) -> str:
+    scope = f"{user.role}:{user.district_id or ''}:{user.village_id or ''}"
+    params = "&".join(f"{k}={v}" for k, v in sorted(flt.params().items()))
+    raw = f"{scope}:{user.can_see_health_data}:{params}:{flt.month}:{src.kind}:"
+    raw += f"{src.snapshot_id}:{src.version}:{settings.PILAR_RTLH_TARGET_YEAR}"
+    return "figures:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _figures(user: User, flt: read.Filters, src: read.Source, level: str) -> dict[str, Any]:
     ppks = read.ppks(user, flt, src)
     totals = read.area_totals(user, flt, src)
     programs = read.programs(user, flt, src)
-    board.ppks_hidden = ppks.hidden.text
-    board.population = {
-        "households": totals.values["households"],
-        "persons": totals.values["persons"],
-    }
-    board.todo = _todo(user, totals)
     v = totals.values
     planned = sum((p.amount_planned for p in programs), Decimal(0))
     paid = sum((p.amount_delivered for p in programs), Decimal(0))
     budget = sum((p.budget or Decimal(0) for p in programs), Decimal(0))
     target_year = settings.PILAR_RTLH_TARGET_YEAR
     waiting = (v["reports_to_verify"] or 0) + (v["reports_to_validate"] or 0)
-    board.headline = [
+    headline = [
         Figure("ppks", "PPKS aktif", number(ppks.total), _ppks_link(flt), ppks.hidden.text),
         Figure(
             "fakir_miskin",
@@ -256,8 +284,16 @@ def build(user: User, params) -> Dashboard:
             f"{number(v['assessments_overdue'])}",
         ),
     ]
-    board.charts = _charts(user, flt, src, ppks, totals, programs, level)
-    return board
+    return {
+        "headline": headline,
+        "charts": _charts(user, flt, src, ppks, totals, programs, level),
+        "ppks_hidden": ppks.hidden.text,
+        "population": {
+            "households": totals.values["households"],
+            "persons": totals.values["persons"],
+        },
+        "overdue": totals.values.get("assessments_overdue") or 0,
+    }
 
 
 def _short_month(month: datetime.date) -> str:
@@ -283,7 +319,7 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 for r in rows
             },
         }
-    trend = read.trend(user, flt, months=12)
+    trend = read.trend(user, flt, months=12, current=src)
     turnaround = read.turnaround(user, flt, months=12)
     months = [_short_month(p.month) for p in trend]
     rtlh_now = totals.values.get("rtlh") or 0
