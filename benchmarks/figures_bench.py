@@ -220,8 +220,10 @@ def measure_import(rows_n: int, folder: Path) -> list[tuple]:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(HEADER)
             writer.writerows(generate_rows(rows_n, villages, seed=seed))
-        batch = actions.create_batch(acting_user=dinsos, file_name=path.name, source=str(path))
-        batch = actions.check_batch(batch)
+        batch = actions.create_batch(
+            acting_user=dinsos, file_name=path.name, source=str(path), max_bytes=1 << 40
+        )
+        batch = actions.check_batch(batch, max_bytes=1 << 40)
         set_triggers(enabled)
         start = time.perf_counter()
         batch = actions.apply_batch(batch, acting_user=dinsos)

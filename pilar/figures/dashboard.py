@@ -76,6 +76,10 @@ class Todo:
     n: int
     link: str
 
+    @property
+    def text(self) -> str:
+        return number(self.n)
+
 
 @dataclass
 class Dashboard:
@@ -88,7 +92,7 @@ class Dashboard:
     todo: list[Todo] = field(default_factory=list)
     charts: dict[str, Any] = field(default_factory=dict)
     ppks_hidden: str = ""
-    population: dict[str, int | None] = field(default_factory=dict)
+    population: dict[str, str] = field(default_factory=dict)
 
 
 def _area_params(flt: read.Filters, level: str, code: str) -> dict[str, str]:
@@ -288,9 +292,10 @@ def _figures(user: User, flt: read.Filters, src: read.Source, level: str) -> dic
         "headline": headline,
         "charts": _charts(user, flt, src, ppks, totals, programs, level),
         "ppks_hidden": ppks.hidden.text,
+        # Formatted here (1.234.567) whatever language the browser asks for.
         "population": {
-            "households": totals.values["households"],
-            "persons": totals.values["persons"],
+            "households": number(totals.values["households"]),
+            "persons": number(totals.values["persons"]),
         },
         "overdue": totals.values.get("assessments_overdue") or 0,
     }
@@ -332,6 +337,7 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 "code": r.code,
                 "name": r.name,
                 "n": r.n,
+                "text": number(r.n),
                 "link": _ppks_link(flt, **_area_params(flt, level, r.code)),
             }
             for r in by_area
@@ -342,12 +348,22 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 "name": f"{t.number}. {t.short_name}",
                 "title": t.name,
                 "n": t.n,
+                "text": number(t.n),
                 "link": _ppks_link(flt, ppks_type=t.number) if t.n is not None else "",
             }
             for t in ppks.by_type
         ],
         "ppksHidden": ppks.hidden.text,
         "sexAge": ppks.by_sex_age,
+        # The PPKS list of each bar: sex × age group (with the other filters).
+        "sexAgeLinks": {
+            sex: {
+                group: _ppks_link(flt, jenis_kelamin=sex, kelompok_usia=group)
+                for group in ("0-5", "6-17", "18-59", "60+", "?")
+            }
+            for sex in ("L", "P")
+        },
+        "rtlhLink": _measure_link(user, flt, "rtlh"),
         "trend": {
             "months": months,
             "kinds": [p.kind for p in trend],
@@ -355,6 +371,11 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
             "fakir_miskin": [p.values.get("fakir_miskin") for p in trend],
             "poverty_poor": [p.values.get("poverty_poor") for p in trend],
             "rtlh": [p.values.get("rtlh") for p in trend],
+            # A month's point opens the dashboard of that month (its snapshot).
+            "links": [
+                _url("figures:dashboard", flt.params(bulan=f"{p.month:%Y-%m}")) if p.kind else ""
+                for p in trend
+            ],
         },
         "rtlh": {
             "months": months,
