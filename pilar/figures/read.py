@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from pilar.accounts.choices import CITY_ROLES, PERSON_DATA_ROLES, Role
 from pilar.core.dates import today
 from pilar.core.filtering import int_or_none
+from pilar.core.numbers import BIGINT_MAX
 from pilar.figures import refresh, snapshots
 from pilar.figures.choices import AgeGroup, SnapshotMethod
 from pilar.figures.models import (
@@ -116,8 +117,17 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
                 )
             else:
                 month = chosen
-    kecamatan = normalize_code(str(params.get("kecamatan") or ""))[:8]
-    kelurahan = normalize_code(str(params.get("kelurahan") or ""))[:13]
+    raw_kecamatan = str(params.get("kecamatan") or "").strip()
+    raw_kelurahan = str(params.get("kelurahan") or "").strip()
+    kecamatan = normalize_code(raw_kecamatan)[:8]
+    kelurahan = normalize_code(raw_kelurahan)[:13]
+    # A code that cleans away to nothing would silently mean "everywhere".
+    for name, raw, code in (
+        ("kecamatan", raw_kecamatan, kecamatan),
+        ("kelurahan", raw_kelurahan, kelurahan),
+    ):
+        if raw and not code:
+            problems[name] = "Kode wilayah harus berupa angka, misalnya 36.71.01.1001."
     visible = visible_villages(user)
     if kecamatan and not any(v.startswith(kecamatan + ".") for v in visible):
         problems["kecamatan"] = "Kecamatan tidak dikenal atau di luar wilayah Anda."
@@ -128,6 +138,9 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
         problems["kelurahan"] = "Kelurahan tidak dikenal atau di luar wilayah Anda."
         kelurahan = ""
     ppks_type = int_or_none(params.get("ppks_type"))
+    # Bounds first: a number beyond the column's range is "unknown", not a database error.
+    if ppks_type is not None and not 1 <= ppks_type <= 999:
+        ppks_type = 0
     if params.get("ppks_type") not in (None, "") and not (
         ppks_type and PpksType.objects.filter(number=ppks_type).exists()
     ):
@@ -146,6 +159,8 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
         problems["kelompok_usia"] = "Kelompok usia tidak dikenal."
         age_group = ""
     program = int_or_none(params.get("program"))
+    if program is not None and not 1 <= program <= BIGINT_MAX:
+        program = 0
     if params.get("program") not in (None, "") and not (
         program and Program.objects.filter(pk=program).exists()
     ):
