@@ -77,7 +77,8 @@ M_FLOOR = 1e-3
 # Weight of the EM estimate of m, in labelled pairs, when reviewers' labels refine it.
 LABEL_PSEUDO_PAIRS = 200
 # NIK levels whose u is re-estimated among pairs that agree on name and birth date.
-CONDITIONAL_NIK_LEVELS = (3, 4, 5)
+CONDITIONAL_NIK_LEVELS = (4, 5)  # off only in the serial; in the kecamatan code
+DATE_TYPO_NIK_LEVEL = 3  # off in kecamatan/serial, date digits agree, birth dates do not
 
 
 _FIELD_KEYS = frozenset(f.key for f in model_spec.FIELDS)
@@ -185,7 +186,9 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
             [block_on(*cols) for cols in PRIOR_RULES], recall=PRIOR_RULES_RECALL
         )
         timer.lap("prior")
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs(len(prepared)), seed=seed)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=u_pairs(len(prepared)), seed=seed
+        )
         timer.lap("u")
         passes = 0
         for cols in EM_PASSES:
@@ -229,9 +232,7 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     timer.lap("conditional u")
     logger.info("dedup training times: %s", timer.laps)
     notes.append("detik: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.laps.items()))
-    notes.append(
-        f"dilatih pada {len(prepared)} individu; peluang awal {params['__prior__']:.3g}"
-    )
+    notes.append(f"dilatih pada {len(prepared)} individu; peluang awal {params['__prior__']:.3g}")
     return Model(params, "registry", len(prepared), notes=notes)
 
 
@@ -293,9 +294,7 @@ def _weights(params: dict[str, Any], frame: pd.DataFrame, skip: str = "") -> Any
     for f in model_spec.FIELDS:
         if f.key == skip:
             continue
-        table = np.array(
-            [0.0 if mu is None else math.log2(mu[0] / mu[1]) for mu in params[f.key]]
-        )
+        table = np.array([0.0 if mu is None else math.log2(mu[0] / mu[1]) for mu in params[f.key]])
         total += table[frame[f"level_{f.key}"].to_numpy(dtype="int64")]
     return total
 
@@ -305,31 +304,52 @@ def conditional_nik_u(prepared: pd.DataFrame, params: dict[str, Any]) -> dict[st
     estimated among pairs that agree on given name and birth date (the NIK levels
     themselves ask for a similar given name, and the NIK holds the birth date), each
     pair weighted by the probability, from every other field, that it is two people."""
-    import numpy as np  # heavy: loaded on first use
-
     frame = _pair_levels(
         prepared,
         "SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM prep l "
         "JOIN prep r ON l.name_given = r.name_given AND l.birth_date = r.birth_date "
         "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL",
     )
+    levels = _conditional_shares(params, frame, CONDITIONAL_NIK_LEVELS, list(params["nik"]))
+    # "The NIKs' date digits agree although the birth dates do not" is what two people
+    # born on one day look like when one birth date was mistyped: its u among pairs who
+    # share given name and birth year but not the birth date.
+    frame = _pair_levels(
+        prepared,
+        "SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM prep l "
+        "JOIN prep r ON l.name_given = r.name_given AND l.birth_year = r.birth_year "
+        "AND l.birth_date <> r.birth_date "
+        "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL",
+    )
+    levels = _conditional_shares(params, frame, (DATE_TYPO_NIK_LEVEL,), levels)
+    out = dict(params)
+    out["nik"] = levels
+    return out
+
+
+def _conditional_shares(
+    params: dict[str, Any], frame: pd.DataFrame, which: tuple[int, ...], levels: list
+) -> list:
+    """`levels` (the NIK's m/u) with the u of the levels `which` raised to their share
+    among the pairs of `frame`, each pair weighted by its probability, from every other
+    field, of being two people."""
+    import numpy as np  # heavy: loaded on first use
+
     if len(frame) < 50:
-        return params
+        return levels
     weight = _weights(params, frame, skip="nik")
     p_match = 1.0 / (1.0 + np.power(2.0, -np.clip(weight, -60, 60)))
     w_diff = 1.0 - p_match
     total = float(w_diff.sum())
     if total < 20:  # too few namesakes to say anything
-        return params
-    levels = list(params["nik"])
+        return levels
+    levels = list(levels)
     nik_levels = frame["level_nik"].to_numpy()
-    for i in CONDITIONAL_NIK_LEVELS:
+    for i in which:
         share = float(w_diff[nik_levels == i].sum()) / total
         m, u = levels[i]
         levels[i] = (m, max(u, share, FLOOR))
-    out = dict(params)
-    out["nik"] = levels
-    return out
+    return levels
 
 
 def refine_with_labels(
@@ -418,7 +438,9 @@ def label_weights(
     return _weights(model.params, levels), levels["same"].to_numpy(dtype=bool)
 
 
-def fit_platt(weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS) -> tuple[float, float]:
+def fit_platt(
+    weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS
+) -> tuple[float, float]:
     """a, b of p = sigmoid(a * w + b) (w in bits, base-2 sigmoid) by Newton's method on
     the log-likelihood of the decisions, with a Gaussian prior centred on the identity
     (a = 1, b = 0) of strength `pseudo` / 10."""
@@ -441,9 +463,7 @@ def fit_platt(weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS)
         p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
         grad = np.array([((y - p) * x).sum(), (y - p).sum()]) - lam * (theta - prior)
         w = p * (1 - p)
-        hess = np.array(
-            [[(w * x * x).sum() + lam, (w * x).sum()], [(w * x).sum(), w.sum() + lam]]
-        )
+        hess = np.array([[(w * x * x).sum() + lam, (w * x).sum()], [(w * x).sum(), w.sum() + lam]])
         step = np.linalg.solve(hess, grad)  # Newton's ascent direction
         current = objective(theta)
         scale = 1.0
