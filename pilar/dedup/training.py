@@ -212,7 +212,7 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     }
     kept = []
     for f in model_spec.FIELDS:
-        levels = []
+        levels: list[tuple[float, float] | None] = []
         for i, mu in enumerate(trained[f.key]):
             if mu is None:
                 levels.append(None)
@@ -314,17 +314,38 @@ def conditional_nik_u(prepared: pd.DataFrame, params: dict[str, Any]) -> dict[st
     # "The NIKs' date digits agree although the birth dates do not" is what two people
     # born on one day look like when one birth date was mistyped: its u among pairs who
     # share given name and birth year but not the birth date.
+    keep = _sample_condition(prepared, ["name_given", "birth_year"], CONDITIONAL_MAX_PAIRS)
     frame = _pair_levels(
         prepared,
         "SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM prep l "
         "JOIN prep r ON l.name_given = r.name_given AND l.birth_year = r.birth_year "
         "AND l.birth_date <> r.birth_date "
-        "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL",
+        "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL"
+        + keep.format(side="l")
+        + keep.format(side="r"),
     )
     levels = _conditional_shares(params, frame, (DATE_TYPO_NIK_LEVEL,), levels)
     out = dict(params)
     out["nik"] = levels
     return out
+
+
+# Pairs at most in a conditional-u block: a common given name born in one year is a
+# block of hundreds in a city, so records are sampled (the same on both sides).
+CONDITIONAL_MAX_PAIRS = 2_000_000
+
+
+def _sample_condition(prepared: pd.DataFrame, columns: list[str], max_pairs: int) -> str:
+    """An SQL condition (with `{side}` for the table alias) keeping a hashed share of
+    the records so that the block on `columns` yields about `max_pairs` pairs; empty
+    when the whole block is small enough."""
+    with_nik = prepared.loc[prepared["nik"].notna(), columns].dropna()
+    sizes = with_nik.value_counts().to_numpy(dtype="float64")
+    pairs = float((sizes * (sizes - 1) / 2).sum())
+    if pairs <= max_pairs:
+        return ""
+    share = math.sqrt(max_pairs / pairs)  # a pair is kept when both records are
+    return f" AND hash({{side}}.unique_id) % 1000000 < {int(share * 1_000_000)}"
 
 
 def _conditional_shares(

@@ -110,7 +110,7 @@ class _Person:
     birth_place: str
     village: str
     household: int
-    no_kk: str
+    no_kk: str | None
 
 
 def _villages() -> list[str]:
