@@ -97,10 +97,13 @@ def test_score_registry_reads_merged_labelled_persons_and_reports_its_model(dins
     assert c.pk  # scored with the others
 
 
-def test_run_stores_its_model_and_the_create_forms_use_it(dinsos, six, monkeypatch):
+def test_run_stores_its_model_and_the_create_forms_use_it(client, dinsos, six, monkeypatch):
     run = actions.run_dedup(dinsos)
     run.refresh_from_db()
     assert run.model["source"] == "shipped"
+    client.force_login(dinsos)
+    page = client.get(reverse("dedup:queue")).content.decode()
+    assert 'id="run-model"' in page and "model bawaan" in page
     stored = actions.latest_model_params()
     assert stored is not None and stored["__prior__"] == linkage.model_parameters()["__prior__"]
 
