@@ -11,18 +11,22 @@ shape of `model_spec.parameters`, estimated from the records themselves:
    birth date), divided by their assumed recall;
 3. **m** (how often a level occurs among records of one person): expectation-
    maximisation over several blocking passes, each estimating the comparisons it does
-   not block on (NIK; name + birth date; kelurahan + birth date), Splink averaging them;
+   not block on (NIK; name + birth date; kelurahan + birth date; KK), Splink taking
+   the median;
 4. **the NIK's dependence on the birth date**: a NIK contains the birth date, so among
-   people who already agree on name and birth date "NIK off only in the serial" is far
-   commoner than among random pairs. The u of those NIK levels is re-estimated in that
-   block, weighting each pair by the model's own probability that it is *not* a match
-   (the u-step of EM, restricted to the one comparison that needs it);
+   people who already agree on given name and birth date "NIK off only in the serial
+   or kecamatan code" is far commoner than among random pairs. The u of those NIK
+   levels is re-estimated in that block (and of "NIK date digits agree, birth dates do
+   not" among pairs sharing given name and birth year), weighting each pair by the
+   model's own probability that it is *not* a match (the u-step of EM, restricted to
+   the one comparison that needs it);
 5. **reviewers' labels** (`labels`: pairs the office decided "same person" or
    "different people") refine m: the share of the decided-same pairs reaching each
    level is blended with the EM estimate, the EM estimate counting as
    `LABEL_PSEUDO_PAIRS` labelled pairs (`refine_with_labels`). Decided-different pairs
    are not random pairs, so they do not touch u; they and the decided-same pairs
-   calibrate the probabilities instead (`calibration.fit_from_labels`).
+   calibrate the probabilities instead (`calibrate_with_labels`, applied by
+   `linkage.calibrate`).
 
 A level the registry never shows (no m or u after training) keeps the shipped value;
 a registry with fewer than `MIN_RECORDS` records (or too few pairs in the EM blocks)
