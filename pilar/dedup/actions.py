@@ -29,6 +29,7 @@ from pilar.core.text import TextError, check_text, clean_text, too_long_message
 from pilar.dedup import linkage
 from pilar.dedup.models import CandidatePair, DedupRun, Merge, PairStatus, RunStatus
 from pilar.dedup.querysets import MSG_DECIDE, may_decide, may_review, may_run
+from pilar.dedup.training import Model
 from pilar.dedup.types import CandidatePair as ScoredPair
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
@@ -156,10 +157,8 @@ def latest_model_params() -> dict[str, Any] | None:
 
 @functools.lru_cache(maxsize=4)
 def _run_params(run_id: int) -> dict[str, Any]:
-    from pilar.dedup.training import Model  # engine side, loaded with the engine
-
     data = DedupRun.objects.values_list("model", flat=True).get(pk=run_id)
-    return Model.from_json(data).params
+    return Model.from_json(data or {}).params
 
 
 def _persons_in(village_prefix: str | None) -> int:

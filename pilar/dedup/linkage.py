@@ -5,13 +5,15 @@ Public API (the contract with the review side, see `types.py`):
 - `find_pairs(records)`: score records against each other (blocking keeps the work
   near-linear), return the candidate pairs at or above a match probability;
 - `score_registry()`: the same for the active persons of the registry, read from
-  PostgreSQL with one `COPY ... TO STDOUT`;
+  PostgreSQL with one `COPY ... TO STDOUT`, with parameters estimated on those persons
+  and refined by reviewers' decisions (`training.fit`, issue 14);
 - `compare(new, candidates)`: score one unsaved person against a few candidates, for
   the create forms (no Splink start-up: the same levels and trained m/u evaluated in
   one DuckDB query).
 
-The model (comparisons, levels, blocking rules) is in `model_spec.py`; its trained
-parameters in `model.json` (`python -m pilar.demo.dedup_train` rewrites it).
+The model (comparisons, levels, blocking rules) is in `model_spec.py`; the shipped
+parameters (the fallback) in `model.json` (`python -m pilar.demo.dedup_train` rewrites
+it); parameters estimated on a registry come from `training.py`.
 """
 
 from __future__ import annotations

@@ -11,18 +11,22 @@ shape of `model_spec.parameters`, estimated from the records themselves:
    birth date), divided by their assumed recall;
 3. **m** (how often a level occurs among records of one person): expectation-
    maximisation over several blocking passes, each estimating the comparisons it does
-   not block on (NIK; name + birth date; kelurahan + birth date), Splink averaging them;
+   not block on (NIK; name + birth date; kelurahan + birth date; KK), Splink taking
+   the median;
 4. **the NIK's dependence on the birth date**: a NIK contains the birth date, so among
-   people who already agree on name and birth date "NIK off only in the serial" is far
-   commoner than among random pairs. The u of those NIK levels is re-estimated in that
-   block, weighting each pair by the model's own probability that it is *not* a match
-   (the u-step of EM, restricted to the one comparison that needs it);
+   people who already agree on given name and birth date "NIK off only in the serial
+   or kecamatan code" is far commoner than among random pairs. The u of those NIK
+   levels is re-estimated in that block (and of "NIK date digits agree, birth dates do
+   not" among pairs sharing given name and birth year), weighting each pair by the
+   model's own probability that it is *not* a match (the u-step of EM, restricted to
+   the one comparison that needs it);
 5. **reviewers' labels** (`labels`: pairs the office decided "same person" or
    "different people") refine m: the share of the decided-same pairs reaching each
    level is blended with the EM estimate, the EM estimate counting as
    `LABEL_PSEUDO_PAIRS` labelled pairs (`refine_with_labels`). Decided-different pairs
    are not random pairs, so they do not touch u; they and the decided-same pairs
-   calibrate the probabilities instead (`calibration.fit_from_labels`).
+   calibrate the probabilities instead (`calibrate_with_labels`, applied by
+   `linkage.calibrate`).
 
 A level the registry never shows (no m or u after training) keeps the shipped value;
 a registry with fewer than `MIN_RECORDS` records (or too few pairs in the EM blocks)
@@ -77,7 +81,8 @@ M_FLOOR = 1e-3
 # Weight of the EM estimate of m, in labelled pairs, when reviewers' labels refine it.
 LABEL_PSEUDO_PAIRS = 200
 # NIK levels whose u is re-estimated among pairs that agree on name and birth date.
-CONDITIONAL_NIK_LEVELS = (3, 4, 5)
+CONDITIONAL_NIK_LEVELS = (4, 5)  # off only in the serial; in the kecamatan code
+DATE_TYPO_NIK_LEVEL = 3  # off in kecamatan/serial, date digits agree, birth dates do not
 
 
 _FIELD_KEYS = frozenset(f.key for f in model_spec.FIELDS)
@@ -185,7 +190,9 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
             [block_on(*cols) for cols in PRIOR_RULES], recall=PRIOR_RULES_RECALL
         )
         timer.lap("prior")
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs(len(prepared)), seed=seed)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=u_pairs(len(prepared)), seed=seed
+        )
         timer.lap("u")
         passes = 0
         for cols in EM_PASSES:
@@ -209,7 +216,7 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     }
     kept = []
     for f in model_spec.FIELDS:
-        levels = []
+        levels: list[tuple[float, float] | None] = []
         for i, mu in enumerate(trained[f.key]):
             if mu is None:
                 levels.append(None)
@@ -229,9 +236,7 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     timer.lap("conditional u")
     logger.info("dedup training times: %s", timer.laps)
     notes.append("detik: " + ", ".join(f"{k} {v:.1f}" for k, v in timer.laps.items()))
-    notes.append(
-        f"dilatih pada {len(prepared)} individu; peluang awal {params['__prior__']:.3g}"
-    )
+    notes.append(f"dilatih pada {len(prepared)} individu; peluang awal {params['__prior__']:.3g}")
     return Model(params, "registry", len(prepared), notes=notes)
 
 
@@ -293,9 +298,7 @@ def _weights(params: dict[str, Any], frame: pd.DataFrame, skip: str = "") -> Any
     for f in model_spec.FIELDS:
         if f.key == skip:
             continue
-        table = np.array(
-            [0.0 if mu is None else math.log2(mu[0] / mu[1]) for mu in params[f.key]]
-        )
+        table = np.array([0.0 if mu is None else math.log2(mu[0] / mu[1]) for mu in params[f.key]])
         total += table[frame[f"level_{f.key}"].to_numpy(dtype="int64")]
     return total
 
@@ -305,31 +308,73 @@ def conditional_nik_u(prepared: pd.DataFrame, params: dict[str, Any]) -> dict[st
     estimated among pairs that agree on given name and birth date (the NIK levels
     themselves ask for a similar given name, and the NIK holds the birth date), each
     pair weighted by the probability, from every other field, that it is two people."""
-    import numpy as np  # heavy: loaded on first use
-
     frame = _pair_levels(
         prepared,
         "SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM prep l "
         "JOIN prep r ON l.name_given = r.name_given AND l.birth_date = r.birth_date "
         "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL",
     )
+    levels = _conditional_shares(params, frame, CONDITIONAL_NIK_LEVELS, list(params["nik"]))
+    # "The NIKs' date digits agree although the birth dates do not" is what two people
+    # born on one day look like when one birth date was mistyped: its u among pairs who
+    # share given name and birth year but not the birth date.
+    keep = _sample_condition(prepared, ["name_given", "birth_year"], CONDITIONAL_MAX_PAIRS)
+    frame = _pair_levels(
+        prepared,
+        "SELECT l.unique_id AS unique_id_l, r.unique_id AS unique_id_r FROM prep l "
+        "JOIN prep r ON l.name_given = r.name_given AND l.birth_year = r.birth_year "
+        "AND l.birth_date <> r.birth_date "
+        "AND l.unique_id < r.unique_id AND l.nik IS NOT NULL AND r.nik IS NOT NULL"
+        + keep.format(side="l")
+        + keep.format(side="r"),
+    )
+    levels = _conditional_shares(params, frame, (DATE_TYPO_NIK_LEVEL,), levels)
+    out = dict(params)
+    out["nik"] = levels
+    return out
+
+
+# Pairs at most in a conditional-u block: a common given name born in one year is a
+# block of hundreds in a city, so records are sampled (the same on both sides).
+CONDITIONAL_MAX_PAIRS = 2_000_000
+
+
+def _sample_condition(prepared: pd.DataFrame, columns: list[str], max_pairs: int) -> str:
+    """An SQL condition (with `{side}` for the table alias) keeping a hashed share of
+    the records so that the block on `columns` yields about `max_pairs` pairs; empty
+    when the whole block is small enough."""
+    with_nik = prepared.loc[prepared["nik"].notna(), columns].dropna()
+    sizes = with_nik.value_counts().to_numpy(dtype="float64")
+    pairs = float((sizes * (sizes - 1) / 2).sum())
+    if pairs <= max_pairs:
+        return ""
+    share = math.sqrt(max_pairs / pairs)  # a pair is kept when both records are
+    return f" AND hash({{side}}.unique_id) % 1000000 < {int(share * 1_000_000)}"
+
+
+def _conditional_shares(
+    params: dict[str, Any], frame: pd.DataFrame, which: tuple[int, ...], levels: list
+) -> list:
+    """`levels` (the NIK's m/u) with the u of the levels `which` raised to their share
+    among the pairs of `frame`, each pair weighted by its probability, from every other
+    field, of being two people."""
+    import numpy as np  # heavy: loaded on first use
+
     if len(frame) < 50:
-        return params
+        return levels
     weight = _weights(params, frame, skip="nik")
     p_match = 1.0 / (1.0 + np.power(2.0, -np.clip(weight, -60, 60)))
     w_diff = 1.0 - p_match
     total = float(w_diff.sum())
     if total < 20:  # too few namesakes to say anything
-        return params
-    levels = list(params["nik"])
+        return levels
+    levels = list(levels)
     nik_levels = frame["level_nik"].to_numpy()
-    for i in CONDITIONAL_NIK_LEVELS:
+    for i in which:
         share = float(w_diff[nik_levels == i].sum()) / total
         m, u = levels[i]
         levels[i] = (m, max(u, share, FLOOR))
-    out = dict(params)
-    out["nik"] = levels
-    return out
+    return levels
 
 
 def refine_with_labels(
@@ -418,7 +463,9 @@ def label_weights(
     return _weights(model.params, levels), levels["same"].to_numpy(dtype=bool)
 
 
-def fit_platt(weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS) -> tuple[float, float]:
+def fit_platt(
+    weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS
+) -> tuple[float, float]:
     """a, b of p = sigmoid(a * w + b) (w in bits, base-2 sigmoid) by Newton's method on
     the log-likelihood of the decisions, with a Gaussian prior centred on the identity
     (a = 1, b = 0) of strength `pseudo` / 10."""
@@ -441,9 +488,7 @@ def fit_platt(weights: Any, same: Any, pseudo: float = CALIBRATION_PSEUDO_PAIRS)
         p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
         grad = np.array([((y - p) * x).sum(), (y - p).sum()]) - lam * (theta - prior)
         w = p * (1 - p)
-        hess = np.array(
-            [[(w * x * x).sum() + lam, (w * x).sum()], [(w * x).sum(), w.sum() + lam]]
-        )
+        hess = np.array([[(w * x * x).sum() + lam, (w * x).sum()], [(w * x).sum(), w.sum() + lam]])
         step = np.linalg.solve(hess, grad)  # Newton's ascent direction
         current = objective(theta)
         scale = 1.0

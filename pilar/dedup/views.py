@@ -106,11 +106,13 @@ UNCERTAIN_SHOWN = 3
 
 
 def _most_uncertain(user: User, flt: PairFilter, page_number: int) -> list[CandidatePair]:
-    """The open pairs (under the same filter) the engine is least sure of, for the box
-    on the first page of the default order (the "informatif" order lists them all)."""
+    """The open pairs (under the same filter) the engine is least sure of, below the
+    automatic flag, for the box on the first page of the default order (the
+    "informatif" order lists them all)."""
     if flt.status != PairStatus.OPEN or flt.urut or page_number != 1:
         return []
-    return list(pairs_for(user, dataclasses.replace(flt, urut="informatif"))[:UNCERTAIN_SHOWN])
+    qs = pairs_for(user, dataclasses.replace(flt, urut="informatif"))
+    return list(qs.filter(probability__lt=linkage.DEFAULT_THRESHOLD)[:UNCERTAIN_SHOWN])
 
 
 @reviewer_required

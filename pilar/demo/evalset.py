@@ -110,7 +110,7 @@ class _Person:
     birth_place: str
     village: str
     household: int
-    no_kk: str
+    no_kk: str | None
 
 
 def _villages() -> list[str]:
@@ -200,7 +200,9 @@ class _Maker:
         head = self.person("L", head_birth, village, kk)
         people.append(head)
         if rng.random() < 0.8:
-            people.append(self.person("P", self.birth(head_birth.year - 2, head_birth.year + 8), village, kk))
+            people.append(
+                self.person("P", self.birth(head_birth.year - 2, head_birth.year + 8), village, kk)
+            )
         children = rng.choice((0, 1, 1, 2, 2, 2, 3, 3, 4))
         first = max(head_birth.year + 20, 1965)
         for i in range(children):
@@ -360,8 +362,8 @@ def _duplicate(m: _Maker, p: _Person, fathers: dict[int, str], kind: str) -> _Pe
             q.birth_place = rng.choice(_PLACES)
     elif kind == "no_nik_date":
         q.nik = None
-        q.birth_date = _move_day(rng, p.birth_date) if rng.random() < 0.5 else _move_year(
-            rng, p.birth_date
+        q.birth_date = (
+            _move_day(rng, p.birth_date) if rng.random() < 0.5 else _move_year(rng, p.birth_date)
         )
         q.name = respell(rng, p.name) if rng.random() < 0.7 else recase(rng, p.name)
         if rng.random() < 0.5:

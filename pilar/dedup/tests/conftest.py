@@ -28,7 +28,13 @@ def fake_engine(monkeypatch):
     engine = types.SimpleNamespace(pairs=[], calls=[])
 
     def score_registry(
-        *, village_prefix=None, threshold=None, exclude=None, progress=None, labels=(), on_model=None
+        *,
+        village_prefix=None,
+        threshold=None,
+        exclude=None,
+        progress=None,
+        labels=(),
+        on_model=None,
     ):
         engine.calls.append(
             {

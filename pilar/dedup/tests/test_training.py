@@ -200,3 +200,28 @@ def test_reviewer_labels_calibrate_the_probabilities(registry, fitted):
         assert again, "the calibrated model still proposes pairs"
     assert model.labels_same == n_same
     assert model.labels_different == len(labels) - n_same
+
+
+def test_conditional_blocks_are_sampled_at_city_scale():
+    """A common given name born in one year is a block of hundreds in a city: the
+    records are sampled so that the block yields about the allowed number of pairs."""
+    import duckdb
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "unique_id": range(4000),
+            "nik": ["3671010101900001"] * 4000,
+            "name_given": ["siti"] * 4000,
+            "birth_year": ["1990"] * 4000,
+        }
+    )
+    assert training._sample_condition(frame.head(100), ["name_given", "birth_year"], 10_000) == ""
+    keep = training._sample_condition(frame, ["name_given", "birth_year"], 10_000)
+    con = duckdb.connect()
+    con.register("prep", frame)
+    pairs = con.execute(
+        "SELECT count(*) FROM prep l JOIN prep r ON l.name_given = r.name_given "
+        "AND l.unique_id < r.unique_id" + keep.format(side="l") + keep.format(side="r")
+    ).fetchone()[0]
+    assert 5_000 < pairs < 20_000  # of 7,998,000
