@@ -19,6 +19,7 @@ from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
 from pilar.core.identity import mask
 from pilar.registry import choices
+from pilar.registry.names import NameWords
 from pilar.registry.querysets import (
     HouseholdQuerySet,
     HousingSurveyQuerySet,
@@ -181,6 +182,8 @@ class Person(models.Model):
                 fields=["source_id"], name="person_source_id_idx", condition=~Q(source_id="")
             ),
             GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            # Name search by words and their misspellings (registry/names.py).
+            GinIndex(NameWords("name"), name="person_name_words"),
             # Age is the commonest program criterion: a birth-date range read from the
             # index alone, with what the person rules filter on next.
             models.Index(
