@@ -63,6 +63,10 @@ class Household(models.Model):
     # False when the household was dissolved or merged; kept for history.
     is_active = models.BooleanField("aktif", default=True)
     source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,6 +159,10 @@ class Person(models.Model):
     # False when merged into another record or removed as erroneous.
     is_active = models.BooleanField("aktif", default=True)
     source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,6 +235,10 @@ class Membership(models.Model):
     start_date = models.DateField("mulai", default=datetime.date.today)
     end_date = models.DateField("selesai", null=True, blank=True)
     end_reason = models.CharField("alasan selesai", max_length=200, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 
