@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pilar.audit.history import SYSTEM_USER, Entry
 from pilar.imports.models import ImportBatch
-from pilar.ppks.access import hidden_type_ids
+from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksRecord
 from pilar.registry.choices import Relation
 from pilar.registry.models import Household, Membership, Person
@@ -29,26 +29,45 @@ if TYPE_CHECKING:  # annotations only
     from pilar.accounts.models import User
 
 
-def _household_title(row: Household) -> str:
+def _household_title(row: Household, names: dict[int, str]) -> str:
     return "Keluarga"
 
 
-def _person_title(row: Person) -> str:
-    return f"Individu {row.name}"
+def _person_title(row: Person, names: dict[int, str]) -> str:
+    return f"Individu {names.get(row.pk, row.name)}"
 
 
-def _membership_title(row: Membership) -> str:
+def _membership_title(row: Membership, names: dict[int, str]) -> str:
     relation = dict(Relation.choices).get(row.relation, row.relation)
-    return f"Keanggotaan {row.person.name} di {row.household.history_label()} sebagai {relation}"
+    name = names.get(row.person_id, row.person.name)
+    return f"Keanggotaan {name} di {row.household.history_label()} sebagai {relation}"
 
 
-def _ppks_title(row: PpksRecord) -> str:
-    who = f" ({row.person.name})" if row.person_id and row.person else ""
+def _ppks_title(row: PpksRecord, names: dict[int, str]) -> str:
+    who = f" ({names.get(row.person_id, row.person.name)})" if row.person_id and row.person else ""
     return f"PPKS {row.ppks_type.name}{who}"
+
+
+def _names_when_created(person_ids: set[int]) -> dict[int, str]:
+    """The name each person had when created, where it changed since: the OLD row of
+    their first change (decision 11); persons never changed keep their current name."""
+    first_events = (
+        Person.pgh_event_model.objects.filter(pgh_obj_id__in=person_ids)  # type: ignore[attr-defined]
+        .order_by("pgh_obj_id", "pgh_id")
+        .distinct("pgh_obj_id")
+        .values_list("pgh_obj_id", "name")
+    )
+    return dict(first_events)
 
 
 def _entries(rows: list[tuple[Any, Any]]) -> list[Entry]:
     """One entry per (row, title function) created by an import."""
+    person_ids = {
+        row.pk if isinstance(row, Person) else row.person_id
+        for row, _ in rows
+        if not isinstance(row, Household)
+    }
+    names = _names_when_created({pk for pk in person_ids if pk is not None})
     batch_ids = {row.import_batch for row, _ in rows}
     batches = {
         b.pk: b for b in ImportBatch.objects.filter(pk__in=batch_ids).select_related("imported_by")
@@ -71,7 +90,7 @@ def _entries(rows: list[tuple[Any, Any]]) -> list[Entry]:
                 when=timezone.localtime(when),
                 kind="insert",
                 title=(
-                    f"{title(row)} dibuat oleh impor #{row.import_batch} "
+                    f"{title(row, names)} dibuat oleh impor #{row.import_batch} "
                     f"({file_name}, baris {row.import_row})"
                 ),
                 username=username,
@@ -94,10 +113,8 @@ def household_created_entries(household, user: User | None = None) -> list[Entry
         household_id=household.pk, import_batch__isnull=False
     ).select_related("person", "household")
     rows += [(m, _membership_title) for m in memberships]
-    records = (
-        PpksRecord.objects.filter(household_id=household.pk, import_batch__isnull=False)
-        .exclude(ppks_type_id__in=hidden_type_ids(user))
-        .select_related("ppks_type", "person")
+    records = _visible(
+        PpksRecord.objects.filter(household_id=household.pk, import_batch__isnull=False), user
     )
     rows += [(r, _ppks_title) for r in records]
     return _entries(rows)
@@ -113,10 +130,15 @@ def person_created_entries(person, user: User | None = None) -> list[Entry]:
         person_id=person.pk, import_batch__isnull=False
     ).select_related("person", "household")
     rows += [(m, _membership_title) for m in memberships]
-    records = (
-        PpksRecord.objects.filter(person_id=person.pk, import_batch__isnull=False)
-        .exclude(ppks_type_id__in=hidden_type_ids(user))
-        .select_related("ppks_type", "person")
+    records = _visible(
+        PpksRecord.objects.filter(person_id=person.pk, import_batch__isnull=False), user
     )
     rows += [(r, _ppks_title) for r in records]
     return _entries(rows)
+
+
+def _visible(records, user: User | None):
+    """Without restricted health types unless ``user`` may see them (decision 10)."""
+    if not may_see_health_data(user):
+        records = records.exclude(ppks_type__is_restricted=True)
+    return records.select_related("ppks_type", "person")

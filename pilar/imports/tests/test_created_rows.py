@@ -70,7 +70,7 @@ def test_a_later_change_keeps_the_imported_row(dinsos):
     # Newest first: the change, then the import that created the row.
     order = [e.title for e in entries]
     assert order.index(change.title) < order.index(
-        f"Individu Rudi Hartono dibuat oleh impor #{batch.pk} (messy.csv, baris 6)"
+        f"Individu Rudi dibuat oleh impor #{batch.pk} (messy.csv, baris 6)"
     )
 
 
