@@ -27,12 +27,16 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
+from itertools import cycle
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import append_results, database_facts, setup_django, table  # noqa: E402
 from misspellings import KINDS, misspell  # noqa: E402
+
+# First words the generator's Muhammad family can rewrite (misspellings.py).
+MUHAMMAD_FIRST = ("muhammad", "muhamad", "mohammad", "mohamad", "moch.", "moh.", "m.")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -67,7 +71,20 @@ def main() -> None:
         )
         sample = cursor.fetchall()
         rng.shuffle(sample)
-        sample = sample[: args.queries]
+        # A Muhammad-family query needs a name with Muhammad in it: those come from
+        # their own sample (one query in seven), the others from the whole registry.
+        cursor.execute(
+            "SELECT id, name, household_id FROM registry_person "
+            "TABLESAMPLE SYSTEM (5) REPEATABLE (%s) WHERE is_active AND name LIKE '%% %%' "
+            "AND lower(split_part(name, ' ', 1)) = ANY(%s) LIMIT 5000",
+            [args.seed, list(MUHAMMAD_FIRST)],
+        )
+        muhammad = cursor.fetchall()
+        rng.shuffle(muhammad)
+        wanted = [k for i, k in zip(range(args.queries), cycle(KINDS))]
+        picks = iter(muhammad)
+        others = iter(sample)
+        sample = [next(picks) if k == "muhammad" else next(others) for k in wanted]
         holders = {}
         for _, name, _ in sample:
             # Through the words index: exact-name holders among 2 million.
@@ -100,7 +117,11 @@ def main() -> None:
         response = client.get("/api/v1/persons", {"search": typed})
         api_ms.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.content[:300]
-        ids = [item["id"] for item in response.json()["items"]]
+        items = response.json()["items"]
+        ids = [item["id"] for item in items]
+        # Missed, but page 1 holds nothing but persons of exactly the sought name: the
+        # ranking did what a name can do.
+        same_name = len(items) == 25 and all(item["name"].lower() == name.lower() for item in items)
         start = time.perf_counter()
         page = client.get("/keluarga/", {"q": typed})
         page_ms.append((time.perf_counter() - start) * 1000)
@@ -110,6 +131,7 @@ def main() -> None:
             found[key]["n"] += 1
             found[key]["person"] += person_id in ids
             found[key]["household"] += household_found
+            found[key]["person_or_same"] += person_id in ids or same_name
         if person_id not in ids:
             misses.append((typed, name, kind, holders[name], len(ids)))
 
@@ -122,6 +144,7 @@ def main() -> None:
             label,
             rate(key, "person"),
             rate(key, "household"),
+            rate(key, "person_or_same"),
         )
         for label, key in [
             ("all queries", "all"),
@@ -130,7 +153,15 @@ def main() -> None:
             *[(f"kind: {k}", k) for k in KINDS],
         ]
     ]
-    found_table = table(rows, ("queries", "person on API page 1", "household on list page 1"))
+    found_table = table(
+        rows,
+        (
+            "queries",
+            "person on API page 1",
+            "household on list page 1",
+            "person on page 1, or page 1 all of the exact name",
+        ),
+    )
     timing = table(
         [
             (
