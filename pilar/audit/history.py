@@ -28,7 +28,7 @@ from django.utils import timezone
 from pilar.core.identity import mask
 
 # Bookkeeping columns nobody needs to read in a timeline.
-SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "import_batch", "import_row"}
 # Identity numbers are shown masked even to users who may reveal them: the
 # timeline is not a logged reveal.
 MASKED_FIELDS = {"nik", "no_kk"}

@@ -4,7 +4,8 @@ An ImportBatch's status is changed by pilar.imports.actions only (pages, tasks a
 `pilar import`); the pipeline records its progress (stage, rows) as it runs. Its rows
 (StagedRow) and problems (ImportProblem) are written set-based (COPY) by
 pilar.imports.pipeline. Row history of every registry row an import changes carries
-the batch id in its pghistory context.
+the batch id in its pghistory context; a row an import creates carries the batch and its
+file row instead (decision 27).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class ImportBatch(models.Model):
     file_name = models.CharField("nama berkas", max_length=255)
     file_sha256 = models.CharField("SHA-256 berkas", max_length=64, db_index=True)
     file_size = models.BigIntegerField("ukuran berkas (byte)", default=0)
-    # Where the uploaded file is kept until the batch is finished (under MEDIA_ROOT).
+    # Where the uploaded file is kept (under MEDIA_ROOT); never deleted: it is the record
+    # of what the batch created (decision 27).
     stored_path = models.CharField(max_length=500, blank=True)
     file_format = models.CharField("format", max_length=8, blank=True)
     status = models.CharField(

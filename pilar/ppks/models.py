@@ -113,6 +113,10 @@ class PpksRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from pilar.accounts.scope import Action
 from pilar.core.filtering import FilterMixin, area_params, filter_area, int_or_none
@@ -157,11 +157,14 @@ def _hides_ppks_type(user: User, number: int | None) -> bool:
 def households_for(
     user: User, flt: HouseholdFilter, action: Action = "view"
 ) -> QuerySet[Household]:
-    """The household list a user sees: scoped, filtered, newest first."""
+    """The household list a user sees: scoped, filtered, newest first (a name search:
+    the closest names first)."""
     qs = Household.objects.restrict(user, action).filter(is_active=True)
     if _hides_ppks_type(user, flt.ppks_type):
         qs = qs.none()
-    return flt.apply(qs).select_related("village__district").order_by("-id")
+    qs = flt.apply(qs).select_related("village__district")
+    # A search ranks the closest names first (search_households' relevance).
+    return qs.order_by(F("relevance").desc(), "-id") if flt.q else qs.order_by("-id")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
 from pilar.core.identity import mask
 from pilar.registry import choices
+from pilar.registry.names import NameWords
 from pilar.registry.querysets import (
     HouseholdQuerySet,
     HousingSurveyQuerySet,
@@ -62,6 +63,10 @@ class Household(models.Model):
     # False when the household was dissolved or merged; kept for history.
     is_active = models.BooleanField("aktif", default=True)
     source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +159,10 @@ class Person(models.Model):
     # False when merged into another record or removed as erroneous.
     is_active = models.BooleanField("aktif", default=True)
     source_id = models.CharField("ID sumber", max_length=64, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,6 +190,8 @@ class Person(models.Model):
                 fields=["source_id"], name="person_source_id_idx", condition=~Q(source_id="")
             ),
             GinIndex(name="person_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            # Name search by words and their misspellings (registry/names.py).
+            GinIndex(NameWords("name"), name="person_name_words"),
             # Age is the commonest program criterion: a birth-date range read from the
             # index alone, with what the person rules filter on next.
             models.Index(
@@ -224,6 +235,10 @@ class Membership(models.Model):
     start_date = models.DateField("mulai", default=datetime.date.today)
     end_date = models.DateField("selesai", null=True, blank=True)
     end_reason = models.CharField("alasan selesai", max_length=200, blank=True)
+    # Set when an import created the row (decision 27): the batch, and the row of its
+    # stored file; such a creation has no history event of its own.
+    import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
+    import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

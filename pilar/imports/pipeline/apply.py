@@ -14,9 +14,13 @@ per stage, each a step of the batch's progress with its seconds kept in the summ
 7. new PPKS records;
 8. for a big load, the indexes rebuilt (``bulkload``).
 
-Every write records its row history as it goes (``pilar.audit.bulk``), under one
-context naming the user and the batch. What a row changes is decided by the SQL the
-preview counted with (``plan``).
+A row the batch **creates** (household, person, membership, PPKS record) carries the
+batch and the row number of its stored file (``import_batch``, ``import_row``) instead
+of an "insert" history event (decision 27): a first load of a million persons wrote two
+million such events and rebuilt their indexes. Every **update** records its row history
+as it goes (``pilar.audit.bulk``: the OLD and the NEW row), under one context naming the
+user and the batch. What a row changes is decided by the SQL the preview counted with
+(``plan``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,6 @@ from pilar.audit.bulk import (
     create_context,
     history_trigger_pgids,
     history_triggers_off,
-    insert_with_events,
     write_events,
 )
 from pilar.core.dates import today
@@ -101,6 +104,7 @@ def apply_rows(batch: ImportBatch, user: User, writer: ProgressWriter) -> ApplyC
             on=today(),
             note=f"Impor #{batch.pk} ({batch.file_name})"[:300],
             user_id=getattr(user, "pk", None),
+            batch_id=batch.pk,
         )
         steps = _Steps(batch, writer, counts.seconds_by_step)
 
@@ -197,7 +201,9 @@ def _draw_ids(run: _Run, batch_id: int) -> tuple[int, int]:
         representatives(
             ROWS,
             where="true",
-            columns="group_key, household_id, no_kk, address, rt, rw, village_id, desil",
+            columns=(
+                "group_key, household_id, no_kk, address, rt, rw, village_id, desil, row_number"
+            ),
         ),
         [],
         analyze="(household_id)",
@@ -209,7 +215,8 @@ def _relax_indexes(
     run: _Run, households_new: int, persons_new: int, ppks_new: int
 ) -> bulkload.Relaxed:
     """A big load drops the indexes of the tables it fills, to rebuild them once at the
-    end (``bulkload``); an empty ``Relaxed`` for an ordinary load."""
+    end (``bulkload``); an empty ``Relaxed`` for an ordinary load. The history tables
+    are not among them: creations write no events (decision 27)."""
     cursor = run.cursor
     loads: tuple[tuple[type[Model], int], ...] = (
         (Household, households_new),
@@ -222,10 +229,7 @@ def _relax_indexes(
         [
             table
             for model, new_rows in loads
-            for table in (
-                model._meta.db_table,
-                getattr(model, "pgh_event_model")._meta.db_table,  # noqa: B009
-            )
+            for table in (model._meta.db_table,)
             if bulkload.should_relax(cursor, table, new_rows)
         ],
         triggers={model._meta.db_table: history_trigger_pgids(model) for model, _ in loads},
@@ -233,19 +237,19 @@ def _relax_indexes(
 
 
 def _create_households(run: _Run) -> int:
-    return run.insert(
-        Household,
+    return run.create(
         """
         INSERT INTO registry_household (id, no_kk, no_kk_missing_reason,
             no_kk_missing_note, address, rt, rw, village_id, house_ownership, land_status,
-            desil, is_active, source_id, created_at, updated_at)
+            desil, is_active, source_id, created_at, updated_at, import_batch, import_row)
         SELECT r.household_id, r.no_kk,
                CASE WHEN r.no_kk IS NULL THEN %s ELSE '' END,
                CASE WHEN r.no_kk IS NULL THEN %s ELSE '' END,
-               r.address, r.rt, r.rw, r.village_id, '', '', r.desil, true, '', now(), now()
+               r.address, r.rt, r.rw, r.village_id, '', '', r.desil, true, '', now(), now(),
+               %s, r.row_number
         FROM import_household_rows r JOIN import_new_household n ON n.id = r.household_id
         """,
-        [MISSING_REASON, MISSING_NOTE],
+        [MISSING_REASON, MISSING_NOTE, run.batch_id],
     )
 
 
@@ -304,14 +308,14 @@ def _close_moved_memberships(run: _Run) -> None:
 
 def _open_moved_memberships(run: _Run) -> int:
     """The moving persons' memberships of their new KK; returns how many moved."""
-    return run.insert(
-        Membership,
+    return run.create(
         f"""
         INSERT INTO registry_membership (person_id, household_id, relation, start_date,
-                                         end_date, end_reason)
-        SELECT s.person_id, s.household_id, s.relation, %s, NULL, '' {_MOVED}
+                                         end_date, end_reason, import_batch, import_row)
+        SELECT s.person_id, s.household_id, s.relation, %s, NULL, '', %s, s.row_number
+        {_MOVED}
         """,
-        [run.on],
+        [run.on, run.batch_id],
     )
 
 
@@ -406,37 +410,36 @@ def _update_persons(run: _Run) -> int:
 
 
 def _create_persons(run: _Run) -> int:
-    return run.insert(
-        Person,
+    return run.create(
         f"""
         INSERT INTO registry_person (id, nik, nik_missing_reason, nik_missing_note,
             nik_mismatch_reason, name, sex, birth_place, birth_date, household_id,
             relation, marital_status, education, occupation, disabilities,
             chronic_illness, life_status, life_status_date, is_active, source_id,
-            created_at, updated_at)
+            created_at, updated_at, import_batch, import_row)
         SELECT s.new_person_id, s.nik,
                CASE WHEN s.nik IS NULL THEN %s ELSE '' END,
                CASE WHEN s.nik IS NULL THEN %s ELSE '' END,
                s.nik_mismatch, s.name, s.sex, s.birth_place, s.birth_date, s.household_id,
                s.relation, s.marital_status, s.education, s.occupation, s.disabilities,
-               '', 'hidup', NULL, true, s.source_id, now(), now()
+               '', 'hidup', NULL, true, s.source_id, now(), now(), %s, s.row_number
         FROM {ROWS} s WHERE s.new_person_id IS NOT NULL
         """,
-        [MISSING_REASON, MISSING_NOTE],
+        [MISSING_REASON, MISSING_NOTE, run.batch_id],
     )
 
 
 def _create_memberships(run: _Run) -> int:
-    return run.insert(
-        Membership,
+    return run.create(
         f"""
         INSERT INTO registry_membership (id, person_id, household_id, relation,
-                                         start_date, end_date, end_reason)
+                                         start_date, end_date, end_reason, import_batch,
+                                         import_row)
         SELECT s.new_membership_id, s.new_person_id, s.household_id, s.relation, %s,
-               NULL, ''
+               NULL, '', %s, s.row_number
         FROM {ROWS} s WHERE s.new_person_id IS NOT NULL
         """,
-        [run.on],
+        [run.on, run.batch_id],
     )
 
 
@@ -450,18 +453,18 @@ def _create_ppks_records(run: _Run, batch_id: int) -> int:
     # rescan its own new (invisible) rows for every row, quadratic on big files.
     cursor.execute("DROP TABLE IF EXISTS import_new_ppks")
     cursor.execute(f"CREATE TEMP TABLE import_new_ppks ON COMMIT DROP AS {sql}", params)
-    return run.insert(
-        PpksRecord,
+    return run.create(
         """
         INSERT INTO ppks_ppksrecord (ppks_type_id, person_id, household_id, status,
             disability_subtypes, date_found, reporter_id, reporter_name, notes, ended_on,
-            end_reason, created_at, updated_at, validated_at, validated_by_id)
+            end_reason, created_at, updated_at, validated_at, validated_by_id,
+            import_batch, import_row)
         SELECT x.type_id, x.person_id, x.household_id, 'aktif', x.subtypes, %s, %s, '',
-               %s, NULL, '', now(), now(), now(), %s
+               %s, NULL, '', now(), now(), now(), %s, %s, x.row_number
         FROM import_new_ppks x
         """,
         # Only Dinas Sosial imports, and Dinas Sosial is the validating authority.
-        [run.on, run.user_id, run.note, run.user_id],
+        [run.on, run.user_id, run.note, run.user_id, run.batch_id],
     )
 
 
@@ -477,10 +480,13 @@ class _Run:
     on: datetime.date
     note: str  # names the batch in the records it writes
     user_id: int | None
+    batch_id: int
 
-    def insert(self, model: type[Model], sql: str, params: list[Any]) -> int:
-        """INSERT ... SELECT with its history ("insert" events); returns the rows."""
-        return insert_with_events(self.cursor, model, self.context, sql, params)
+    def create(self, sql: str, params: list[Any]) -> int:
+        """INSERT ... SELECT of rows the batch creates, which carry the batch and their
+        row (no "insert" events: decision 27); returns the rows."""
+        self.cursor.execute(sql, params)
+        return self.cursor.rowcount
 
     def update(self, model: type[Model], ids_table: str, sql: str, params: list[Any]) -> int:
         """UPDATE of the rows whose ids are in ``ids_table``, with its history: OLD rows

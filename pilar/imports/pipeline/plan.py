@@ -84,7 +84,8 @@ def ppks_select(batch_id: int, rows: str | None = None) -> tuple[str, list[int]]
                t.id AS type_id,
                CASE WHEN t.level = 'individu' THEN {person} END AS person_id,
                s.household_id,
-               CASE WHEN t.has_disability_subtypes THEN s.disabilities ELSE '{{}}' END AS subtypes
+               CASE WHEN t.has_disability_subtypes THEN s.disabilities ELSE '{{}}' END AS subtypes,
+               s.row_number
         FROM {table} s
         CROSS JOIN LATERAL unnest(s.ppks_numbers) AS n(number)
         JOIN ppks_ppkstype t ON t.number = n.number
@@ -98,5 +99,9 @@ def ppks_select(batch_id: int, rows: str | None = None) -> tuple[str, list[int]]
                     AND r.household_id = s.household_id)
             )
         )
+        -- The first row asking for a record is the one it is created from.
+        ORDER BY t.id, CASE WHEN t.level = 'individu' THEN COALESCE({person}, -s.id) END,
+                 s.household_id, CASE WHEN s.household_id IS NULL THEN s.group_key END,
+                 s.row_number
     """
     return sql, [batch_id]

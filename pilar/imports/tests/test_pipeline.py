@@ -84,10 +84,16 @@ def test_messy_file_imports_valid_rows_with_history_and_is_idempotent(dinsos):
     assert fm.person_id is None and fm.household_id == kk1.pk and fm.validated_by == dinsos
     assert PpksRecord.objects.get(ppks_type__number=8).person_id == aminah.pk
 
-    # Every row written carries the batch in its history context.
-    event = Person.pgh_event_model.objects.get(pgh_obj_id=head.pk, pgh_label="insert")
-    assert event.pgh_context.metadata["import_batch"] == batch.pk
-    assert event.pgh_context.metadata["user"] == dinsos.pk
+    # Every row created carries its batch and its row of the file (decision 27), and
+    # no "insert" event of its own.
+    assert (head.import_batch, head.import_row) == (batch.pk, 4)
+    assert (kk1.import_batch, kk1.import_row) == (batch.pk, 4)  # its head's row
+    assert (rudi.import_batch, rudi.import_row) == (batch.pk, 6)
+    membership = Membership.objects.get(person=rudi)
+    assert (membership.import_batch, membership.import_row) == (batch.pk, 6)
+    assert (fm.import_batch, fm.import_row) == (batch.pk, 4)
+    for model in (Household, Person, Membership, PpksRecord):
+        assert not model.pgh_event_model.objects.exists()
 
     counts = (Person.objects.count(), Household.objects.count(), PpksRecord.objects.count())
     again = run_import(dinsos, FILES / "messy.csv")

@@ -1,0 +1,121 @@
+"""The words of a person's name, for finding a misspelt name among millions.
+
+A name is indexed by its words (``NameWords``: lower case, split on spaces; GIN index
+``person_name_words``). A query word is turned into the set of words it may stand for
+(``word_forms``): itself; its other spellings (the Muhammad family; the spellings from
+before 1972 and back: oe/u, dj/j, tj/c, j/y, ch/kh, sj/sy, nj/ny); every word one edit
+away (a letter dropped, added, replaced, or two neighbours swapped: the typing errors);
+and the forms with a dot or comma after them, as words are written in the registry
+("Moch.", "Aminah,"). A person matches when every query word finds one of its forms
+among the person's words, in any order: an index look-up of a few thousand keys, where
+trigram similarity over whole names had to read posting lists of hundreds of thousands
+of rows for a common name (benchmarks/RESULTS.md, issue 14).
+
+The duplicate engine's normalisation (``pilar.dedup.names``) rewrites both sides into
+one spelling for comparing two records; here the registry's stored names are matched
+as they are, so the query is expanded instead (and the registry sits below the dedup
+app, whose module it may not import).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+# Every spelling of Muhammad people type; one of them stands for all.
+MUHAMMAD = frozenset(
+    """
+    muhammad muhamad muhammed muhamed mohammad mohamad mohammed mohamed mochammad mochamad
+    mokhammad mokhamad muchammad muchamad mukhammad mukhamad mohd moch mokh moh muh mhd
+    mhmd m
+    """.split()
+)
+# Modern spelling, the spelling before 1972 (EYD): each rewritten both ways.
+OLD_SPELLINGS = (
+    ("u", "oe"),
+    ("j", "dj"),
+    ("c", "tj"),
+    ("y", "j"),
+    ("kh", "ch"),
+    ("sy", "sj"),
+    ("ny", "nj"),
+)
+# Titles typed before a name; dropped from a query that has other words.
+TITLES = frozenset("h hj kh dr drs dra ir prof ust ustadz bpk bapak ibu sdr sdri".split())
+# Words shorter than this are matched as typed (one edit away from "sri" is half the
+# alphabet's two-letter words).
+MIN_FUZZY = 3
+_ALPHABET = string.ascii_lowercase
+_SPLIT = re.compile(r"[^\w]+|[\d_]+")
+
+
+class NameWords(models.Func):
+    """The words of a name as the index stores them: lower case, split on spaces
+    (``string_to_array(lower(name), ' ')``: about a microsecond a row, where a regular
+    expression costs several, which an import of a million rows pays once more)."""
+
+    template = "string_to_array(lower(%(expressions)s::text), ' ')"
+    output_field = ArrayField(models.TextField())
+
+
+def query_words(q: str) -> list[str]:
+    """The words of a typed name: lower case, degrees after a comma and apostrophes
+    dropped, split on anything that is not a letter; titles dropped when other words
+    remain."""
+    text = q.lower().replace("'", "").replace("`", "").replace("’", "")
+    if _SPLIT.sub("", text.split(",", 1)[0]):
+        text = text.split(",", 1)[0]  # "Budi Santoso, S.Pd." -> "budi santoso"
+    words = [w for w in _SPLIT.split(text) if w]
+    named = [w for w in words if w not in TITLES]
+    return named or words
+
+
+def spellings(word: str) -> set[str]:
+    """The word and its other spellings (Muhammad family, old and new spelling)."""
+    if word in MUHAMMAD:
+        return set(MUHAMMAD)
+    found = {word}
+    modern = word
+    for new, old in OLD_SPELLINGS:
+        if new != "y":  # old "j" is modern "y", but most j are modern j: one way only
+            modern = modern.replace(old, new)
+    found.add(modern)
+    for base in (word, modern):
+        for new, old in OLD_SPELLINGS:
+            if new in base:
+                found.add(base.replace(new, old))
+            if old in base:
+                found.add(base.replace(old, new))
+    return found
+
+
+def one_edit(word: str) -> set[str]:
+    """Every word one typing error away: a letter dropped, added or replaced, or two
+    neighbouring letters swapped."""
+    found = set()
+    for i in range(len(word) + 1):
+        left, right = word[:i], word[i:]
+        if right:
+            found.add(left + right[1:])
+            for c in _ALPHABET:
+                found.add(left + c + right[1:])
+        if len(right) > 1:
+            found.add(left + right[1] + right[0] + right[2:])
+        for c in _ALPHABET:
+            found.add(left + c + right)
+    return found
+
+
+def word_forms(word: str) -> list[str]:
+    """Every registry word ``word`` may stand for (see the module doc), sorted."""
+    exact = spellings(word)
+    forms = set(exact)
+    for form in exact:
+        forms.add(form + ".")
+        forms.add(form + ",")
+    if len(word) >= MIN_FUZZY:
+        forms |= one_edit(word)
+    return sorted(forms)

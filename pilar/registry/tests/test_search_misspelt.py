@@ -1,0 +1,164 @@
+"""Finding a person by a misspelt name (issue 14, part 4): typing errors, the
+Muhammad family, old spellings both ways, words in another order, the family name
+left out; ranked by the closeness of the whole name; the same through the API, the
+household list page (the household of the closest member first) and the PPKS list's
+filter; scope kept; a query beyond one error per word still finds by trigrams."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
+from pilar.registry import search
+from pilar.registry.filters import PersonFilter, persons_for
+from pilar.registry.models import Person
+from pilar.registry.names import query_words, word_forms
+
+pytestmark = pytest.mark.django_db
+
+
+def member(name, sex="L", birth="1970-01-01", relation="kepala"):
+    return {
+        "nik": make_nik(sex, birth),
+        "name": name,
+        "sex": sex,
+        "birth_date": birth,
+        "relation": relation,
+    }
+
+
+NAMES = [
+    "Amelia Rahmawati",
+    "Amelia Rahmawati Putri",
+    "Aurelia Rahmadani",
+    "Muhammad Suyanto Narpati",
+    "Suyanto",
+    "Sukarno Hadi",
+    "Djoko Susilo",
+    "Siti Aminah",
+    "Aminah",
+    "Tjahjono Prasetyo",
+    "H. Ahmad Fauzi, S.Pd.",
+    "Rahmat Hidayat",
+    "Rahmawati",
+]
+
+
+@pytest.fixture
+def registry(dinsos):
+    people = {}
+    for i, name in enumerate(NAMES):
+        sex = "P" if name.split()[-1] in {"Rahmawati", "Putri", "Aminah", "Rahmadani"} else "L"
+        household = make_household(
+            dinsos,
+            VILLAGE_B if name == "Rahmat Hidayat" else VILLAGE_A,
+            members=[member(name, sex, f"19{60 + i}-02-03")],
+            address=f"Jl. Kenari No. {i + 1}",
+        )
+        people[name] = household.members.get()
+    return people
+
+
+def ranked(user, q):
+    return [p.name for p in persons_for(user, PersonFilter(q=q))]
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("Amlia Rahmawati", "Amelia Rahmawati"),  # a letter dropped
+        ("Ammelia Rahmawati", "Amelia Rahmawati"),  # a letter doubled
+        ("Aemlia Rahmawati", "Amelia Rahmawati"),  # two letters swapped
+        ("Amelia Rahmawato", "Amelia Rahmawati"),  # a letter replaced
+        ("Muhamad Suyanto Narpati", "Muhammad Suyanto Narpati"),
+        ("Moch. Suyanto Narpati", "Muhammad Suyanto Narpati"),
+        ("M. Suyanto Narpati", "Muhammad Suyanto Narpati"),
+        ("Soekarno Hadi", "Sukarno Hadi"),  # an old spelling typed, a new one stored
+        ("Joko Susilo", "Djoko Susilo"),  # and the other way round
+        ("Cahyono Prasetyo", "Tjahjono Prasetyo"),  # tj/c and j/y at once
+        ("Aminah Siti", "Siti Aminah"),  # another order
+        ("Muhammad Suyanto", "Muhammad Suyanto Narpati"),  # the family name left out
+        ("Ahmad Fauzi", "H. Ahmad Fauzi, S.Pd."),  # titles and degrees in the registry
+        ("hj. siti aminah", "Siti Aminah"),  # a title in the query
+    ],
+)
+def test_misspelt_name_finds_the_person_first(dinsos, registry, typed, first):
+    assert ranked(dinsos, typed)[0] == first
+
+
+def test_the_closest_whole_name_comes_first(dinsos, registry):
+    # Both hold a word one error from "Amlia" and "Rahmawati"; the one without an
+    # extra word is closer to what was typed.
+    assert ranked(dinsos, "Amlia Rahmawati")[:2] == ["Amelia Rahmawati", "Amelia Rahmawati Putri"]
+    # A one-word query: the person named just that first.
+    assert ranked(dinsos, "Rahmawaty")[0] == "Rahmawati"
+    assert ranked(dinsos, "Suyantto")[:2] == ["Suyanto", "Muhammad Suyanto Narpati"]
+
+
+def test_a_name_with_two_errors_in_a_word_falls_back_to_trigrams(dinsos, registry):
+    # "Rahmawtii": two errors in one word, beyond the words index.
+    assert "rahmawati" not in word_forms("rahmawtii")
+    assert ranked(dinsos, "Amelia Rahmawtii")[0] == "Amelia Rahmawati"
+
+
+def test_unrelated_names_do_not_match(dinsos, registry):
+    assert ranked(dinsos, "Bambang Sutrisno") == []
+
+
+def test_scope_is_kept(psm_a, registry):
+    # Rahmat Hidayat lives in another kelurahan than the PSM's.
+    assert ranked(psm_a, "Rahmat Hidayat") == []
+    assert ranked(psm_a, "Siti Aminah")[0] == "Siti Aminah"
+
+
+def test_api_persons_search(client, dinsos, registry):
+    client.force_login(dinsos)
+    response = client.get("/api/v1/persons", {"search": "Muhamad Suyanto Narpati"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["items"][0]["id"] == registry["Muhammad Suyanto Narpati"].pk
+    assert body["count"] == 1
+
+
+def test_household_list_ranks_by_the_closest_member(client, dinsos, registry):
+    # A household whose head is a decoy and whose second member is the person sought.
+    target = make_household(
+        dinsos,
+        VILLAGE_A,
+        members=[
+            member("Bambang Wijaya"),
+            member("Amelia Rahmawan", "P", "1990-04-04", "istri"),
+        ],
+    )
+    client.force_login(dinsos)
+    response = client.get("/keluarga/", {"q": "Amlia Rahmawan"})
+    households = response.context["households"]
+    assert households[0].pk == target.pk
+    assert households[0].head_name == "Bambang Wijaya"
+    response = client.get("/keluarga/", {"q": "Amlia Rahmawati"})
+    first = response.context["households"][0]
+    assert first.pk == registry["Amelia Rahmawati"].household_id
+    assert f'href="/keluarga/{first.pk}/"' in response.content.decode()
+
+
+def test_household_list_still_searches_addresses(client, dinsos, registry):
+    client.force_login(dinsos)
+    response = client.get("/keluarga/", {"q": "Jl. Kenari No. 4"})
+    pks = [h.pk for h in response.context["households"]]
+    assert registry[NAMES[3]].household_id in pks
+
+
+def test_ppks_filter_uses_the_same_matching(dinsos, registry):
+    q = search.person_name_q("Soekarno Hadi")
+    assert list(Person.objects.filter(q).values_list("name", flat=True)) == ["Sukarno Hadi"]
+
+
+def test_query_words_and_forms():
+    assert query_words("H. Moch. Rizki, S.Pd") == ["moch", "rizki"]
+    assert query_words("Ma'ruf") == ["maruf"]
+    forms = word_forms("amlia")
+    assert {"amelia", "amalia", "amlia", "amlia.", "amlia,"} <= set(forms)
+    assert "muhammad" in word_forms("moch") and "m." in word_forms("muhamad")
+    assert {"soekarno", "sukarno"} <= set(word_forms("sukarno"))
+    # Short words are matched as typed, not one error away.
+    assert word_forms("ai") == ["ai", "ai,", "ai."]
