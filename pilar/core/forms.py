@@ -16,7 +16,9 @@ from pilar.core.errors import InvalidInput
 # The code an action gives a NIK that disagrees with the birth date or sex: the form
 # then offers to confirm it with a reason (registry/identity.py).
 NIK_MISMATCH = "nik_mismatch"
-BLANK_LABEL = "---------"
+# The empty option of every select, as the field app writes it (Django's is "---------").
+BLANK_LABEL = "— pilih —"
+DJANGO_BLANK = "---------"
 
 
 def blank(options) -> list[tuple[str, str]]:
@@ -46,6 +48,30 @@ def set_choices(form: forms.BaseForm, name: str, choices) -> None:
     field.choices = choices
 
 
+def indonesian_blanks(form: forms.BaseForm) -> None:
+    """Django's "---------" empty option (model choices, ModelChoiceField) becomes
+    "— pilih —" on every select of `form`."""
+    for f in form.fields.values():
+        if isinstance(f, forms.ModelChoiceField):
+            if f.empty_label == DJANGO_BLANK:
+                f.empty_label = BLANK_LABEL
+        elif isinstance(f, forms.ChoiceField):
+            choices = list(f.choices)
+            if any(label == DJANGO_BLANK for _, label in choices):
+                f.choices = [
+                    (value, BLANK_LABEL if label == DJANGO_BLANK else label)
+                    for value, label in choices
+                ]
+
+
+class IndonesianBlanks:
+    """Mixin for forms that are not PilarForm: see `indonesian_blanks`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        indonesian_blanks(self)  # type: ignore[arg-type]
+
+
 class PilarForm(forms.Form):
     """Base: every field optional at the form level (the action decides)."""
 
@@ -53,6 +79,7 @@ class PilarForm(forms.Form):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             f.required = False
+        indonesian_blanks(self)
 
     def values(self) -> dict:
         """Submitted values as the action expects them (raw strings, lists)."""

@@ -231,12 +231,20 @@ class Sweep:
 
     def visit(self, page, path: str, linked_from: str | None) -> list[str]:
         url = self.base_url + path
+        if linked_from is None:
+            # A route of the URL conf may be POST-only (405 to a GET) or a file: ask first,
+            # with the page's cookies, and open only pages.
+            head = page.request.get(url)
+            if head.status == 405 or "text/html" not in head.headers.get("content-type", ""):
+                return []
         try:
             response = page.goto(url, wait_until="load")
         except Exception as exc:  # a download or a navigation error
-            if "Download is starting" in str(exc):
+            text = str(exc).splitlines()[0]
+            page.wait_for_timeout(500)  # let Chromium's error page settle before the next
+            if "Download is starting" in text:
                 return []
-            self.fail(path, f"tidak terbuka: {str(exc).splitlines()[0]}")
+            self.fail(path, f"does not open: {text}")
             return []
         self.visited.append(path)
         status = response.status if response is not None else 0
