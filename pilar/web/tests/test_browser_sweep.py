@@ -85,3 +85,38 @@ def test_every_page_for_every_role(demo_site, live_server):
     print(f"{visits} page visits")
     assert visits > 100, "the sweep found too few pages"
     assert not findings, f"{len(findings)} problems:\n" + "\n".join(map(str, findings))
+
+
+def test_keyboard_skip_link_and_visible_focus(transactional_db, live_server):
+    """Tab once: the skip link shows and leads to the content; every stop on the blue
+    bar gets a visible focus ring (the bar's links had none)."""
+    from pilar.conftest import make_user
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_user("dinsos-fokus", "dinsos")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{live_server.url}/akun/masuk/")
+        page.fill("input[name=username]", "dinsos-fokus")
+        page.fill("input[name=password]", "rahasia-123")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip-link")
+        assert skip.evaluate("e => e === document.activeElement")
+        assert skip.is_visible() and skip.inner_text() == "Langsung ke konten utama"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "konten"
+        # Through the bar: each focused element draws an outline of at least 2 px.
+        page.keyboard.press("Shift+Tab")
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            style = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return [document.activeElement.closest('nav') !== null,"
+                " s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+            )
+            if style[0]:
+                assert style[1] != "none" and style[2] >= 2, style
+        browser.close()
