@@ -7,7 +7,8 @@ on the form's fields (see also `pilar.core.web.run_action`).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 
@@ -45,7 +46,9 @@ def set_choices(form: forms.BaseForm, name: str, choices) -> None:
     """Fill a choice field's options at run time (from the database, the user's area)."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField), name
-    field.choices = choices
+    field.choices = [
+        (value, BLANK_LABEL if label == DJANGO_BLANK else label) for value, label in choices
+    ]
 
 
 def indonesian_blanks(form: forms.BaseForm) -> None:
@@ -56,7 +59,7 @@ def indonesian_blanks(form: forms.BaseForm) -> None:
             if f.empty_label == DJANGO_BLANK:
                 f.empty_label = BLANK_LABEL
         elif isinstance(f, forms.ChoiceField):
-            choices = list(f.choices)
+            choices = list(cast(Iterable, f.choices))
             if any(label == DJANGO_BLANK for _, label in choices):
                 f.choices = [
                     (value, BLANK_LABEL if label == DJANGO_BLANK else label)

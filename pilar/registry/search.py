@@ -9,6 +9,8 @@ a search take 0.5 s (benchmarks/RESULTS.md) while finding nothing word similarit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
 
@@ -60,7 +62,7 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(pk__in=member_ids.union(address_ids))
 
 
-def household_matches(households: list[Household], q: str) -> dict[int, str]:
+def household_matches(households: Sequence[Household], q: str) -> dict[int, str]:
     """Why each of `households` (one page of a search) matched `q`, in words for the
     list: "No. KK", "NIK Siti Aminah", "anggota: Siti Aminah, Rizky", "alamat". Two
     small queries over the page's households, with the search's own conditions."""
