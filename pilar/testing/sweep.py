@@ -219,6 +219,8 @@ class Sweep:
             if skipped(bare):
                 continue
             key = route_key(bare)
+            if key is None and linked_from is None:
+                key = bare  # an address the test asks for on purpose (the 404 page)
             if key is None or key in seen:
                 continue
             if bare.startswith("/admin/"):

@@ -11,6 +11,7 @@ keep a screenshot of every page visited."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ def test_every_page_for_every_role(demo_site, live_server):
     start = ["/", *parameterless_routes(), "/halaman-yang-tidak-ada/"]
     findings = []
     visits = 0
+    started = time.monotonic()
     with sync_playwright() as p:
         browser = launch(p)
         for size, (width, height) in SIZES.items():
@@ -82,7 +84,7 @@ def test_every_page_for_every_role(demo_site, live_server):
                 visits += len(sweep.visited)
                 context.close()
         browser.close()
-    print(f"{visits} page visits")
+    print(f"{visits} page visits in {time.monotonic() - started:.0f} s")
     assert visits > 100, "the sweep found too few pages"
     assert not findings, f"{len(findings)} problems:\n" + "\n".join(map(str, findings))
 
