@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pilar.embedded_db import ATTACH_ONLY_ENV
-from pilar.wsgi import application
 
 
 def _terminate(signum, frame):
@@ -53,6 +52,11 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
     signal.signal(signal.SIGTERM, _terminate)
     child = start_worker() if worker else None
     try:
+        # Built here, after collectstatic: WhiteNoise lists STATIC_ROOT's files when the
+        # application is built, so one built at import on a fresh clone served none
+        # (and warned "No directory at .../static/").
+        from pilar.wsgi import application
+
         serve(application, host=host, port=port, threads=threads, ident="pilar")
     except KeyboardInterrupt:
         pass
