@@ -232,6 +232,10 @@ def answer(response, echoed: str = "") -> tuple:
     tokens, different on every page, blanked; `echoed`, the value the caller typed
     and a form shows back, too)."""
     body = response.content.decode(errors="replace") if not response.streaming else ""
+    if response.status_code >= 400 and "<main" in body:
+        # An error page in the site's layout: the menu is the caller's own (role, name);
+        # what the answer says about the request is the page's <main>.
+        body = body[body.index("<main") : body.index("</main>")]
     if echoed:
         body = body.replace(f'value="{echoed}"', 'value="…"')
     return response.status_code, response.get("Location", ""), _TOKEN.sub("…", body)

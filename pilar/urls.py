@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pilar.api import api
 from pilar.psks.views.training import certificate_check
@@ -9,6 +11,12 @@ admin.site.site_header = "Pilar · Administrasi"
 admin.site.site_title = "Pilar"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says (pages link the SVG).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("pilar/favicon.ico"), permanent=True),
+        name="favicon",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Each app adds its own include below (one line each).

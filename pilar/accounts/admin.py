@@ -25,7 +25,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     list_select_related = ["district", "village"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["psks_worker"]
+    # A plain id field with a lookup pop-up: select2 (autocomplete) has no accessible name.
+    raw_id_fields = ["psks_worker"]
     actions = ["deactivate"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),

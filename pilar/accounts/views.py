@@ -29,6 +29,8 @@ from pilar.accounts.middleware import pending_step, remember_device, step_url
 from pilar.accounts.models import SecurityPolicy
 from pilar.accounts.network import client_ip
 from pilar.accounts.types import AuthedRequest
+from pilar.regions.deployment import region_code
+from pilar.regions.models import Regency
 
 WRONG_CODE = "Kode verifikasi salah atau sudah kedaluwarsa. Periksa jam ponsel Anda lalu coba lagi."
 THROTTLED = "Terlalu banyak kode yang salah. Tunggu beberapa detik, lalu coba lagi."
@@ -85,6 +87,13 @@ class PilarLoginView(LoginView):
                 request, "accounts/locked.html", {"cooloff_timedelta": cooloff}, status=429
             )
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Whose system this is: "Dinas Sosial Kota Tangerang" (the deployment's region).
+        found = Regency.objects.filter(code=region_code()).values_list("name", flat=True).first()
+        context["office"] = f"Dinas Sosial {found}" if found else "Dinas Sosial"
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)

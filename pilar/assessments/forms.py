@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from pilar.assessments import criteria as cr
-from pilar.core.forms import PilarForm, date_input, set_choices
+from pilar.core.forms import PilarForm, blank, date_input, set_choices
 
 
 class PovertyForm(PilarForm):
@@ -41,4 +41,4 @@ class RtlhForm(PilarForm):
 
     def __init__(self, *args, surveys=(), **kwargs):
         super().__init__(*args, **kwargs)
-        set_choices(self, "survey", [("", "---------"), *surveys])
+        set_choices(self, "survey", blank(surveys))

@@ -31,6 +31,7 @@ from pilar.audit.actions import log_access
 from pilar.audit.exports import logged_download
 from pilar.audit.models import AccessAction
 from pilar.core.dates import today
+from pilar.core.numbers import format_measure
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
@@ -164,7 +165,8 @@ def rtlh_create(request: AuthedRequest, pk: int):
     choices = [
         (
             s.pk,
-            f"{s.surveyed_on:%d-%m-%Y} · {s.floor_area_m2} m², {s.occupants} penghuni",
+            f"{s.surveyed_on:%d-%m-%Y} · {format_measure(s.floor_area_m2)} m², "
+            f"{s.occupants} penghuni",
         )
         for s in surveys
     ]

@@ -173,3 +173,13 @@ def format_rupiah(value) -> str:
         return "-"
     number = Decimal(str(value))
     return ("-" if number < 0 else "") + "Rp" + format_number(abs(number))
+
+
+def format_measure(value, max_places: int = 2) -> str:
+    """A measurement with as many decimals as it has, up to `max_places`: 21.00 ->
+    "21", 12.50 -> "12,5", 7.25 -> "7,25" (areas, distances); None -> "-"."""
+    if value is None or value == "":
+        return "-"
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
+    places = max(0, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return format_number(number, min(places, max_places))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from pilar.core.forms import IndonesianBlanks
 from pilar.dedup.actions import MERGE_GROUPS
 
 AB = [("a", "A"), ("b", "B")]
@@ -13,7 +14,7 @@ def radios() -> forms.RadioSelect:
     return forms.RadioSelect(attrs={"class": "form-check-input"})
 
 
-class DifferentForm(forms.Form):
+class DifferentForm(IndonesianBlanks, forms.Form):
     note = forms.CharField(
         label="Catatan (alasan berbeda)",
         max_length=500,
@@ -22,7 +23,7 @@ class DifferentForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(IndonesianBlanks, forms.Form):
     """Which record is kept, and for each field whose value ("a" or "b") it keeps."""
 
     survivor = forms.ChoiceField(label="Data yang dipertahankan", choices=AB, widget=radios())
@@ -37,11 +38,11 @@ class MergeForm(forms.Form):
         return {key: self.cleaned_data[key] for key, _, _ in MERGE_GROUPS}
 
 
-class RunForm(forms.Form):
+class RunForm(IndonesianBlanks, forms.Form):
     kecamatan = forms.CharField(required=False, max_length=20)
 
 
-class LookalikeConfirmForm(forms.Form):
+class LookalikeConfirmForm(IndonesianBlanks, forms.Form):
     """The tick a registry form needs when the new person resembles someone registered."""
 
     confirm_different = forms.BooleanField(

@@ -123,7 +123,7 @@ def add_duplicates(count: int = 8, seed: int = 2026) -> int:
                 "name": _variant(person.name, rng),
                 "sex": person.sex,
                 "birth_place": person.birth_place,
-                "birth_date": person.birth_date.isoformat(),
+                "birth_date": str(person.birth_date),
                 "relation": Relation.OTHER_FAMILY,
                 "marital_status": person.marital_status,
                 "education": person.education,

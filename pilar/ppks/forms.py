@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pilar.core.forms import PilarForm, date_input
+from pilar.core.forms import BLANK_LABEL, PilarForm, date_input
 from pilar.ppks.choices import Level
 from pilar.ppks.models import PpksType
 from pilar.registry.choices import Disability
@@ -31,7 +31,7 @@ class PpksRecordForm(PilarForm):
             types = types.filter(level=Level.PERSON)
         else:
             types = types.exclude(level=Level.PERSON)
-        options = [("", "---------")]
+        options = [("", BLANK_LABEL)]
         for t in types:
             rule = f" ({t.age_rule_label})" if t.age_rule_label else ""
             options.append((str(t.number), f"{t.number}. {t.name}{rule}"))

@@ -53,6 +53,16 @@ def record_list(request: AuthedRequest):
     )
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    records = list(page.object_list)
+    # "Buka penanganan" only where it leads somewhere: a case exists (through the cases
+    # app's reverse relation), or the user is Dinas Sosial, who opens cases.
+    with_case = set(
+        PpksRecord.objects.filter(pk__in=[r.pk for r in records], cases__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for record in records:
+        record.case_link = user.can_write_registry or record.pk in with_case  # type: ignore[attr-defined]
 
     villages = list(villages_for(user).order_by("district__name", "name"))
     districts = sorted({v.district_id: v.district for v in villages}.values(), key=lambda d: d.name)
@@ -65,7 +75,7 @@ def record_list(request: AuthedRequest):
         {
             "filter": flt,
             "page": page,
-            "records": list(page.object_list),
+            "records": records,
             "total": paginator.count,
             "districts": districts,
             "villages": village_options,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from pilar.core.forms import IndonesianBlanks
 from pilar.programs.choices import BenefitType, Frequency, Level
 from pilar.programs.models import Program
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(IndonesianBlanks, forms.Form):
     name = forms.CharField(label="Nama program", max_length=150)
     agency = forms.CharField(label="OPD pelaksana", max_length=150)
     level = forms.ChoiceField(label="Sasaran", choices=Level.choices)

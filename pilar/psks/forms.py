@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from pilar.core.errors import InvalidInput
-from pilar.core.forms import PilarForm, blank, date_input, set_choices
+from pilar.core.forms import IndonesianBlanks, PilarForm, blank, date_input, set_choices
 from pilar.psks.choices import EndReason, Issuer, Topic
 from pilar.psks.models import PsksType
 from pilar.regions.deployment import districts, villages
@@ -25,7 +25,7 @@ def village_choices() -> list:
     return [("", "— tidak ada (tingkat kecamatan) —"), *groups.items()]
 
 
-class WorkerForm(forms.Form):
+class WorkerForm(IndonesianBlanks, forms.Form):
     psks_type = forms.ChoiceField(label="Jenis PSKS")
     name = forms.CharField(label="Nama", required=True, max_length=200)
     nik = forms.CharField(
@@ -109,7 +109,7 @@ class WorkerForm(forms.Form):
                 self.add_error(target, message)
 
 
-class WorkerFilterForm(forms.Form):
+class WorkerFilterForm(IndonesianBlanks, forms.Form):
     """Search and filters of the worker list (GET parameters)."""
 
     q = forms.CharField(label="Cari nama", required=False)

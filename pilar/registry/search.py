@@ -27,6 +27,7 @@ typed cost more than the name search itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
@@ -197,7 +198,7 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
     )
 
 
-def household_matches(households: list[Household], q: str) -> dict[int, str]:
+def household_matches(households: Sequence[Household], q: str) -> dict[int, str]:
     """Why each of `households` (one page of a search) matched `q`, in words for the
     list: "No. KK", "NIK Siti Aminah", "anggota: Siti Aminah, Rizky", "alamat". Two
     small queries over the page's households, with the search's own conditions."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pilar.core.forms import PilarForm
+from pilar.core.forms import IndonesianBlanks, PilarForm
 from pilar.registry.models import SURVEY_FIELDS, HousingSurvey
 from pilar.renovations.choices import Mode
 
@@ -126,5 +126,5 @@ class CancelForm(PilarForm):
     reason = forms.CharField(label="Alasan pembatalan", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TargetForm(forms.Form):
+class TargetForm(IndonesianBlanks, forms.Form):
     tahun_target = forms.IntegerField(label="Target tanpa RTLH pada tahun", required=False)

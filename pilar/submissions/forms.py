@@ -13,6 +13,7 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from pilar.core.forms import IndonesianBlanks
 from pilar.regions.models import Village
 
 # Signed minutes and decrees: scans or PDFs, never anything a browser would run.
@@ -62,7 +63,7 @@ def _set_choices(form: forms.Form, choices: Iterable[tuple[int, str]]) -> None:
     cast(SubmissionChoiceField, form.fields["submissions"]).choices = list(choices)
 
 
-class DeliberationForm(forms.Form):
+class DeliberationForm(IndonesianBlanks, forms.Form):
     kelurahan = forms.ChoiceField(label="Kelurahan")
     held_on = forms.DateField(
         label="Tanggal musyawarah", widget=forms.DateInput(attrs={"type": "date"})
@@ -93,7 +94,7 @@ class DeliberationForm(forms.Form):
         _set_choices(self, submission_choices)
 
 
-class RatificationForm(forms.Form):
+class RatificationForm(IndonesianBlanks, forms.Form):
     decree_number = forms.CharField(label="Nomor SK", max_length=100)
     decree_date = forms.DateField(
         label="Tanggal SK", widget=forms.DateInput(attrs={"type": "date"})
@@ -111,7 +112,7 @@ class RatificationForm(forms.Form):
         _set_choices(self, submission_choices)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(IndonesianBlanks, forms.Form):
     """Period of the turnaround page (default: the last 90 days)."""
 
     dari = forms.DateField(

@@ -219,6 +219,8 @@ class Sweep:
             if skipped(bare):
                 continue
             key = route_key(bare)
+            if key is None and linked_from is None:
+                key = bare  # an address the test asks for on purpose (the 404 page)
             if key is None or key in seen:
                 continue
             if bare.startswith("/admin/"):
@@ -231,12 +233,20 @@ class Sweep:
 
     def visit(self, page, path: str, linked_from: str | None) -> list[str]:
         url = self.base_url + path
+        if linked_from is None:
+            # A route of the URL conf may be POST-only (405 to a GET) or a file: ask first,
+            # with the page's cookies, and open only pages.
+            head = page.request.get(url)
+            if head.status == 405 or "text/html" not in head.headers.get("content-type", ""):
+                return []
         try:
             response = page.goto(url, wait_until="load")
         except Exception as exc:  # a download or a navigation error
-            if "Download is starting" in str(exc):
+            text = str(exc).splitlines()[0]
+            page.wait_for_timeout(500)  # let Chromium's error page settle before the next
+            if "Download is starting" in text:
                 return []
-            self.fail(path, f"tidak terbuka: {str(exc).splitlines()[0]}")
+            self.fail(path, f"does not open: {text}")
             return []
         self.visited.append(path)
         status = response.status if response is not None else 0
@@ -279,7 +289,12 @@ class Sweep:
             " const t = c.innerText; c.remove(); return t; }"
         )
         text = page.evaluate(script, third_party)
-        english = sorted(set(_ENGLISH.findall(text)))
+        found = set(_ENGLISH.findall(text))
+        if path.startswith("/admin/"):
+            # Django admin's empty option and action menu ("---------") are its own
+            # markup, not English; the admin's words are Indonesian (checked above).
+            found.discard("---------")
+        english = sorted(found)
         if english:
             self.fail(path, f"English text: {english}")
         for pattern in ENGLISH_NUMBERS:

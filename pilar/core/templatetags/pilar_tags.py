@@ -8,7 +8,7 @@ from decimal import InvalidOperation
 from django import forms, template
 
 from pilar.core.identity import mask
-from pilar.core.numbers import format_number, format_rupiah
+from pilar.core.numbers import format_measure, format_number, format_rupiah
 
 register = template.Library()
 
@@ -72,6 +72,15 @@ def angka(value, places=0):
     """1.234.567 / 12,5 (`|angka:1`): the one number format (pilar.core.numbers)."""
     try:
         return format_number(value, int(places))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+@register.filter
+def ukuran(value):
+    """21 / 12,5 / 7,25: a measurement (m², km) with only the decimals it has."""
+    try:
+        return format_measure(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
 

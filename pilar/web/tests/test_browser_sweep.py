@@ -11,6 +11,7 @@ keep a screenshot of every page visited."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ["dinsos", "pimpinan", "tksk-367101", "psm-3671011001", "admin", "mitra"]
+# The roles that see most come first: axe runs once per page and size (below).
+ROLES = ["dinsos", "admin", "tksk-367101", "psm-3671011001", "pimpinan", "mitra"]
 # Pages everyone may open without logging in, and what a wrong address answers.
 ANONYMOUS = ["/akun/masuk/", "/halaman-yang-tidak-ada/"]
 
@@ -56,11 +58,12 @@ def test_every_page_for_every_role(demo_site, live_server):
     start = ["/", *parameterless_routes(), "/halaman-yang-tidak-ada/"]
     findings = []
     visits = 0
+    started = time.monotonic()
     with sync_playwright() as p:
         browser = launch(p)
         for size, (width, height) in SIZES.items():
-            # On the phone size each page's axe run is done once across roles (the
-            # markup differs little by role; the laptop run checks every role's).
+            # axe-core runs once per page (route) and size, for the first role that
+            # opens it: the markup differs little by role, and axe is most of the time.
             shared_axe: set = set()
             for role in ["anonim", *ROLES]:
                 context = browser.new_context(
@@ -71,8 +74,7 @@ def test_every_page_for_every_role(demo_site, live_server):
                 page = context.new_page()
                 page.set_default_timeout(20_000)
                 sweep = Sweep(role, size, live_server.url, axe_source, shots=shot_dir)
-                if size == "phone":
-                    sweep.axe_done = shared_axe
+                sweep.axe_done = shared_axe
                 if role == "anonim":
                     sweep.run(page, ANONYMOUS)
                 else:
@@ -82,6 +84,45 @@ def test_every_page_for_every_role(demo_site, live_server):
                 visits += len(sweep.visited)
                 context.close()
         browser.close()
-    print(f"{visits} page visits")
+    print(f"{visits} page visits in {time.monotonic() - started:.0f} s")
     assert visits > 100, "the sweep found too few pages"
     assert not findings, f"{len(findings)} problems:\n" + "\n".join(map(str, findings))
+
+
+def test_keyboard_skip_link_and_visible_focus(transactional_db, live_server):
+    """Tab once: the skip link shows and leads to the content; every stop on the blue
+    bar gets a visible focus ring (the bar's links had none)."""
+    from pilar.conftest import make_user
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_user("dinsos-fokus", "dinsos")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{live_server.url}/akun/masuk/")
+        page.fill("input[name=username]", "dinsos-fokus")
+        page.fill("input[name=password]", "rahasia-123")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip-link")
+        assert skip.evaluate("e => e === document.activeElement")
+        assert skip.is_visible() and skip.inner_text() == "Langsung ke konten utama"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "konten"
+        # Through the bar: each focused element draws an outline of at least 2 px.
+        page.goto(f"{live_server.url}/")
+        page.keyboard.press("Tab")
+        checked = 0
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            style = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return [document.activeElement.closest('nav') !== null,"
+                " s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+            )
+            if style[0]:
+                assert style[1] != "none" and style[2] >= 2, style
+                checked += 1
+        assert checked >= 8
+        browser.close()

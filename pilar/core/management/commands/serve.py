@@ -21,7 +21,6 @@ from django.core.management.base import BaseCommand
 
 from pilar.core import heartbeat
 from pilar.embedded_db import ATTACH_ONLY_ENV
-from pilar.wsgi import application
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +146,11 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
     if supervisor is not None:
         supervisor.start()
     try:
+        # Built here, after collectstatic: WhiteNoise lists STATIC_ROOT's files when the
+        # application is built, so one built at import on a fresh clone served none
+        # (and warned "No directory at .../static/").
+        from pilar.wsgi import application
+
         serve(application, host=host, port=port, threads=threads, ident="pilar")
     except KeyboardInterrupt:
         pass

@@ -10,6 +10,7 @@ process holding it ends); its data stays for the next run.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -31,7 +32,7 @@ from pilar.registry.models import Household
 
 def _story(out) -> None:
     """The demo's story for the README's logins, step by step, each line as it ends."""
-    steps = [
+    steps: list[tuple[Callable[[], int], str]] = [
         (
             seed_demo_reports,
             "{} laporan lapangan demo (semua tahap verivali) di wilayah PSM dan TKSK demo.",

@@ -355,8 +355,17 @@
     var u = S_.user || CFG.user;
     if (u.role === "psm" || !(CFG.villages || []).length) return null;
     var opts = [h("option", { value: "" }, isCity() ? "— pilih kelurahan —" : "Seluruh kecamatan")];
+    // Grouped by kecamatan: a city-wide list has about 100 kelurahan, some named
+    // like a kecamatan.
+    var groups = {}, order = [];
     CFG.villages.forEach(function (v) {
-      opts.push(h("option", { value: v.code, selected: S_.kelurahan === v.code }, v.name + " (" + v.kecamatan_name + ")"));
+      if (!groups[v.kecamatan_name]) { groups[v.kecamatan_name] = []; order.push(v.kecamatan_name); }
+      groups[v.kecamatan_name].push(h("option", { value: v.code, selected: S_.kelurahan === v.code }, v.name));
+    });
+    order.sort().forEach(function (name) {
+      opts.push(h("optgroup", { label: "Kec. " + name }, groups[name].sort(function (a, b) {
+        return a.textContent.localeCompare(b.textContent, "id");
+      })));
     });
     return h("label", { class: "f" }, h("span", null, "Kelurahan yang diunduh"),
       h("select", { onchange: function (e) { S_.kelurahan = e.target.value; DB.kvSet("kelurahan", S_.kelurahan); } }, opts));

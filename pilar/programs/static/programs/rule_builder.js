@@ -189,9 +189,14 @@
     var field = fields[cond.field];
     return el("div", { "class": "rule-condition row g-1 align-items-start mb-1", "data-pos": pos }, [
       el("div", { "class": "col-auto small text-muted pt-1", text: pos }),
-      el("div", { "class": "col-12 col-md-4" }, [fieldSelect(cond, pos)]),
-      el("div", { "class": "col-6 col-md-3" }, [operatorSelect(cond, field, pos)]),
-      el("div", { "class": "col col-md-3" }, [valueInput(cond, field, pos)]),
+      // The field on its own line, operator and value below it: in the builder's
+      // column (7/12 of a 1280-1366 px screen) three selects on one line cut their
+      // options short ("paling banya", "Belum diperiks").
+      el("div", { "class": "col" }, [fieldSelect(cond, pos)]),
+      el("div", { "class": "w-100 d-block" }),
+      el("div", { "class": "col-auto invisible small pt-1", "aria-hidden": "true", text: pos }),
+      el("div", { "class": "col-12 col-sm-5" }, [operatorSelect(cond, field, pos)]),
+      el("div", { "class": "col" }, [valueInput(cond, field, pos)]),
       el("div", { "class": "col-auto" }, [el("button", {
         type: "button", "class": "btn btn-sm btn-outline-danger", title: "Hapus syarat " + pos,
         "aria-label": "Hapus syarat " + pos, "data-role": "remove",
