@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
 from pilar.demo.assessments import seed as seed_assessments
+from pilar.demo.psks import seed as seed_psks
 from pilar.demo.renovations import seed as seed_renovations
 from pilar.demo.reports import seed_demo_reports
 from pilar.demo.seeding import seed_households, stderr_progress
@@ -68,6 +69,13 @@ class Command(BaseCommand):
             renovated = seed_renovations()
             if renovated:
                 out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
+            psks = seed_psks()
+            if psks:
+                out.write(
+                    f"  Bimtek dasar: {psks['participants']} peserta, {psks['certificates']} "
+                    f"bersertifikat; SK semua PSKS; {psks['allowances']} tali asih setahun; "
+                    "jadwal kunjungan keluarga (sebagian jatuh tempo dan terlambat)."
+                )
         call_command("collectstatic", interactive=False, verbosity=0)
 
         first_district = districts().first()
