@@ -220,9 +220,13 @@ def _training_today(admin: User) -> TrainingEvent:
 def _allowances(admin: User, workers: list[PsksWorker], year: int) -> int:
     """The last twelve months: TKSK Rp1.500.000, PSM Rp500.000 a month, to workers with
     an SK in force that month; paid ten days after the month, this month not yet."""
-    ended = dict(
-        Appointment.objects.filter(ended_on__isnull=False).values_list("worker_id", "ended_on")
-    )
+    ended: dict[int, datetime.date] = {
+        worker: day
+        for worker, day in Appointment.objects.filter(ended_on__isnull=False).values_list(
+            "worker_id", "ended_on"
+        )
+        if day is not None
+    }
     now = today()
     made = 0
     for i in range(12):

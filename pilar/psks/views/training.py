@@ -320,7 +320,9 @@ def qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    text = buffer.getvalue().decode()
+    # Inline in the page: no XML declaration; the size comes from the stylesheet.
+    return text[text.index("<svg") :]
 
 
 @people_required
