@@ -88,6 +88,8 @@ def test_organiser_ticks_the_list(client, dinsos, event):
     )
     assert response.status_code == 302
     assert Attendance.objects.filter(day=event.starts_on).count() == 2
+    detail = client.get(f"/psks/pelatihan/{event.pk}/")
+    assert detail.context["days"] == [(event.days[0], 2), (event.days[1], 0)]
 
 
 @pytest.mark.parametrize("persona", ["tksk_a", "psm_a", "pimpinan"])
