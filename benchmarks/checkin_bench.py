@@ -115,19 +115,37 @@ def wait_for_server(port: int, timeout: float = 120) -> None:
     raise SystemExit("pilar serve did not start")
 
 
-def run(port: int, items, code: str, clients: int) -> tuple[list[int], list[float], float]:
+def run(
+    port: int, items, code: str, clients: int, pace: float = 0
+) -> tuple[list[int], list[float], float]:
+    """Send every check-in; with `pace` seconds, arrivals are spread evenly over that
+    time (people reaching the door), else as fast as `clients` allow (a burst)."""
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(
-            pool.map(lambda item: post(port, item[0], {"code": code, "client_id": item[1]}), items)
-        )
+    gap = pace / len(items) if pace else 0
+
+    def one(indexed):
+        i, item = indexed
+        if gap:
+            delay = started + i * gap - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        return post(port, item[0], {"code": code, "client_id": item[1]})
+
+    with ThreadPoolExecutor(max_workers=clients if not gap else 64) as pool:
+        results = list(pool.map(one, enumerate(items)))
     return [r[0] for r in results], [r[1] for r in results], time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", required=True)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=16, help="burst: concurrent clients")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0,
+        help="spread the check-ins evenly over this many seconds (0: a burst of --clients)",
+    )
     parser.add_argument("--threads", type=int, default=8, help="pilar serve threads")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
@@ -152,8 +170,8 @@ def main() -> None:
     )
     try:
         wait_for_server(port)
-        statuses, times, elapsed = run(port, items, code, args.clients)
-        again, again_times, again_elapsed = run(port, items, code, args.clients)
+        statuses, times, elapsed = run(port, items, code, args.clients, args.pace)
+        again, again_times, again_elapsed = run(port, items, code, args.clients, args.pace)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -185,9 +203,14 @@ def main() -> None:
     header = ("run", "n", "total s", "p50 ms", "p95 ms", "max ms", "errors", "target")
     body = (
         f"{database_facts()}. {len(items)} accounts (TKSK and PSM) invited to one event; "
-        f"`pilar serve` with {args.threads} threads, {args.clients} concurrent clients on "
-        f"localhost; attendance rows recorded: {recorded} (expected {len(items)}).\n\n"
-        + table(rows, header)
+        f"`pilar serve` with {args.threads} threads, "
+        + (
+            f"arrivals spread evenly over {args.pace:.0f} s"
+            if args.pace
+            else f"a burst from {args.clients} concurrent clients"
+        )
+        + f" on localhost; attendance rows recorded: {recorded} (expected {len(items)}); "
+        f"load average at the end {os.getloadavg()[0]:.1f}.\n\n" + table(rows, header)
     )
     print(body)
     if not args.no_record:

@@ -63,7 +63,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE freshness_householdfreshness SET last_verified_on = "
-            "current_date - ((household_id * 7919) %% 900)::int"
+            "current_date - ((household_id * 7919) % 900)::int"
         )
     started = time.perf_counter()
     refresh()

@@ -36,15 +36,16 @@ def linked(dinsos, psm_a, psm_b, tksk_a):
 
 
 def _reported_and_corrected(dinsos, psm_a, tksk_a, household):
-    head = household.members.first()
-    submission = submit_change(psm_a, household, {"household": {"rt": "7"}})
+    submission = submit_change(psm_a, household, {"household": {"rt": "7", "rw": "3"}})
     actions.return_submission(
         submission,
         acting_user=tksk_a,
-        field_reasons={"household.rt": "RT salah", f"person.{head.pk}.name": "Ejaan nama"},
+        field_reasons={"household.rt": "RT salah", "household.rw": "RW salah"},
     )
     actions.resubmit_submission(
-        submission, acting_user=psm_a, data={"revision": 1, "payload": {"household": {"rt": "8"}}}
+        submission,
+        acting_user=psm_a,
+        data={"revision": 1, "payload": {"household": {"rt": "8", "rw": "4"}}},
     )
     actions.verify_submission(submission, acting_user=tksk_a)
     actions.validate_submission(submission, acting_user=dinsos)
