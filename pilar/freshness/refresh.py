@@ -154,6 +154,9 @@ def refresh(household_ids: list[int] | None = None) -> int:
                 "DELETE FROM freshness_householdfreshness f WHERE NOT EXISTS ("
                 "SELECT 1 FROM registry_household h WHERE h.id = f.household_id AND h.is_active)"
             )
+            # Every row was rewritten: fresh statistics, or the planner reads the due list
+            # of a kelurahan with the old distribution of due dates (benchmarks/RESULTS.md).
+            cursor.execute("ANALYZE freshness_householdfreshness")
         else:
             cursor.execute(
                 "DELETE FROM freshness_householdfreshness f USING registry_household h "
