@@ -166,6 +166,17 @@ def refresh(household_ids: list[int] | None = None) -> int:
     return len(rows)
 
 
+def refresh_all() -> int:
+    """The nightly full refresh, then VACUUM: every row was rewritten, and without a
+    fresh visibility map counting a kelurahan's due visits reads the table's pages
+    instead of the index alone."""
+    n = refresh()
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) freshness_householdfreshness")
+    return n
+
+
 def record_verification(household_ids: list[int], day: datetime.date) -> int:
     """Set a verification date the registry learned elsewhere (an import from DTSEN, the
     office's own records), then recompute. An earlier date never replaces a later one."""
