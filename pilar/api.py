@@ -14,6 +14,7 @@ from pilar.cases.api import router as cases_router
 from pilar.core.api import AUTH_ANY, PilarParser, document_common_errors, install_error_handlers
 from pilar.fieldapp.api import router as field_router
 from pilar.freshness.api import router as visits_router
+from pilar.figures.api import router as figures_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.psks.api import router as training_router
@@ -110,3 +111,4 @@ api.add_router("/cases", cases_router, tags=["Penanganan"])
 api.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
 api.add_router("/training", training_router, tags=["Pelatihan PSKS"])
 api.add_router("/visits", visits_router, tags=["Kunjungan jatuh tempo"])
+api.add_router("/figures", figures_router, tags=["Angka"])

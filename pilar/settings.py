@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pilar.cases",
     "pilar.renovations",
     "pilar.performance",
+    "pilar.figures",
     "pilar.web",
     "pilar.demo",
 ]
@@ -262,3 +263,7 @@ PILAR_FRESHNESS_EVENT_DAYS = env_int("PILAR_FRESHNESS_EVENT_DAYS", 30)
 PILAR_FRESHNESS_SOON_DAYS = env_int("PILAR_FRESHNESS_SOON_DAYS", 30)
 # A TKSK is notified when this share (percent) of their kecamatan's households is overdue.
 PILAR_OVERDUE_ALERT_PERCENT = env_int("PILAR_OVERDUE_ALERT_PERCENT", 10)
+# The dashboard map draws the boundaries alone (works offline); an office with a tile
+# server may set a URL template such as https://tiles.example.go.id/{z}/{x}/{y}.png.
+PILAR_MAP_TILE_URL = env_str("PILAR_MAP_TILE_URL", "")
+PILAR_MAP_TILE_ATTRIBUTION = env_str("PILAR_MAP_TILE_ATTRIBUTION", "")

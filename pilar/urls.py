@@ -29,6 +29,7 @@ urlpatterns = [
     path("bedah-rumah/", include("pilar.renovations.urls")),
     path("kunjungan/", include("pilar.freshness.urls")),
     path("kinerja/", include("pilar.performance.urls")),
+    path("dasbor/", include("pilar.figures.urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).
