@@ -1,7 +1,9 @@
-"""Demo users of `pilar demo`: one account per role, one TKSK per kecamatan and one PSM
-per kelurahan, each TKSK/PSM linked to a PSKS worker record with a (Faker) name.
+"""Demo users of `pilar demo`: one account per role, one TKSK per kecamatan and the
+city's PSM (823 in Kota Tangerang, Domain reference: about eight per kelurahan), each
+TKSK/PSM linked to a PSKS worker record with a (Faker) name.
 
-Usernames follow the area codes without dots: `tksk-367101`, `psm-3671011001`.
+Usernames follow the area codes without dots: `tksk-367101`, `psm-3671011001` (the
+first PSM of a kelurahan), `psm-3671011001-2` … (the others).
 Idempotent: users that exist are kept (their password is set back to the demo
 password, and a missing worker record is added); nothing else is reset.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -28,8 +31,23 @@ def tksk_username(district_code: str) -> str:
     return "tksk-" + district_code.replace(".", "")
 
 
-def psm_username(village_code: str) -> str:
-    return "psm-" + village_code.replace(".", "")
+def psm_username(village_code: str, n: int = 1) -> str:
+    base = "psm-" + village_code.replace(".", "")
+    return base if n == 1 else f"{base}-{n}"
+
+
+# Kota Tangerang's PSM (domain.md: 823, about eight per kelurahan); elsewhere eight each.
+PSM_TOTAL = {"36.71": 823}
+PSM_PER_VILLAGE = 8
+
+
+def psm_counts(codes: list[str], region: str) -> list[int]:
+    """How many PSM each kelurahan gets: the city's total spread as evenly as possible."""
+    total = PSM_TOTAL.get(region, PSM_PER_VILLAGE * len(codes))
+    if not codes:
+        return []
+    base, extra = divmod(total, len(codes))
+    return [base + (1 if i < extra else 0) for i in range(len(codes))]
 
 
 def _people(seed: int = 2026):
@@ -99,27 +117,30 @@ def ensure_demo_users(password: str) -> dict[str, list[str]]:
             district_id=district.code,
             active_from=active_from,
         )
-    for village in villages():
-        first, last, phone = next(people)
-        username = psm_username(village.code)
-        wanted.append(
-            User(
-                username=username,
-                role=Role.PSM,
+    all_villages = list(villages())
+    counts = psm_counts([v.code for v in all_villages], settings.PILAR_REGION)
+    for village, count in zip(all_villages, counts, strict=True):
+        for n in range(1, count + 1):
+            first, last, phone = next(people)
+            username = psm_username(village.code, n)
+            wanted.append(
+                User(
+                    username=username,
+                    role=Role.PSM,
+                    district_id=village.district_id,
+                    village_id=village.code,
+                    first_name=first,
+                    last_name=last,
+                )
+            )
+            workers[username] = PsksWorker(
+                psks_type=psm_type,
+                name=f"{first} {last}",
+                phone=phone,
                 district_id=village.district_id,
                 village_id=village.code,
-                first_name=first,
-                last_name=last,
+                active_from=active_from,
             )
-        )
-        workers[username] = PsksWorker(
-            psks_type=psm_type,
-            name=f"{first} {last}",
-            phone=phone,
-            district_id=village.district_id,
-            village_id=village.code,
-            active_from=active_from,
-        )
 
     existing = {
         u.username: u for u in User.objects.filter(username__in=[u.username for u in wanted])

@@ -33,6 +33,8 @@ from pilar.accounts.scope import villages_for
 from pilar.accounts.types import ApiRequest
 from pilar.core.api import EDIT, ERRORS, SessionAuth, TokenAuth, auth_for
 from pilar.core.errors import InvalidInput
+from pilar.freshness.choices import DueReason
+from pilar.freshness.overdue import soon_limit
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksType
 from pilar.regions.deployment import normalize_code
@@ -119,6 +121,12 @@ class PackagePpksOut(Schema):
 
 class PackageHouseholdOut(Schema):
     id: int
+    visit_due: str | None = Field(
+        None, description="Kunjungan berikutnya jatuh tempo (TTTT-BB-HH)."
+    )
+    visit_reason: str = Field("", description="Dasar jatuh tempo (pilar.freshness).")
+    last_visited: str | None = None
+    last_verified: str | None = None
     no_kk: str = Field(description="Selalu disamarkan.")
     no_kk_missing_reason: str
     address: str
@@ -214,6 +222,8 @@ def reference_lists(user: User) -> dict:
             for t in types
         ],
         "province_codes": sorted(province_codes()),
+        "visit_reasons": _choices(DueReason),
+        "soon_days": settings.PILAR_FRESHNESS_SOON_DAYS,
     }
 
 
@@ -315,15 +325,24 @@ def households_json(user: User, kelurahan: str | None) -> str:
         'land_status', h.land_status,
         'desil', h.desil,
         'members', coalesce(m.members, '[]'::json),
-        'ppks', coalesce(r.ppks, '[]'::json)
-    ) ORDER BY h.village_id, h.address, h.id), '[]'::json)::text
+        'ppks', coalesce(r.ppks, '[]'::json),
+        'visit_due', f.due_on,
+        'visit_reason', coalesce(f.due_reason, ''),
+        'last_visited', f.last_visited_on,
+        'last_verified', f.last_verified_on
+    -- Visits due soon come first ("kunjungan jatuh tempo"), earliest first.
+    ) ORDER BY (f.due_on IS NOT NULL AND f.due_on <= %s) DESC,
+               CASE WHEN f.due_on <= %s THEN f.due_on END, h.village_id, h.address, h.id),
+    '[]'::json)::text
     FROM registry_household h
     LEFT JOIN m ON m.household_id = h.id
     LEFT JOIN r ON r.household_id = h.id
+    LEFT JOIN freshness_householdfreshness f ON f.household_id = h.id
     WHERE h.id IN (SELECT id FROM hh)
     """
+    soon = soon_limit()
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids_params)
+        cursor.execute(sql, [*ids_params, soon, soon])
         return cursor.fetchone()[0]
 
 

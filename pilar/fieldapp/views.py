@@ -26,7 +26,13 @@ from pilar.accounts.types import AuthedRequest
 from pilar.fieldapp.api import user_out
 
 # The app's own files, cached by the service worker (order: as loaded by the page).
-SCRIPTS = ["fieldapp/db.js", "fieldapp/rules.js", "fieldapp/sync.js", "fieldapp/app.js"]
+SCRIPTS = [
+    "fieldapp/db.js",
+    "fieldapp/rules.js",
+    "fieldapp/sync.js",
+    "fieldapp/work.js",
+    "fieldapp/app.js",
+]
 STYLES = ["fieldapp/app.css"]
 ICONS = ["fieldapp/icon.svg", "fieldapp/icon-192.png", "fieldapp/icon-512.png"]
 OWN_FILES = [*SCRIPTS, *STYLES, "fieldapp/sw.js"]

@@ -44,7 +44,8 @@ class HouseholdFreshness(models.Model):
         verbose_name_plural = "kesegaran data keluarga"
         indexes = [
             # The due list of one kelurahan, earliest first; and overdue counts.
-            models.Index(fields=["village", "due_on"], name="freshness_village_due"),
+            # (household last: the lists' tie-break, so no sort is left to do.)
+            models.Index(fields=["village", "due_on", "household"], name="freshness_village_due"),
             models.Index(fields=["due_on"], name="freshness_due"),
         ]
 

@@ -154,6 +154,9 @@ def refresh(household_ids: list[int] | None = None) -> int:
                 "DELETE FROM freshness_householdfreshness f WHERE NOT EXISTS ("
                 "SELECT 1 FROM registry_household h WHERE h.id = f.household_id AND h.is_active)"
             )
+            # Every row was rewritten: fresh statistics, or the planner reads the due list
+            # of a kelurahan with the old distribution of due dates (benchmarks/RESULTS.md).
+            cursor.execute("ANALYZE freshness_householdfreshness")
         else:
             cursor.execute(
                 "DELETE FROM freshness_householdfreshness f USING registry_household h "
@@ -161,6 +164,17 @@ def refresh(household_ids: list[int] | None = None) -> int:
                 [list(household_ids)],
             )
     return len(rows)
+
+
+def refresh_all() -> int:
+    """The nightly full refresh, then VACUUM: every row was rewritten, and without a
+    fresh visibility map counting a kelurahan's due visits reads the table's pages
+    instead of the index alone."""
+    n = refresh()
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) freshness_householdfreshness")
+    return n
 
 
 def record_verification(household_ids: list[int], day: datetime.date) -> int:

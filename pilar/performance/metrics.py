@@ -258,7 +258,8 @@ def training_effect(event, months: int = 3, day: datetime.date | None = None) ->
     on the reports submitted in each window (their later returns included)."""
     day = day or today()
     before = (add_months(event.starts_on, -months), event.starts_on)
-    after_end = min(add_months(event.ends_on, months), day)
+    # Windows are [start, end): the after window includes today.
+    after_end = min(add_months(event.ends_on, months), day) + datetime.timedelta(days=1)
     after = (event.ends_on + datetime.timedelta(days=1), after_end)
     trained = list(
         User.objects.filter(
@@ -275,7 +276,7 @@ def training_effect(event, months: int = 3, day: datetime.date | None = None) ->
         User.objects.filter(psks_worker__in=untrained_workers).values_list("pk", flat=True)
     )
     out = []
-    span_after = max(0, (after[1].year - after[0].year) * 12 + after[1].month - after[0].month)
+    span_after = max(1, (after[1].year - after[0].year) * 12 + after[1].month - after[0].month)
     for label, ids in (("Peserta (bersertifikat)", trained), ("Belum terlatih", untrained)):
         for period, (start, end), n_months in (
             ("sebelum", before, months),

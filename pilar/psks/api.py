@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from pilar.accounts.choices import Role
 from pilar.accounts.types import ApiRequest
@@ -136,7 +136,7 @@ def checkin(request: ApiRequest, payload: CheckinIn):
         "created": result.created,
         "message": result.message,
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 @router.get(

@@ -55,7 +55,10 @@ def test_demo_builds_working_database(static_root, capsys):
     assert tksk.role == Role.TKSK and tksk.district_id == "36.71.01" and tksk.village_id is None
     assert tksk.psks_worker.psks_type.number == 11
     assert User.objects.filter(role=Role.TKSK).count() == districts().count() == 13
-    assert User.objects.filter(role=Role.PSM).count() == villages().count() == 104
+    # 823 PSM (domain.md), at least seven in every kelurahan.
+    assert User.objects.filter(role=Role.PSM).count() == 823
+    assert villages().count() == 104
+    assert User.objects.filter(username="psm-3671011001-8").exists()
     assert not User.objects.filter(role__in=[Role.TKSK, Role.PSM], psks_worker=None).exists()
     assert psm.check_password("pilar-demo-2026") or psm.check_password(
         os.environ.get("PILAR_DEMO_PASSWORD", "")
@@ -111,7 +114,7 @@ def test_demo_builds_working_database(static_root, capsys):
     call_command("demo", "--no-serve", "--households", "30")
     assert Household.objects.count() == 30
     assert "tidak ditambah" in capsys.readouterr().out
-    assert User.objects.filter(role=Role.PSM).count() == 104
+    assert User.objects.filter(role=Role.PSM).count() == 823
 
 
 def test_demo_households_zero_seeds_nothing(static_root):

@@ -135,3 +135,15 @@ def test_overview_page(client, dinsos, tksk_a, household_a, household_b):
     response = client.get("/kunjungan/")
     assert response.status_code == 200
     assert [r.code for r in response.context["page_obj"].object_list] == [VILLAGE_A]
+
+
+def test_api(client, dinsos, psm_a, psm_b, household_a, household_b):
+    refresh()
+    record_verification([household_a.pk], today() - datetime.timedelta(days=900))
+    client.force_login(psm_a)
+    counts = client.get("/api/v1/visits/counts").json()
+    assert [(c["kelurahan"], c["overdue"]) for c in counts] == [(VILLAGE_A, 1)]
+    page = client.get(f"/api/v1/visits/due/{VILLAGE_A}?terlambat=true").json()
+    assert page["count"] == 1 and page["items"][0]["household_id"] == household_a.pk
+    client.force_login(psm_b)
+    assert client.get(f"/api/v1/visits/due/{VILLAGE_A}").status_code == 404

@@ -32,7 +32,13 @@ from pilar.psks.actions import can_manage
 from pilar.psks.certificates import certificates_pdf
 from pilar.psks.checkin import day_code
 from pilar.psks.forms import CertificateForm, EventForm, InviteForm, MaterialForm, QuestionsForm
-from pilar.psks.models import Participant, PsksWorker, TrainingEvent, TrainingMaterial
+from pilar.psks.models import (
+    Attendance,
+    Participant,
+    PsksWorker,
+    TrainingEvent,
+    TrainingMaterial,
+)
 from pilar.regions.deployment import districts
 
 # A printed list holds every participant; beyond this the page is split by kecamatan.
@@ -189,9 +195,10 @@ def event_detail(request: AuthedRequest, pk: int):
         post=Count("pk", filter=Q(post_score__isnull=False)),
     )
     per_day = dict(
-        event.participants.values_list("attendance__day")
-        .annotate(n=Count("attendance"))
-        .filter(attendance__day__isnull=False)
+        Attendance.objects.filter(participant__event=event)
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return render(
         request,
@@ -320,7 +327,9 @@ def qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    text = buffer.getvalue().decode()
+    # Inline in the page: no XML declaration; the size comes from the stylesheet.
+    return text[text.index("<svg") :]
 
 
 @people_required

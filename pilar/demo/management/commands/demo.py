@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pilar.core.management.commands.serve import run_server
 from pilar.demo import story
 from pilar.demo.assessments import seed as seed_assessments
+from pilar.demo.psks import seed as seed_psks
 from pilar.demo.figures import seed as seed_figures
 from pilar.demo.migrating import migrate_with_progress
 from pilar.demo.renovations import seed as seed_renovations
@@ -86,6 +87,13 @@ class Command(BaseCommand):
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
             _story(out)
+            psks = seed_psks()
+            if psks:
+                out.write(
+                    f"  Bimtek dasar: {psks['participants']} peserta, {psks['certificates']} "
+                    f"bersertifikat; SK semua PSKS; {psks['allowances']} tali asih setahun; "
+                    "jadwal kunjungan keluarga (sebagian jatuh tempo dan terlambat)."
+                )
             made_months = seed_figures()
             out.write(
                 f"  Angka dasbor dihitung; {made_months} potret bulanan susulan "

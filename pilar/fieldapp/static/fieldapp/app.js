@@ -229,6 +229,8 @@
       if (summary && summary.invalid) msgs.push(summary.invalid + " laporan perlu diperbaiki");
       return fetchStatuses().catch(function () { /* the reports API may be unreachable; not fatal */ });
     }).then(function () {
+      return W ? W.sync(msgs).catch(function () { /* trainings are not vital to the sync */ }) : null;
+    }).then(function () {
       if (options.package === false) return;
       if (S_.user && isCity() && !S_.kelurahan) {
         msgs.push("pilih kelurahan untuk mengunduh data keluarga");
@@ -271,7 +273,8 @@
   }
   function refreshIfList() {
     var r = location.hash || "#/";
-    if (r === "#/" || r.indexOf("#/daftar") === 0) route();
+    // The work screens (work.js) show outbox states too.
+    if (r === "#/" || r.indexOf("#/daftar") === 0 || r === "#/hadir" || r === "#/jatuh-tempo") route();
   }
 
   /* Lists of reports ----------------------------------------------------------- */
@@ -279,7 +282,8 @@
   function lists() {
     var username = S_.user && S_.user.username;
     return Promise.all([DB.all("outbox"), DB.all("drafts")]).then(function (r) {
-      var outbox = r[0].filter(function (i) { return i.owner === username; });
+      // Training check-ins share the outbox (work.js shows them); these lists are reports.
+      var outbox = r[0].filter(function (i) { return i.owner === username && i.mode !== "checkin"; });
       var drafts = r[1].filter(function (d) { return d.owner === username; });
       var waiting = outbox.filter(function (i) { return i.state !== "sent"; });
       var sentLocal = outbox.filter(function (i) { return i.state === "sent"; });
@@ -333,7 +337,7 @@
       return [banner, card,
         h("button", { class: "btn primary wide", disabled: S_.syncing, onclick: function () { syncAll(); } },
           S_.syncing ? "Menyinkronkan…" : "Sinkronkan"),
-        counts,
+        counts, W ? W.homeItems() : null,
         h("div", { class: "row2" },
           h("a", { class: "btn wide", href: "#/keluarga" }, "Daftar keluarga"),
           h("button", { class: "btn wide", onclick: function () { newDraft("keluarga_baru", null); } }, "+ Keluarga baru")),
@@ -1334,6 +1338,7 @@
     else if ((m = /^#\/laporan\/([\w-]+)$/.exec(hash))) p = screenForm(m[1]);
     else if ((m = /^#\/daftar\/(\w+)$/.exec(hash))) p = screenList(m[1]);
     else if (hash === "#/keluar") p = screenLogout();
+    else if (W && (p = W.route(hash))) { /* a screen of work.js */ }
     else p = screenHome();
     return p.then(show).catch(function (e) {
       show(h("p", { class: "alert" }, "Terjadi kesalahan: " + e.message));
@@ -1388,6 +1393,14 @@
       setInterval(tick, TICK_MS);
     });
   }
+
+  /* The work screens (due visits, training check-in) live in work.js; they use these. */
+  var W = window.PilarWork ? window.PilarWork({
+    h: h, add: add, show: show, toast: toast, fmtDate: fmtDate, uuid: uuid, api: api, backLink: backLink,
+    online: online, state: S_, config: CFG, db: DB, rtrw: rtrw, loadHouseholds: loadHouseholds,
+    kelurahanName: kelurahanName, flushOutbox: flushOutbox, requestBackgroundSync: requestBackgroundSync,
+    route: route, lists: lists
+  }) : null;
 
   start();
 })();

@@ -7,6 +7,9 @@
  *
  * States: waiting (to send, maybe after a back-off), sending, sent, invalid
  * (422: the server refused the content; the user must correct it).
+ *
+ * Besides reports, the outbox carries training check-ins (mode "checkin", made
+ * offline from the day's code): sent as JSON, with the same client_id rule.
  */
 (function (root) {
   "use strict";
@@ -74,8 +77,17 @@
   }
 
   function urlFor(item) {
+    if (item.mode === "checkin") return API + "/training/checkin";
     if (item.mode === "resubmit") return API + "/reports/" + item.server_id + "/resubmit";
     return API + "/reports";
+  }
+
+  /* What to POST: a check-in is JSON; a report is multipart with its photos. */
+  function bodyFor(item) {
+    if (item.mode === "checkin") {
+      return Promise.resolve({ body: JSON.stringify(item.checkin), type: "application/json" });
+    }
+    return buildForm(item).then(function (form) { return { body: form, type: null }; });
   }
 
   function save(item) { return DB.put("outbox", item); }
@@ -84,11 +96,13 @@
   function sendOne(item, token) {
     item.state = "sending";
     item.last_try_at = new Date().toISOString();
-    return save(item).then(function () { return buildForm(item); }).then(function (form) {
+    return save(item).then(function () { return bodyFor(item); }).then(function (req) {
+      var headers = { Authorization: "Bearer " + token, Accept: "application/json" };
+      if (req.type) headers["Content-Type"] = req.type;
       return fetchWithTimeout(urlFor(item), {
         method: "POST",
-        headers: { Authorization: "Bearer " + token, Accept: "application/json" },
-        body: form,
+        headers: headers,
+        body: req.body,
         credentials: "omit",
         cache: "no-store"
       });
@@ -101,7 +115,7 @@
           item.server_id = data.id || item.server_id;
           item.sent_at = new Date().toISOString();
           item.errors = null;
-          item.message = "";
+          item.message = item.mode === "checkin" ? (data.message || "") : "";
           // The server holds the photos now; free the phone's storage.
           return save(item).then(function () { return DB.deletePhotosOf(item.id); }).then(function () { return "sent"; });
         }
@@ -113,7 +127,8 @@
         if (status === 422 || status === 400 || status === 403 || status === 404 || status === 413) {
           item.state = "invalid";
           item.errors = data.errors || null;
-          item.message = status === 413 ? "Foto terlalu besar untuk server."
+          item.message = item.mode === "checkin" ? (data.message || "Kehadiran ditolak server.")
+            : status === 413 ? "Foto terlalu besar untuk server."
             : status === 404 ? "Keluarga atau laporan ini tidak ditemukan di wilayah kerja Anda."
             : data.message || "Laporan ditolak server.";
           return save(item).then(function () { return "invalid"; });

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from pilar.freshness.overdue import check_alerts
-from pilar.freshness.refresh import refresh
+from pilar.freshness.refresh import refresh_all
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_alerts, **options):
         started = time.monotonic()
-        n = refresh()
+        n = refresh_all()
         self.stdout.write(
             f"{n:,} keluarga dihitung ulang dalam {time.monotonic() - started:.1f} detik.".replace(
                 ",", "."
