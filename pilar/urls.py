@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from pilar.api import api
-from pilar.psks.views.training import certificate_check
 from pilar.core.health import healthz
+from pilar.psks.views.training import certificate_check
 
 admin.site.site_header = "Pilar · Administrasi"
 admin.site.site_title = "Pilar"
