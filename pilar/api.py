@@ -15,6 +15,7 @@ from pilar.core.api import AUTH_ANY, PilarParser, document_common_errors, instal
 from pilar.fieldapp.api import router as field_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
+from pilar.recaps.api import router as recaps_router
 from pilar.regions.api import router as regions_router
 from pilar.renovations.api import router as renovations_router
 from pilar.submissions.api import notifications_router, verivali_router
@@ -106,3 +107,4 @@ api.add_router("/assessments", assessments_router, tags=["Asesmen"])
 api.add_router("/programs", programs_router, tags=["Program"])
 api.add_router("/cases", cases_router, tags=["Penanganan"])
 api.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
+api.add_router("/figures/recaps", recaps_router, tags=["Rekap"])

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "pilar.programs",
     "pilar.cases",
     "pilar.renovations",
+    "pilar.figures",
+    "pilar.recaps",
     "pilar.web",
     "pilar.demo",
 ]

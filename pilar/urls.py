@@ -24,6 +24,8 @@ urlpatterns = [
     path("program/", include("pilar.programs.urls")),
     path("penanganan/", include("pilar.cases.urls")),
     path("bedah-rumah/", include("pilar.renovations.urls")),
+    path("rekap/", include("pilar.recaps.urls")),
+    path("data-terbuka/", include("pilar.recaps.opendata_urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).

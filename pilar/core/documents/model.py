@@ -51,6 +51,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     # Relative widths of the stub columns (e.g. a narrow "No" and a wide name).
     stub_widths: tuple[float, ...] = ()
+    # False: a detail too wide for a printed page, written to the XLSX only.
+    in_pdf: bool = True
 
     def leaves(self) -> list[Col]:
         out: list[Col] = []

@@ -403,7 +403,8 @@ def write_pdf(doc: Document, head: Letterhead, out: IO[bytes]) -> None:
     story: list[Flowable] = _letterhead(doc, head, width)
     for block in doc.blocks:
         if isinstance(block, Table):
-            story += _table(block, width)
+            if block.in_pdf:
+                story += _table(block, width)
         elif isinstance(block, Figures):
             story += _figures(block, width)
         elif isinstance(block, Chart):
