@@ -13,6 +13,7 @@ from pilar.assessments.api import router as assessments_router
 from pilar.cases.api import router as cases_router
 from pilar.core.api import AUTH_ANY, PilarParser, document_common_errors, install_error_handlers
 from pilar.fieldapp.api import router as field_router
+from pilar.figures.api import router as figures_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.recaps.api import router as recaps_router
@@ -108,3 +109,4 @@ api.add_router("/programs", programs_router, tags=["Program"])
 api.add_router("/cases", cases_router, tags=["Penanganan"])
 api.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
 api.add_router("/figures/recaps", recaps_router, tags=["Rekap"])
+api.add_router("/figures", figures_router, tags=["Angka"])

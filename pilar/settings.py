@@ -263,3 +263,7 @@ PILAR_OFFICE_HEAD_NIP = env_str("PILAR_OFFICE_HEAD_NIP", "")
 # PILAR_OPEN_DATA_MIN_CELL (but above zero) is suppressed.
 PILAR_OPEN_DATA = env_bool("PILAR_OPEN_DATA", False)
 PILAR_OPEN_DATA_MIN_CELL = env_int("PILAR_OPEN_DATA_MIN_CELL", 5)
+# The dashboard map draws the boundaries alone (works offline); an office with a tile
+# server may set a URL template such as https://tiles.example.go.id/{z}/{x}/{y}.png.
+PILAR_MAP_TILE_URL = env_str("PILAR_MAP_TILE_URL", "")
+PILAR_MAP_TILE_ATTRIBUTION = env_str("PILAR_MAP_TILE_ATTRIBUTION", "")

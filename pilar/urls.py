@@ -24,6 +24,7 @@ urlpatterns = [
     path("program/", include("pilar.programs.urls")),
     path("penanganan/", include("pilar.cases.urls")),
     path("bedah-rumah/", include("pilar.renovations.urls")),
+    path("dasbor/", include("pilar.figures.urls")),
     path("rekap/", include("pilar.recaps.urls")),
     path("data-terbuka/", include("pilar.recaps.opendata_urls")),
 ]

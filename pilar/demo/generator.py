@@ -305,6 +305,10 @@ def _esc(text: str) -> str:
     return text
 
 
+# Households are registered in Pilar over the last 18 months (created_at).
+REGISTERED_SPAN_DAYS = 540
+
+
 class Generator:
     """Draws households and their people from one seeded random stream.
 
@@ -333,6 +337,11 @@ class Generator:
         self.kk_serials = kk_serials if kk_serials is not None else {}
         self.tag = tag or f"sintetis-{seed}"
         self.now = now_text or datetime.datetime.now(datetime.UTC).isoformat()
+        # When each household was registered in Pilar, spread over the last
+        # REGISTERED_SPAN_DAYS so monthly figures grow (issue 13: trends are not flat).
+        # A stream of its own, so every other draw stays what the seed gave before.
+        self.registered_rng = random.Random(f"registered-{seed}")
+        self.now_dt = datetime.datetime.fromisoformat(self.now)
         pools = _faker_pools()
         self.first_m = pools["first_m"]
         self.first_f = pools["first_f"]
@@ -543,10 +552,22 @@ class Generator:
             lon = f"{106.58 + rng.random() * 0.14:.6f}"
         else:
             lat = lon = "\\N"
+        reg = self.registered_rng
+        registered = (
+            self.now_dt - datetime.timedelta(days=reg.random() * REGISTERED_SPAN_DAYS)
+        ).isoformat()
+        # The national decile as the registry would receive it: poor households mostly
+        # in desil 1-3, others spread over 2-10; one in six not (yet) ranked.
+        if reg.random() < 0.16:
+            desil = "\\N"
+        elif poor:
+            desil = str(reg.choice((1, 1, 2, 2, 3, 4)))
+        else:
+            desil = str(min(10, 2 + int(reg.random() * 9)))
         chunk.households.append(
             f"{kk_text}\t{kk_reason}\t\t{_esc(self.address())}\t{rt:03d}\t{rw:03d}\t"
-            f"{village_code}\t{lat}\t{lon}\t{ownership}\t{land}\tt\t{self.tag}\t"
-            f"{self.now}\t{self.now}"
+            f"{village_code}\t{lat}\t{lon}\t{ownership}\t{land}\t{desil}\tt\t{self.tag}\t"
+            f"{registered}\t{self.now}"
         )
         stats["poor"] = stats.get("poor", 0) + (1 if poor else 0)
         formed_text = formed.isoformat()
@@ -635,7 +656,7 @@ class Generator:
             body = (
                 f"{nik_text}\t{reason}\t\t\t{_esc(name)}\t{sex}\t{birth_place}\t{birth_text}\t"
                 f"{relation}\t{marital}\t{edu}\t{occ}\t{{{disabilities}}}\t{chronic}\t{life}\t"
-                f"{life_date}\tt\t{self.tag}\t{self.now}\t{self.now}"
+                f"{life_date}\tt\t{self.tag}\t{registered}\t{self.now}"
             )
             start = birth_text if birth > formed else formed_text
             chunk.persons.append((hh_index, body, relation, start))

@@ -36,7 +36,7 @@ from pilar.core.documents.model import (
     Paragraph,
     Table,
 )
-from pilar.core.formatting import format_int, format_rupiah, month_label
+from pilar.core.formatting import format_rupiah, month_label
 from pilar.figures.models import PpksFigure
 from pilar.ppks.models import PpksType
 from pilar.programs.models import Program
@@ -144,9 +144,7 @@ def build(month: datetime.date) -> Document:
             Figure(
                 "PPKS aktif",
                 ppks_total,
-                note=(f"tidak termasuk {format_int(hidden_n)} data kesehatan terbatas")
-                if hidden_n
-                else "",
+                note=source.hidden_text(hidden_n),
             ),
             Figure("Keluarga Fakir Miskin (PPKS 24)", fakir),
             Figure("Keluarga desil 1–4", desil_1_4),

@@ -1,7 +1,10 @@
 """Where the recaps read their figures: the summary tables of pilar.figures, never
-the registry. The current month reads the kept figures (refreshed first); a past
-month reads its frozen snapshot, so its recap prints the same after any new write;
-"the same month a year earlier" is that month's snapshot (None when there is none).
+the registry. Which rows a month reads is `pilar.figures.read.source`'s choice (the
+current month: the kept figures, refreshed first; a past month: its frozen snapshot,
+so its recap prints the same after any new write); "the same month a year earlier"
+is that month's snapshot (None when there is none). The recaps need finer cuts than
+read's (type × sex × kecamatan, every kelurahan row), so they read the same tables
+here, within an area `periods.resolve_area` already checked against the user.
 """
 
 from __future__ import annotations
@@ -12,71 +15,63 @@ from dataclasses import dataclass
 
 from django.db.models import Min, Q, Sum
 
-from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
-from pilar.core.formatting import month_label
-from pilar.figures import refresh
+from pilar.figures import read
 from pilar.figures.models import AreaFigure, PpksFigure, ProgramFigure, Snapshot
-
-CURRENT = "berjalan"
 
 
 @dataclass(frozen=True)
 class Source:
-    """The figures of one month: `snapshot` None means the kept (current) figures."""
+    """The figures of one month: `snapshot_id` None means the kept (current) figures."""
 
     month: datetime.date
-    snapshot: Snapshot | None
+    snapshot_id: int | None
     as_of: datetime.date
-
-    @property
-    def snapshot_id(self) -> int | None:
-        return self.snapshot.pk if self.snapshot else None
+    label: str = ""
+    note: str = ""  # what a backfilled month could not recompute
 
     def q(self) -> Q:
         """Rows of these figures in a figure table."""
-        if self.snapshot is None:
+        if self.snapshot_id is None:
             return Q(snapshot__isnull=True)
-        return Q(snapshot_id=self.snapshot.pk)
-
-    @property
-    def note(self) -> str:
-        """What the reader must know about these figures (a backfilled month's gaps)."""
-        return self.snapshot.note if self.snapshot else ""
+        return Q(snapshot_id=self.snapshot_id)
 
 
 def first_month() -> datetime.date | None:
     return Snapshot.objects.aggregate(first=Min("month"))["first"]
 
 
+def _wrap(src: read.Source) -> Source:
+    return Source(
+        month=src.month,
+        snapshot_id=src.snapshot_id,
+        as_of=src.as_of,
+        label=src.label,
+        note=src.note,
+    )
+
+
 def for_month(month: datetime.date) -> Source:
-    """The figures of `month` (a checked month: not in the future, not before the
-    first). A past month without a snapshot is refused with a message."""
-    current = today().replace(day=1)
-    if month >= current:
-        refresh.refresh_dirty()
-        state = refresh.state() or refresh.rebuild()
-        return Source(month=month, snapshot=None, as_of=state.as_of)
-    snapshot = Snapshot.objects.filter(month=month).first()
-    if snapshot is None:
+    """The figures of `month` as pilar.figures.read chooses them (the current month:
+    the kept figures, brought up to date first; a past month: its snapshot). A month
+    without figures is refused with read's reason."""
+    src = read.source(month)
+    if src is None:
         raise InvalidInput(
-            {
-                "bulan": [
-                    f"Angka bulan {month_label(month)} belum dibekukan (tidak ada potret "
-                    "bulanan). Minta admin menjalankan pilar figures snapshot."
-                ]
-            },
-            message="Angka bulan itu belum tersedia.",
+            {"bulan": [read.missing_reason(month)]}, message="Angka bulan itu belum tersedia."
         )
-    return Source(month=month, snapshot=snapshot, as_of=snapshot.as_of)
+    return _wrap(src)
 
 
 def year_earlier(month: datetime.date) -> Source | None:
-    earlier = datetime.date(month.year - 1, month.month, 1)
-    snapshot = Snapshot.objects.filter(month=earlier).first()
-    if snapshot is None:
-        return None
-    return Source(month=earlier, snapshot=snapshot, as_of=snapshot.as_of)
+    src = read.source(datetime.date(month.year - 1, month.month, 1))
+    return _wrap(src) if src is not None else None
+
+
+def hidden_text(n: int) -> str:
+    """How a total says what restricted records it leaves out (read.Hidden's words:
+    below 5 only "kurang dari 5", so a small area cannot single anyone out)."""
+    return read.Hidden(n).text
 
 
 def _part(village_id: str, by_district: bool) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -24,11 +23,11 @@ from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_action
 from pilar.dedup.similar import LookalikeGuard
+from pilar.figures.views import dashboard_page
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.participation import for_household as enrollments_for_household
 from pilar.programs.participation import for_person as enrollments_for_person
-from pilar.regions.deployment import districts
 from pilar.registry import actions
 from pilar.registry.annotations import head_name, member_count
 from pilar.registry.choices import Disability, LifeStatus, Relation
@@ -50,60 +49,14 @@ from pilar.web.timeline import household_timeline, person_timeline
 
 @login_required
 def home(request: AuthedRequest):
-    user = request.user
-    if not user.can_see_people:
+    """Every role's start page (issue 13, part 4): leaders and Dinas Sosial the city
+    dashboard (Dinas Sosial with its to-do), a TKSK their kecamatan by kelurahan and
+    the reports to verify, a PSM their kelurahan, their own reports and, on a phone,
+    the field app. All read the kept figures (pilar.figures), never count live."""
+    if not request.user.can_see_people:
         # API partners (mitra) get no person data on pages at all.
         return render(request, "web/home_api_only.html")
-
-    households = Household.objects.restrict(user, "view").filter(is_active=True)
-    persons = Person.objects.restrict(user, "view").filter(
-        is_active=True, life_status=LifeStatus.ALIVE
-    )
-    per_type = dict(
-        PpksRecord.objects.restrict(user, "view")
-        .filter(status=RecordStatus.ACTIVE)
-        .order_by()
-        .values("ppks_type_id")
-        .annotate(n=Count("id"))
-        .values_list("ppks_type_id", "n")
-    )
-    ppks_rows = []
-    for ppks_type in PpksType.objects.order_by("number"):
-        # None: a restricted health type this user may not count (shown as "terbatas").
-        hidden = ppks_type.is_restricted and not user.can_see_health_data
-        ppks_rows.append((ppks_type, None if hidden else per_type.get(ppks_type.pk, 0)))
-
-    by_district = None
-    if user.is_city_wide:
-        counts = dict(
-            households.order_by()
-            .values("village__district_id")
-            .annotate(n=Count("id"))
-            .values_list("village__district_id", "n")
-        )
-        by_district = [(d, counts.get(d.pk, 0)) for d in districts()]
-
-    return render(
-        request,
-        "web/home.html",
-        {
-            "household_count": households.count(),
-            "person_count": persons.count(),
-            "ppks_total": sum(per_type.values()),
-            "ppks_rows": ppks_rows,
-            "by_district": by_district,
-            # Fakir Miskin (PPKS 24) is the headline figure of a poverty programme.
-            "poor_households": households.filter(
-                Exists(
-                    PpksRecord.objects.filter(
-                        household_id=OuterRef("pk"),
-                        status=RecordStatus.ACTIVE,
-                        ppks_type__number=24,
-                    )
-                )
-            ).count(),
-        },
-    )
+    return dashboard_page(request)
 
 
 # The household list (with PPKS badges and filter) ----------------------------------------

@@ -9,7 +9,7 @@ many records it leaves out, so a total never silently drops them.
 from __future__ import annotations
 
 from pilar.core.documents.model import Col, Document, Group, Row, Table
-from pilar.core.formatting import format_int, month_label
+from pilar.core.formatting import month_label
 from pilar.ppks.models import PpksType
 from pilar.recaps import source
 from pilar.recaps.builders.context import Context, change
@@ -41,7 +41,7 @@ def build(ctx: Context) -> Document:
     if hidden:
         notes.append(
             f"Jenis data kesehatan terbatas ({hidden_names}) tidak dirinci untuk peran Anda; "
-            f"setiap jumlah tidak termasuk {format_int(hidden_now)} data jenis itu."
+            f"setiap jumlah {source.hidden_text(hidden_now) or 'tidak termasuk data jenis itu'}."
         )
     notes.append(
         "Jenis tingkat keluarga dan komunitas (Fakir Miskin, Keluarga Bermasalah Sosial "

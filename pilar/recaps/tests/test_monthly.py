@@ -31,7 +31,7 @@ def test_generate_writes_pdf_and_notifies_leaders(city, dinsos, pimpinan, settin
         "LAPORAN BULANAN KESEJAHTERAAN SOSIAL",
         "Angka utama",
         "PPKS aktif",
-        "tidak termasuk 1 data kesehatan terbatas",  # the ODHA record, not itemised
+        "tidak termasuk kurang dari 5 data kesehatan terbatas",  # the ODHA record
         "PPKS aktif per kecamatan",
         "RTLH tersisa per kecamatan",
         "Lampiran 1. PPKS menurut jenis dan jenis kelamin",

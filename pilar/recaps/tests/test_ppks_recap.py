@@ -63,9 +63,10 @@ def test_restricted_type_hidden_for_leader_with_count(city, pimpinan):
     odha = next(r for k, r in t1.items() if k[0] == "16")
     assert set(odha.values) == {"terbatas"}
     assert t1[("", "Jumlah")].values[:3] == [1, 3, 5]
-    assert "tidak termasuk 1 data jenis itu" in doc.tables()[0].notes[0]
+    # One hidden record: said as "fewer than 5", so a small area singles nobody out.
+    assert "tidak termasuk kurang dari 5 data kesehatan terbatas" in doc.tables()[0].notes[0]
     text = pdf_text(render(doc, "pdf"))
-    assert "terbatas" in text and "tidak termasuk 1 data" in text
+    assert "terbatas" in text and "kurang dari 5 data" in text
 
 
 def test_kecamatan_recap_by_kelurahan_for_tksk(city, tksk_a):

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
 from pilar.demo.assessments import seed as seed_assessments
+from pilar.demo.figures import seed as seed_figures
 from pilar.demo.renovations import seed as seed_renovations
 from pilar.demo.reports import seed_demo_reports
 from pilar.demo.seeding import seed_households, stderr_progress
@@ -68,6 +69,11 @@ class Command(BaseCommand):
             renovated = seed_renovations()
             if renovated:
                 out.write(f"  {renovated} keluarga RTLH masuk Bedah Rumah demo (berbagai tahap).")
+            made_months = seed_figures()
+            out.write(
+                f"  Angka dasbor dihitung; {made_months} potret bulanan susulan "
+                "dari tanggal catatan."
+            )
         call_command("collectstatic", interactive=False, verbosity=0)
 
         first_district = districts().first()
