@@ -36,7 +36,7 @@ from pilar.core.documents.model import (
     Paragraph,
     Table,
 )
-from pilar.core.formatting import format_rupiah, month_label
+from pilar.core.formatting import MONTH_NAMES, format_rupiah, month_label
 from pilar.figures.models import PpksFigure
 from pilar.ppks.models import PpksType
 from pilar.programs.models import Program
@@ -80,7 +80,7 @@ def _trend(month: datetime.date, hidden: set[int]) -> tuple[list[str], list[floa
     m = start
     while m <= month:
         if m in by_month:
-            labels.append(f"{m:%m/%Y}")
+            labels.append(f"{MONTH_NAMES[m.month - 1][:3]} {m.year}")
             values.append(float(by_month[m]))
         m = periods.add_months(m, 1)
     return labels, values
@@ -162,7 +162,9 @@ def build(month: datetime.date) -> Document:
         ],
     )
     names = dict(parts)
-    blocks: list = [headline]
+    blocks: list = [headline, Paragraph(f"Sumber angka: {src.label}.")]
+    if src.note:
+        blocks.append(Paragraph(f'Catatan angka bulan ini: {src.note} Tanda "-": tidak tersedia.'))
     series = [(month_label(month), [float(per_part.get(c, 0)) for c in codes])]
     if before is not None:
         series.append((month_label(before.month), [float(per_part_old.get(c, 0)) for c in codes]))
@@ -208,6 +210,10 @@ def build(month: datetime.date) -> Document:
         recap_tables += [t for t in builder.build(ctx).tables() if t.in_pdf]
     for i, table in enumerate(recap_tables, start=1):
         table.title = f"Lampiran {i}. " + table.title.split(". ", 1)[-1]
+        # What a backfilled month lacks is said once, under the headline figures.
+        table.notes = [
+            n for n in table.notes if not n.startswith(("Catatan angka", "Rincian laki-laki"))
+        ]
         blocks.append(table)
     blocks.append(Paragraph(spm.CANNOT))
     return Document(

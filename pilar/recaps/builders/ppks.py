@@ -40,7 +40,8 @@ def build(ctx: Context) -> Document:
     notes: list[str] = []
     if hidden:
         notes.append(
-            f"Jenis data kesehatan terbatas ({hidden_names}) tidak dirinci untuk peran Anda; "
+            f"Jenis data kesehatan terbatas ({hidden_names}) tidak dirinci "
+            f"{'untuk peran Anda' if ctx.user is not None else 'dalam dokumen ini'}; "
             f"setiap jumlah {source.hidden_text(hidden_now) or 'tidak termasuk data jenis itu'}."
         )
     notes.append(

@@ -119,7 +119,10 @@ def build(ctx: Context) -> Document:
         ),
         stub_headers=("Kode", ctx.area.part_label),
         columns=[
-            Group(label, (Col("Membutuhkan"), Col("Terlayani"), Col("Capaian", PERCENT)))
+            Group(
+                label,
+                (Col("Membutuhkan", width=1.3), Col("Terlayani"), Col("Capaian", PERCENT)),
+            )
             for label, _ in GROUPS
         ],
         rows=rows,
