@@ -247,7 +247,9 @@ def generate(month: datetime.date, *, acting_user: User | None = None) -> Monthl
         report.save(update_fields=["status", "error", "finished_at"])
         raise
     with transaction.atomic():
-        old = report.file.name if report.file else ""
+        # The new file takes the old one's name (storage would otherwise add a suffix).
+        if report.file:
+            report.file.storage.delete(report.file.name)
         report.file.save(f"laporan-bulanan-{month:%Y-%m}.pdf", ContentFile(data), save=False)
         report.size = len(data)
         report.status = ReportStatus.DONE
@@ -262,6 +264,4 @@ def generate(month: datetime.date, *, acting_user: User | None = None) -> Monthl
             )
             for user in leaders()
         )
-    if old and old != report.file.name:
-        report.file.storage.delete(old)
     return report
