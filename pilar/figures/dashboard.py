@@ -80,6 +80,7 @@ class Dashboard:
     todo: list[Todo] = field(default_factory=list)
     charts: dict[str, Any] = field(default_factory=dict)
     ppks_hidden: str = ""
+    population: dict[str, int | None] = field(default_factory=dict)
 
 
 def _area_params(flt: read.Filters, level: str, code: str) -> dict[str, str]:
@@ -203,6 +204,10 @@ def build(user: User, params) -> Dashboard:
     totals = read.area_totals(user, flt, src)
     programs = read.programs(user, flt, src)
     board.ppks_hidden = ppks.hidden.text
+    board.population = {
+        "households": totals.values["households"],
+        "persons": totals.values["persons"],
+    }
     board.todo = _todo(user, totals)
     v = totals.values
     planned = sum((p.amount_planned for p in programs), Decimal(0))
@@ -261,9 +266,7 @@ def _short_month(month: datetime.date) -> str:
 
 def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
     level_, by_area, hidden = read.ppks_by_area(user, flt, src)
-    area_rows = {
-        measure: read.area_by_area(user, flt, src, measure)[1] for measure in read.AREA_MEASURES
-    }
+    _, area_rows = read.area_measures(user, flt, src)
     map_measures: dict[str, Any] = {
         "ppks": {
             "label": "PPKS aktif" + (f" ({ppks.hidden.text})" if ppks.hidden.n else ""),

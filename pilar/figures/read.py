@@ -182,6 +182,21 @@ def _prefix(user: User) -> tuple[str, str] | None:
 
 
 def visible_villages(user: User) -> set[str]:
+    """The kelurahan codes of the user's area (remembered on the user object for the
+    rest of the request: a page asks several times)."""
+    cached = getattr(user, "_figures_visible", None)
+    if cached is not None:
+        return set(cached)
+    codes = _visible_villages_query(user)
+    if user is not None:
+        try:
+            user._figures_visible = frozenset(codes)  # type: ignore[union-attr]
+        except AttributeError:
+            pass
+    return codes
+
+
+def _visible_villages_query(user: User) -> set[str]:
     scope = _prefix(user)
     if scope is None:
         return set()
@@ -472,6 +487,24 @@ def area_totals(user: User, flt: Filters, src: Source) -> AreaTotals:
     values["rtlh_assessed"] = sum(r.rtlh_assessed for r in rows)
     values["reports_returned"] = sum(r.reports_returned or 0 for r in rows)
     return AreaTotals(values=values, desil=desil, desil_unknown=unknown)
+
+
+def area_measures(
+    user: User, flt: Filters, src: Source, measures=None
+) -> tuple[str, dict[str, list[AreaRow]]]:
+    """Every area measure (or those named) per kecamatan or kelurahan, from one read of
+    the rows (the map offers them all)."""
+    level = area_level(user, flt)
+    rows = _area_rows(user, flt, src)
+    areas = _areas(user, flt, level)
+    out = {}
+    for measure in measures or AREA_MEASURES:
+        if not available(src, measure):
+            out[measure] = [AreaRow(c, n, None) for c, n in areas]
+            continue
+        counts = _by_area(((r.village_id, _value(r, measure)) for r in rows), level)
+        out[measure] = [AreaRow(c, n, counts.get(c, 0)) for c, n in areas]
+    return level, out
 
 
 def area_by_area(user: User, flt: Filters, src: Source, measure: str) -> tuple[str, list[AreaRow]]:

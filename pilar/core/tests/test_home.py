@@ -9,6 +9,8 @@ from pilar.registry.actions import create_person
 
 pytestmark = pytest.mark.django_db
 
+QUERY_BUDGET = 60
+
 
 def _count(html: str, element_id: str) -> int:
     match = re.search(rf'id="{element_id}">([\d.,]+)<', html)
@@ -59,8 +61,9 @@ def test_city_user_sees_city_figures(client, dinsos, city):
     assert _ppks_row(html, 24) == 2
     assert _ppks_row(html, 1) == 0  # zero rows are shown
     assert html.count("data-number=") == 26
-    # Per-kecamatan breakdown: Tangerang (36.71.01) has two, Jatiuwung (36.71.02) one.
-    assert re.search(r'data-code="36.71.01">.*?count">2<', html, re.S)
+    # The start page is the dashboard (issue 13): PPKS per kecamatan, from the figures.
+    assert 'id="map"' in html and 'id="headline"' in html
+    assert re.search(r'data-code="36.71.01">.*?count">1<', html, re.S)
     assert re.search(r'data-code="36.71.02">.*?count">1<', html, re.S)
 
 
@@ -71,6 +74,7 @@ def test_psm_sees_only_own_kelurahan(client, psm_b, city):
     assert _count(html, "stat-persons") == 1
     assert _ppks_row(html, 24) == 1
     assert "households-by-district" not in html
+    assert 'data-code="36.71.02.1001"' in html and 'data-code="36.71.01.1001"' not in html
 
 
 def test_mitra_sees_api_only_page(client, mitra, city):
@@ -84,6 +88,12 @@ def test_mitra_sees_api_only_page(client, mitra, city):
 def test_home_query_count_is_constant(client, dinsos, city, django_assert_max_num_queries):
     client.force_login(dinsos)
     client.get(reverse("web:home"))  # the first request creates the SecurityPolicy row
-    # +1: the navbar's unread-notification count (submissions context processor).
-    with django_assert_max_num_queries(12):
+    # The figures are read from summary tables: the number of queries does not grow
+    # with the data (issue 13). It includes the refresh check, the to-do counts and the
+    # navbar's unread-notification count.
+    with django_assert_max_num_queries(QUERY_BUDGET) as first:
+        client.get(reverse("web:home"))
+    for _ in range(3):
+        make_household(dinsos, VILLAGE_B)
+    with django_assert_max_num_queries(len(first.captured_queries) + 8):
         client.get(reverse("web:home"))

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from pilar.accounts.choices import Role
 from pilar.accounts.models import User
+from pilar.core.dates import today
 from pilar.core.errors import ErrorCollector
+from pilar.figures.models import AreaFigure, FigureState, Snapshot
 from pilar.ppks.actions import check_person_rules
 from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import districts, villages
@@ -92,6 +95,17 @@ def test_demo_builds_working_database(static_root, capsys):
             assert record.household_id == record.person.household_id
         else:
             assert record.person is None
+
+    # Figures: kept current, with a year and more of monthly snapshots behind them
+    # (households registered over 18 months), so the dashboard's trends are not flat.
+    assert FigureState.objects.exists()
+    months = list(Snapshot.objects.order_by("month").values_list("month", "method"))
+    assert len(months) >= 13 and months[-1] == (today().replace(day=1), "beku")
+    assert {m for _, m in months[:-1]} == {"susulan"}
+    first = AreaFigure.objects.filter(snapshot__month=months[0][0]).aggregate(n=Sum("households"))
+    now = AreaFigure.objects.filter(snapshot=None).aggregate(n=Sum("households"))
+    assert now["n"] == 30 and (first["n"] or 0) < now["n"]
+    assert Household.objects.filter(desil__isnull=False).exists()
 
     # A second run keeps the data and the users
     call_command("demo", "--no-serve", "--households", "30")

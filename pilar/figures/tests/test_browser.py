@@ -30,7 +30,11 @@ def setup(transactional_db):
         hh = make_household(dinsos, village)
         create_ppks_record(
             acting_user=dinsos,
-            data={"ppks_type": number, "person": hh.members.get(), "date_found": today().isoformat()},
+            data={
+                "ppks_type": number,
+                "person": hh.members.get(),
+                "date_found": today().isoformat(),
+            },
         )
     refresh.rebuild()
     return dinsos

@@ -8,7 +8,9 @@ dashboard and recaps (docs/development/figures.md).
   23:55: the last copy of a month is its end-of-month figures);
   `snapshot --backfill [--month YYYY-MM]`: recompute past months without a snapshot
   from the records' own dates (one month, or all from the first data);
-- `status`: the reference date, the stale marks and the snapshots.
+- `status`: the reference date, the stale marks and the snapshots;
+- `boundaries --file F.geojson`: load another region's map outlines (features keyed
+  by Kemendagri code in `properties.code`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.errors import InvalidInput
-from pilar.figures import refresh, snapshots
+from pilar.figures import boundaries, refresh, snapshots
 from pilar.figures.cli import SUBCOMMANDS
 from pilar.figures.models import Dirty, Snapshot
 
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             help="hitung susulan bulan lalu yang belum berpotret dari tanggal catatan",
         )
         sub.add_parser("status", help="tanggal acuan, tanda usang, potret bulanan")
+        geo = sub.add_parser(
+            "boundaries", help="muat batas wilayah (GeoJSON, properti code = kode Kemendagri)"
+        )
+        geo.add_argument("--file", required=True, help="berkas .geojson (FeatureCollection)")
         # Subcommands of higher apps (pilar.figures.cli), e.g. the recaps' `monthly`.
         for extra in SUBCOMMANDS.values():
             extra.configure(sub.add_parser(extra.name, help=extra.help))
@@ -89,6 +95,14 @@ class Command(BaseCommand):
             return
         snap = snapshots.freeze(chosen)
         self.stdout.write(f"Potret {snap.month:%Y-%m} dibekukan (angka per {snap.as_of:%d-%m-%Y}).")
+
+    def do_boundaries(self, *, file, **options):
+        result = boundaries.load_file(file)
+        self.stdout.write(f"{result.loaded} batas wilayah dimuat dari {file}.")
+        for problem in result.refused[:20]:
+            self.stdout.write(f"  dilewati: {problem}")
+        if len(result.refused) > 20:
+            self.stdout.write(f"  ... dan {len(result.refused) - 20} lainnya")
 
     def do_status(self, **options):
         state = refresh.state()

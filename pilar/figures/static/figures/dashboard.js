@@ -124,7 +124,7 @@
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       legend: { top: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: number },
-      xAxis: { type: "category", data: labels },
+      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, fontSize: 10 } },
       yAxis: { type: "value", axisLabel: { formatter: number } },
       series: [
         { type: "bar", name: "Laki-laki", data: male, itemStyle: { color: "#0dcaf0" } },
