@@ -155,7 +155,7 @@ DATASETS = [
         "Pemerlu Pelayanan Kesejahteraan Sosial (26 jenis, Permensos 08/2012) yang tercatat "
         "aktif pada akhir bulan, per kecamatan, menurut jenis kelamin.",
         "orang (jenis tingkat keluarga/komunitas: keluarga/komunitas)",
-        "Data PPKS aktif dalam registri Dinas Sosial yang telah diverifikasi dan divalidasi. "
+        "Data PPKS berstatus aktif dalam registri Dinas Sosial pada akhir bulan. "
         "Jenis data kesehatan terbatas (ODHA, korban NAPZA) tidak diterbitkan.",
         ("PPKS", "PMKS", "kesejahteraan sosial"),
         (
