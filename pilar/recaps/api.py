@@ -15,6 +15,7 @@ from pilar.audit.models import AccessAction
 from pilar.core.api import AUTH_PEOPLE, ERRORS
 from pilar.core.dates import today
 from pilar.core.documents.model import Document
+from pilar.core.errors import InvalidInput
 from pilar.recaps import periods
 from pilar.recaps.builders import BY_SLUG, Recap, recaps_for
 from pilar.recaps.builders.context import Context
@@ -95,7 +96,7 @@ def monthly_report_file(request: ApiRequest, month: str):
         raise Http404
     try:
         chosen = periods.parse_month(month)
-    except Exception:
+    except InvalidInput:
         raise Http404 from None
     report = MonthlyReport.objects.filter(month=chosen, status=ReportStatus.DONE).first()
     if report is None or not report.file:
