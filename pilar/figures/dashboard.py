@@ -10,12 +10,15 @@ open is shown without a link.
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, Role
@@ -37,8 +40,13 @@ if TYPE_CHECKING:  # annotations only
 REVIEWER_ROLES = {Role.TKSK, Role.DINSOS, Role.ADMIN}
 
 
+@functools.lru_cache(maxsize=256)
+def _reverse(name: str, args: tuple) -> str:
+    return reverse(name, args=args)
+
+
 def _url(name: str, params: dict[str, Any] | None = None, *args) -> str:
-    base = reverse(name, args=args)
+    base = _reverse(name, tuple(args))
     clean = {k: v for k, v in (params or {}).items() if v not in ("", None)}
     return f"{base}?{urlencode(clean)}" if clean else base
 
@@ -68,6 +76,10 @@ class Todo:
     n: int
     link: str
 
+    @property
+    def text(self) -> str:
+        return number(self.n)
+
 
 @dataclass
 class Dashboard:
@@ -80,7 +92,7 @@ class Dashboard:
     todo: list[Todo] = field(default_factory=list)
     charts: dict[str, Any] = field(default_factory=dict)
     ppks_hidden: str = ""
-    population: dict[str, int | None] = field(default_factory=dict)
+    population: dict[str, str] = field(default_factory=dict)
 
 
 def _area_params(flt: read.Filters, level: str, code: str) -> dict[str, str]:
@@ -138,7 +150,7 @@ def _measure_link(user: User, flt: read.Filters, measure: str, **area) -> str:
     return ""
 
 
-def _todo(user: User, totals: read.AreaTotals | None) -> list[Todo]:
+def _todo(user: User, overdue: int | None) -> list[Todo]:
     items: list[Todo] = []
     if user.role in REVIEWER_ROLES:
         waiting = inbox_for(user).count()
@@ -151,8 +163,7 @@ def _todo(user: User, totals: read.AreaTotals | None) -> list[Todo]:
     if may_review(user):
         pairs = CandidatePair.objects.restrict(user, "change").filter(status=PairStatus.OPEN)
         items.append(Todo("Pasangan data ganda menunggu", pairs.count(), reverse("dedup:queue")))
-    if user.role in (Role.ADMIN, Role.DINSOS) and totals is not None:
-        overdue = totals.values.get("assessments_overdue") or 0
+    if user.role in (Role.ADMIN, Role.DINSOS) and overdue is not None:
         items.append(Todo("Asesmen jatuh tempo", overdue, reverse("assessments:overdue")))
         late = (
             Renovation.objects.restrict(user, "view")
@@ -200,22 +211,43 @@ def build(user: User, params) -> Dashboard:
         board.charts = {"empty": board.missing}
         return board
 
+    key = _cache_key(user, flt, src)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _figures(user, flt, src, level)
+        cache.set(key, cached, CACHE_SECONDS)
+    board.headline = cached["headline"]
+    board.charts = cached["charts"]
+    board.ppks_hidden = cached["ppks_hidden"]
+    board.population = cached["population"]
+    board.todo = _todo(user, cached["overdue"])
+    return board
+
+
+# The figures part of a dashboard is the same for every user of one role and area
+# until the figures change (the source's version): kept per server process.
+CACHE_SECONDS = 600
+
+
+def _cache_key(user: User, flt: read.Filters, src: read.Source) -> str:
+    scope = f"{user.role}:{user.district_id or ''}:{user.village_id or ''}"
+    params = "&".join(f"{k}={v}" for k, v in sorted(flt.params().items()))
+    raw = f"{scope}:{user.can_see_health_data}:{params}:{flt.month}:{src.kind}:"
+    raw += f"{src.snapshot_id}:{src.version}:{settings.PILAR_RTLH_TARGET_YEAR}"
+    return "figures:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _figures(user: User, flt: read.Filters, src: read.Source, level: str) -> dict[str, Any]:
     ppks = read.ppks(user, flt, src)
     totals = read.area_totals(user, flt, src)
     programs = read.programs(user, flt, src)
-    board.ppks_hidden = ppks.hidden.text
-    board.population = {
-        "households": totals.values["households"],
-        "persons": totals.values["persons"],
-    }
-    board.todo = _todo(user, totals)
     v = totals.values
     planned = sum((p.amount_planned for p in programs), Decimal(0))
     paid = sum((p.amount_delivered for p in programs), Decimal(0))
     budget = sum((p.budget or Decimal(0) for p in programs), Decimal(0))
     target_year = settings.PILAR_RTLH_TARGET_YEAR
     waiting = (v["reports_to_verify"] or 0) + (v["reports_to_validate"] or 0)
-    board.headline = [
+    headline = [
         Figure("ppks", "PPKS aktif", number(ppks.total), _ppks_link(flt), ppks.hidden.text),
         Figure(
             "fakir_miskin",
@@ -256,8 +288,17 @@ def build(user: User, params) -> Dashboard:
             f"{number(v['assessments_overdue'])}",
         ),
     ]
-    board.charts = _charts(user, flt, src, ppks, totals, programs, level)
-    return board
+    return {
+        "headline": headline,
+        "charts": _charts(user, flt, src, ppks, totals, programs, level),
+        "ppks_hidden": ppks.hidden.text,
+        # Formatted here (1.234.567) whatever language the browser asks for.
+        "population": {
+            "households": number(totals.values["households"]),
+            "persons": number(totals.values["persons"]),
+        },
+        "overdue": totals.values.get("assessments_overdue") or 0,
+    }
 
 
 def _short_month(month: datetime.date) -> str:
@@ -283,7 +324,7 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 for r in rows
             },
         }
-    trend = read.trend(user, flt, months=12)
+    trend = read.trend(user, flt, months=12, current=src)
     turnaround = read.turnaround(user, flt, months=12)
     months = [_short_month(p.month) for p in trend]
     rtlh_now = totals.values.get("rtlh") or 0
@@ -296,6 +337,7 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 "code": r.code,
                 "name": r.name,
                 "n": r.n,
+                "text": number(r.n),
                 "link": _ppks_link(flt, **_area_params(flt, level, r.code)),
             }
             for r in by_area
@@ -306,12 +348,22 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
                 "name": f"{t.number}. {t.short_name}",
                 "title": t.name,
                 "n": t.n,
+                "text": number(t.n),
                 "link": _ppks_link(flt, ppks_type=t.number) if t.n is not None else "",
             }
             for t in ppks.by_type
         ],
         "ppksHidden": ppks.hidden.text,
         "sexAge": ppks.by_sex_age,
+        # The PPKS list of each bar: sex × age group (with the other filters).
+        "sexAgeLinks": {
+            sex: {
+                group: _ppks_link(flt, jenis_kelamin=sex, kelompok_usia=group)
+                for group in ("0-5", "6-17", "18-59", "60+", "?")
+            }
+            for sex in ("L", "P")
+        },
+        "rtlhLink": _measure_link(user, flt, "rtlh"),
         "trend": {
             "months": months,
             "kinds": [p.kind for p in trend],
@@ -319,6 +371,11 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
             "fakir_miskin": [p.values.get("fakir_miskin") for p in trend],
             "poverty_poor": [p.values.get("poverty_poor") for p in trend],
             "rtlh": [p.values.get("rtlh") for p in trend],
+            # A month's point opens the dashboard of that month (its snapshot).
+            "links": [
+                _url("figures:dashboard", flt.params(bulan=f"{p.month:%Y-%m}")) if p.kind else ""
+                for p in trend
+            ],
         },
         "rtlh": {
             "months": months,

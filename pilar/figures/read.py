@@ -22,11 +22,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, Sum
+from django.db.models.expressions import RawSQL
 
 from pilar.accounts.choices import CITY_ROLES, PERSON_DATA_ROLES, Role
 from pilar.core.dates import today
 from pilar.core.filtering import int_or_none
+from pilar.core.numbers import BIGINT_MAX
 from pilar.figures import refresh, snapshots
 from pilar.figures.choices import AgeGroup, SnapshotMethod
 from pilar.figures.models import (
@@ -114,8 +117,17 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
                 )
             else:
                 month = chosen
-    kecamatan = normalize_code(str(params.get("kecamatan") or ""))[:8]
-    kelurahan = normalize_code(str(params.get("kelurahan") or ""))[:13]
+    raw_kecamatan = str(params.get("kecamatan") or "").strip()
+    raw_kelurahan = str(params.get("kelurahan") or "").strip()
+    kecamatan = normalize_code(raw_kecamatan)[:8]
+    kelurahan = normalize_code(raw_kelurahan)[:13]
+    # A code that cleans away to nothing would silently mean "everywhere".
+    for name, raw, code in (
+        ("kecamatan", raw_kecamatan, kecamatan),
+        ("kelurahan", raw_kelurahan, kelurahan),
+    ):
+        if raw and not code:
+            problems[name] = "Kode wilayah harus berupa angka, misalnya 36.71.01.1001."
     visible = visible_villages(user)
     if kecamatan and not any(v.startswith(kecamatan + ".") for v in visible):
         problems["kecamatan"] = "Kecamatan tidak dikenal atau di luar wilayah Anda."
@@ -126,6 +138,9 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
         problems["kelurahan"] = "Kelurahan tidak dikenal atau di luar wilayah Anda."
         kelurahan = ""
     ppks_type = int_or_none(params.get("ppks_type"))
+    # Bounds first: a number beyond the column's range is "unknown", not a database error.
+    if ppks_type is not None and not 1 <= ppks_type <= 999:
+        ppks_type = 0
     if params.get("ppks_type") not in (None, "") and not (
         ppks_type and PpksType.objects.filter(number=ppks_type).exists()
     ):
@@ -144,6 +159,8 @@ def parse_filters(user: User, params: Mapping) -> tuple[Filters, dict[str, str]]
         problems["kelompok_usia"] = "Kelompok usia tidak dikenal."
         age_group = ""
     program = int_or_none(params.get("program"))
+    if program is not None and not 1 <= program <= BIGINT_MAX:
+        program = 0
     if params.get("program") not in (None, "") and not (
         program and Program.objects.filter(pk=program).exists()
     ):
@@ -190,7 +207,7 @@ def visible_villages(user: User) -> set[str]:
     codes = _visible_villages_query(user)
     if user is not None:
         try:
-            user._figures_visible = frozenset(codes)  # type: ignore[union-attr]
+            user._figures_visible = frozenset(codes)  # type: ignore[attr-defined]
         except AttributeError:
             pass
     return codes
@@ -239,6 +256,8 @@ class Source:
     as_of: datetime.date
     snapshot_id: int | None = None
     note: str = ""
+    # Changes whenever the figures behind this source change (a cache key part).
+    version: str = ""
 
     @property
     def label(self) -> str:
@@ -250,11 +269,31 @@ class Source:
         return f"Potret {snapshots.month_label(self.month)} (dihitung susulan dari tanggal catatan)"
 
 
-def ensure_current() -> None:
-    """Bring the kept figures up to date before reading them: the month roll-over (the
-    previous month frozen if cron did not), then the kelurahan marked stale."""
-    snapshots.roll_over()
-    refresh.refresh_dirty()
+def ensure_current() -> tuple[datetime.date, str]:
+    """Bring the kept figures up to date before reading them; returns their reference
+    date and a version that changes whenever they do (for caches). One query when
+    nothing is to do; otherwise the month roll-over (the previous month frozen if cron
+    did not), a first rebuild, or the refresh of the kelurahan marked stale."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.as_of, s.refreshed_at, EXISTS (SELECT 1 FROM figures_dirty) "
+            "FROM (SELECT 1) one LEFT JOIN LATERAL ("
+            "  SELECT as_of, refreshed_at FROM figures_figurestate ORDER BY id LIMIT 1"
+            ") s ON true"
+        )
+        as_of, refreshed_at, dirty = cursor.fetchone()
+    if as_of is None:
+        state = refresh.rebuild()
+        return state.as_of, str(state.refreshed_at)
+    if snapshots.first_of(as_of) < snapshots.first_of(today()):
+        snapshots.roll_over()
+        dirty = True
+    if dirty:
+        refresh.refresh_dirty()
+        fresh = refresh.state()
+        if fresh is not None:
+            return fresh.as_of, str(fresh.refreshed_at)
+    return as_of, str(refreshed_at)
 
 
 def source(month: datetime.date) -> Source | None:
@@ -262,14 +301,18 @@ def source(month: datetime.date) -> Source | None:
     snapshot, a month before the first data, a future month)."""
     month = snapshots.first_of(month)
     if month == snapshots.first_of(today()):
-        ensure_current()
-        state = refresh.state() or refresh.rebuild()
-        return Source(month=month, kind="berjalan", as_of=state.as_of)
+        as_of, version = ensure_current()
+        return Source(month=month, kind="berjalan", as_of=as_of, version=version)
     snap = Snapshot.objects.filter(month=month).first()
     if snap is None:
         return None
     return Source(
-        month=month, kind=snap.method, as_of=snap.as_of, snapshot_id=snap.pk, note=snap.note
+        month=month,
+        kind=snap.method,
+        as_of=snap.as_of,
+        snapshot_id=snap.pk,
+        note=snap.note,
+        version=str(snap.taken_at),
     )
 
 
@@ -390,6 +433,22 @@ def area_level(user: User, flt: Filters) -> str:
 
 
 def _areas(user: User, flt: Filters, level: str) -> list[tuple[str, str]]:
+    """(code, name) of the areas the figures are shown by (remembered on the user
+    object for the rest of the request)."""
+    key = (level, flt.kecamatan, flt.kelurahan)
+    memo = getattr(user, "_figures_areas", None)
+    if memo is None:
+        memo = {}
+        try:
+            user._figures_areas = memo  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+    if key not in memo:
+        memo[key] = _areas_query(user, flt, level)
+    return memo[key]
+
+
+def _areas_query(user: User, flt: Filters, level: str) -> list[tuple[str, str]]:
     villages = list(visible_villages(user))
     if flt.kecamatan:
         villages = [v for v in villages if v.startswith(flt.kecamatan + ".")]
@@ -414,17 +473,60 @@ def _by_area(rows, level: str) -> dict[str, int]:
 def ppks_by_area(user: User, flt: Filters, src: Source) -> tuple[str, list[AreaRow], Hidden]:
     """PPKS records per kecamatan (city roles, no area chosen) or per kelurahan."""
     level = area_level(user, flt)
-    qs = _ppks_qs(user, flt, src)
+    may = user.can_see_health_data
     hidden = 0
-    if not user.can_see_health_data:
-        hidden = qs.filter(ppks_type__is_restricted=True).aggregate(s=Sum("n"))["s"] or 0
-        qs = qs.exclude(ppks_type__is_restricted=True)
-    counts = _by_area(
-        qs.order_by().values("village_id").annotate(s=Sum("n")).values_list("village_id", "s"),
-        level,
-    )
+    shown = []
+    for village_id, restricted, n in (
+        _ppks_qs(user, flt, src)
+        .order_by()
+        .values("village_id", "ppks_type__is_restricted")
+        .annotate(s=Sum("n"))
+        .values_list("village_id", "ppks_type__is_restricted", "s")
+    ):
+        if restricted and not may:
+            hidden += n or 0
+        else:
+            shown.append((village_id, n))
+    counts = _by_area(shown, level)
     rows = [AreaRow(code, name, counts.get(code, 0)) for code, name in _areas(user, flt, level)]
     return level, rows, Hidden(hidden)
+
+
+@dataclass
+class PpksTable:
+    """PPKS records per area × type number × sex ("L", "P", "" for household-level),
+    for recaps: `cells[(area_code, number, sex)] = n`; restricted types the role may
+    not see are absent and counted in `hidden` per area."""
+
+    level: str
+    areas: list[tuple[str, str]]  # (code, name) in order
+    cells: dict[tuple[str, int, str], int]
+    hidden: dict[str, int]
+
+
+def ppks_table(user: User, flt: Filters, src: Source, level: str | None = None) -> PpksTable:
+    """The recap table behind "Rekapitulasi PPKS": by kecamatan (default for city roles
+    without an area filter) or by kelurahan."""
+    level = level or area_level(user, flt)
+    may = user.can_see_health_data
+    cells: dict[tuple[str, int, str], int] = defaultdict(int)
+    hidden: dict[str, int] = defaultdict(int)
+    rows = (
+        _ppks_qs(user, flt, src)
+        .order_by()
+        .values("village_id", "ppks_type__number", "ppks_type__is_restricted", "sex")
+        .annotate(s=Sum("n"))
+        .values_list("village_id", "ppks_type__number", "ppks_type__is_restricted", "sex", "s")
+    )
+    for village_id, number, restricted, sex, n in rows:
+        area = village_id.rsplit(".", 1)[0] if level == "kecamatan" else village_id
+        if restricted and not may:
+            hidden[area] += n
+        else:
+            cells[(area, number, sex)] += n
+    return PpksTable(
+        level=level, areas=_areas(user, flt, level), cells=dict(cells), hidden=dict(hidden)
+    )
 
 
 # Area figures (population, poverty, RTLH, quality, reports) -----------------------------
@@ -555,7 +657,7 @@ def programs(user: User, flt: Filters, src: Source) -> list[ProgramRow]:
             amount_delivered=Sum("amount_delivered"),
         )
     )
-    names = {p.pk: p for p in Program.objects.all()}
+    names = {p.pk: p for p in Program.objects.only("id", "name", "year", "budget")}
     city_view = user.role in CITY_ROLES and not flt.kecamatan and not flt.kelurahan
     out = []
     for a in agg:
@@ -599,38 +701,75 @@ def _month_list(last: datetime.date, months: int) -> list[datetime.date]:
     return sorted(out)
 
 
-def trend(user: User, flt: Filters, months: int = 12) -> list[TrendPoint]:
+def trend(
+    user: User, flt: Filters, months: int = 12, current: Source | None = None
+) -> list[TrendPoint]:
     """The `months` months up to the chosen one: PPKS (with the filters) and the area
-    measures, from the snapshots and, for the current month, the kept figures."""
+    measures, from the snapshots and, for the current month, the kept figures (pass
+    its `current` source if already read). Three queries whatever the months."""
     wanted = _month_list(flt.month, months)
-    snaps = {s.month: s for s in Snapshot.objects.filter(month__in=wanted)}
+    this_month = snapshots.first_of(today())
+    sources: dict[datetime.date, Source] = {}
+    for snap in Snapshot.objects.filter(month__in=wanted):
+        sources[snap.month] = Source(
+            month=snap.month,
+            kind=snap.method,
+            as_of=snap.as_of,
+            snapshot_id=snap.pk,
+            note=snap.note,
+        )
+    if this_month in wanted:
+        src_now = current if current is not None else source(this_month)
+        if src_now is not None:
+            sources[this_month] = src_now
+    area = _area_q(user, flt)
+    by_snapshot = {src.snapshot_id: src for src in sources.values()}
+    which = Q(snapshot_id__in=[i for i in by_snapshot if i is not None])
+    if None in by_snapshot:
+        which |= Q(snapshot__isnull=True)
+    ppks_sums: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    area_sums: dict[int | None, dict] = {}
+    if area is not None and by_snapshot:
+        qs = PpksFigure.objects.filter(which, area)
+        if flt.ppks_type:
+            qs = qs.filter(ppks_type__number=flt.ppks_type)
+        if flt.sex:
+            qs = qs.filter(sex=flt.sex)
+        if flt.age_group:
+            qs = qs.filter(age_group=flt.age_group)
+        for snap_id, restricted, n in (
+            qs.order_by()
+            .values("snapshot_id", "ppks_type__is_restricted")
+            .annotate(s=Sum("n"))
+            .values_list("snapshot_id", "ppks_type__is_restricted", "s")
+        ):
+            hides = restricted and not user.can_see_health_data
+            ppks_sums[snap_id][1 if hides else 0] += n or 0
+        simple = [m for m in AREA_MEASURES if m != "desil_1_4"]
+        for row in (
+            AreaFigure.objects.filter(which, area)
+            .order_by()
+            .values("snapshot_id")
+            .annotate(
+                desil_1_4=Sum(RawSQL("desil[1] + desil[2] + desil[3] + desil[4]", [])),
+                **{m: Sum(m) for m in simple},
+            )
+        ):
+            sums_row: dict = dict(row)
+            area_sums[sums_row.pop("snapshot_id")] = sums_row
     points = []
     for month in wanted:
-        src: Source | None
-        if month == snapshots.first_of(today()):
-            src = source(month)
-        elif month in snaps:
-            s = snaps[month]
-            src = Source(month=month, kind=s.method, as_of=s.as_of, snapshot_id=s.pk, note=s.note)
-        else:
-            src = None
+        src = sources.get(month)
         if src is None:
             points.append(TrendPoint(month=month, kind="", ppks=None, hidden=0))
             continue
-        qs = _ppks_qs(user, flt, src)
-        total = qs.aggregate(s=Sum("n"))["s"] or 0
-        hidden = 0
-        if not user.can_see_health_data:
-            hidden = qs.filter(ppks_type__is_restricted=True).aggregate(s=Sum("n"))["s"] or 0
-        totals = area_totals(user, flt, src)
+        visible, hidden_n = ppks_sums.get(src.snapshot_id, [0, 0])
+        sums = area_sums.get(src.snapshot_id, {})
+        measures: dict[str, int | None] = {
+            m: int(sums.get(m) or 0) if available(src, m) else None for m in AREA_MEASURES
+        }
         points.append(
-            TrendPoint(
-                month=month,
-                kind=src.kind,
-                ppks=total - hidden,
-                hidden=hidden,
-                values=totals.values,
-            )
+            TrendPoint(month=month, kind=src.kind, ppks=visible, hidden=hidden_n, values=measures)
         )
     return points
 

@@ -5,6 +5,8 @@ data go to the page as JSON (json_script) and are drawn by static/figures/dashbo
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,25 +16,46 @@ from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
 from pilar.core.web import people_required
 from pilar.figures import boundaries, dashboard, read
-from pilar.figures.choices import AgeGroup
 from pilar.figures.read import AGE_GROUPS, SEXES
 from pilar.ppks.models import PpksType
 from pilar.programs.models import Program
 
 
-def _options(user, flt: read.Filters) -> dict:
-    districts, villages = area_options(user, flt.kecamatan)
-    types = PpksType.objects.order_by("number")
-    if not user.can_see_health_data:
-        types = types.exclude(is_restricted=True)
-    return {
-        "districts": districts,
-        "villages": villages,
-        "ppks_types": types,
-        "sexes": SEXES.items(),
-        "age_groups": AGE_GROUPS.items(),
-        "programs": Program.objects.filter(is_active=True).order_by("name"),
-    }
+class FilterOptions:
+    """The filter form's choices, read only when the form is rendered (the rendered
+    form is cached per area, role and filter: most views read none of them)."""
+
+    def __init__(self, user, flt: read.Filters):
+        self.user, self.flt = user, flt
+
+    @cached_property
+    def _areas(self):
+        return area_options(self.user, self.flt.kecamatan)
+
+    @property
+    def districts(self):
+        return self._areas[0]
+
+    @property
+    def villages(self):
+        return self._areas[1]
+
+    @cached_property
+    def ppks_types(self):
+        types = PpksType.objects.order_by("number")
+        if not self.user.can_see_health_data:
+            types = types.exclude(is_restricted=True)
+        return list(types)
+
+    @cached_property
+    def programs(self):
+        return list(Program.objects.filter(is_active=True).order_by("name").only("id", "name"))
+
+
+def _filter_cache_key(user, flt: read.Filters) -> str:
+    scope = f"{user.role}:{user.district_id or ''}:{user.village_id or ''}"
+    params = "&".join(f"{k}={v}" for k, v in sorted(flt.params().items()))
+    return f"{scope}:{user.can_see_health_data}:{params}:{flt.month:%Y-%m}"
 
 
 @require_GET
@@ -58,8 +81,10 @@ def dashboard_page(request: AuthedRequest) -> HttpResponse:
             "tileUrl": settings.PILAR_MAP_TILE_URL,
             "tileAttribution": settings.PILAR_MAP_TILE_ATTRIBUTION,
         },
-        "age_group_labels": {g.value: g.label for g in AgeGroup},
-        **_options(user, flt),
+        "options": FilterOptions(user, flt),
+        "sexes": SEXES.items(),
+        "age_groups": AGE_GROUPS.items(),
+        "filter_cache_key": f"{_filter_cache_key(user, flt)}:{bool(board.problems)}:{request.path}",
     }
     return render(request, "figures/dashboard.html", context)
 

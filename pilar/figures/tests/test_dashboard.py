@@ -215,6 +215,18 @@ def test_api_refuses_bad_filters_with_422(client, data, dinsos, tksk_a):
     assert r.status_code == 422
     r = _api(client, dinsos, "trend?months=0")
     assert r.status_code == 422
+    # Beyond the columns' range, or not a number at all: refused, never a 500.
+    for bad in (
+        "ppks_type=99999999999999999999",
+        "program=99999999999999999999",
+        "ppks_type=-1",
+        "kecamatan=%00",
+        "bulan=%00",
+        "jenis_kelamin=%00",
+        "months=99999999999999999999",
+    ):
+        r = _api(client, dinsos, f"trend?{bad}")
+        assert r.status_code in (400, 422), (bad, r.status_code)
 
 
 def test_api_month_without_figures_is_not_an_error(client, data, dinsos):

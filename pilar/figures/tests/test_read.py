@@ -134,3 +134,15 @@ def test_past_month_without_snapshot_says_why(dinsos):
     past = today().replace(day=1) - datetime.timedelta(days=400)
     assert read.source(past.replace(day=1)) is None
     assert "Belum ada" in read.missing_reason(past.replace(day=1))
+
+
+def test_recap_table_by_area_type_and_sex(data, dinsos, pimpinan):
+    flt, _, src = _figures(pimpinan)
+    table = read.ppks_table(pimpinan, flt, src)
+    assert table.level == "kecamatan" and len(table.areas) == 13
+    assert table.cells[(DISTRICT_A, 11, "L")] == 2 and table.cells[("36.71.02", 11, "L")] == 3
+    assert (DISTRICT_A, 16, "L") not in table.cells and table.hidden == {DISTRICT_A: 6}
+    flt, _, src = _figures(dinsos, kecamatan=DISTRICT_A)
+    table = read.ppks_table(dinsos, flt, src)
+    assert table.level == "kelurahan" and table.hidden == {}
+    assert table.cells[(VILLAGE_A, 16, "L")] == 6

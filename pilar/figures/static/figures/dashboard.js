@@ -107,7 +107,7 @@
       xAxis: { type: "category", data: t.months, axisLabel: { fontSize: 10 } },
       yAxis: { type: "value", axisLabel: { formatter: number } },
       series: series
-    });
+    }, function (p) { return t.links && t.links[p.dataIndex]; });
   })();
 
   // Persons by age group and sex.
@@ -130,6 +130,10 @@
         { type: "bar", name: "Laki-laki", data: male, itemStyle: { color: "#0dcaf0" } },
         { type: "bar", name: "Perempuan", data: female, itemStyle: { color: "#d63384" } }
       ]
+    }, function (p) {
+      var links = data.sexAgeLinks || {};
+      var sex = p.seriesIndex === 0 ? "L" : "P";
+      return links[sex] && links[sex][groups[p.dataIndex]];
     });
   })();
 
@@ -162,7 +166,7 @@
         { type: "line", name: "Jalur ke nol (" + r.targetYear + ")", data: target, connectNulls: true,
           lineStyle: { type: "dashed", color: "#6c757d" }, itemStyle: { color: "#6c757d" } }
       ]
-    });
+    }, function () { return data.rtlhLink; });
   })();
 
   // Program coverage: eligible -> enrolled -> delivered per program period.
@@ -196,7 +200,7 @@
       legend: { top: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: t.months, axisLabel: { fontSize: 10 } },
-      yAxis: [{ type: "value", name: "laporan" }, { type: "value", name: "hari", splitLine: { show: false } }],
+      yAxis: [{ type: "value" }, { type: "value", splitLine: { show: false }, axisLabel: { formatter: "{value} hr" } }],
       series: [
         { type: "bar", name: "Diajukan", data: t.submitted, itemStyle: { color: "#adb5bd" } },
         { type: "bar", name: "Diputuskan", data: t.decided, itemStyle: { color: "#0d6efd" } },
