@@ -248,7 +248,7 @@ def generate(month: datetime.date, *, acting_user: User | None = None) -> Monthl
         raise
     with transaction.atomic():
         # The new file takes the old one's name (storage would otherwise add a suffix).
-        if report.file:
+        if report.file and report.file.name:
             report.file.storage.delete(report.file.name)
         report.file.save(f"laporan-bulanan-{month:%Y-%m}.pdf", ContentFile(data), save=False)
         report.size = len(data)
