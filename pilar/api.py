@@ -18,6 +18,7 @@ from pilar.freshness.api import router as visits_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.psks.api import router as training_router
+from pilar.recaps.api import router as recaps_router
 from pilar.regions.api import router as regions_router
 from pilar.renovations.api import router as renovations_router
 from pilar.submissions.api import notifications_router, verivali_router
@@ -109,6 +110,7 @@ api.add_router("/assessments", assessments_router, tags=["Asesmen"])
 api.add_router("/programs", programs_router, tags=["Program"])
 api.add_router("/cases", cases_router, tags=["Penanganan"])
 api.add_router("/renovations", renovations_router, tags=["Bedah Rumah"])
+api.add_router("/figures/recaps", recaps_router, tags=["Rekap"])
 api.add_router("/figures", figures_router, tags=["Angka"])
 api.add_router("/training", training_router, tags=["Pelatihan PSKS"])
 api.add_router("/visits", visits_router, tags=["Kunjungan jatuh tempo"])

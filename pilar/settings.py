@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "pilar.figures",
     "pilar.pdp",
     "pilar.performance",
+    "pilar.recaps",
     "pilar.web",
     "pilar.demo",
 ]
@@ -303,6 +304,22 @@ PILAR_CASE_FOLLOWUP_DAYS = env_int("PILAR_CASE_FOLLOWUP_DAYS", 30)
 # re-encoded at most 1600 px), and the year the city aims to have no RTLH left.
 PILAR_RENOVATION_PHOTO_MAX_BYTES = env_int("PILAR_RENOVATION_PHOTO_MAX_KB", 8192) * 1024
 PILAR_RTLH_TARGET_YEAR = env_int("PILAR_RTLH_TARGET_YEAR", 2030)
+
+# Official documents (recaps, the monthly report): letterhead and signature
+# (docs/operations.md). Blank government/place are taken from PILAR_REGION's name.
+PILAR_OFFICE_GOVERNMENT = env_str("PILAR_OFFICE_GOVERNMENT", "")
+PILAR_OFFICE_NAME = env_str("PILAR_OFFICE_NAME", "Dinas Sosial")
+PILAR_OFFICE_ADDRESS = env_str("PILAR_OFFICE_ADDRESS", "")
+PILAR_OFFICE_PLACE = env_str("PILAR_OFFICE_PLACE", "")
+PILAR_OFFICE_HEAD_TITLE = env_str("PILAR_OFFICE_HEAD_TITLE", "Kepala Dinas Sosial")
+PILAR_OFFICE_HEAD_NAME = env_str("PILAR_OFFICE_HEAD_NAME", "")
+PILAR_OFFICE_HEAD_NIP = env_str("PILAR_OFFICE_HEAD_NIP", "")
+
+# Open data (Satu Data Indonesia): aggregated recaps per kecamatan as CSV with a
+# data.json catalogue, served without login only when turned on; a count below
+# PILAR_OPEN_DATA_MIN_CELL (but above zero) is suppressed.
+PILAR_OPEN_DATA = env_bool("PILAR_OPEN_DATA", False)
+PILAR_OPEN_DATA_MIN_CELL = env_int("PILAR_OPEN_DATA_MIN_CELL", 5)
 # The dashboard map draws the boundaries alone (works offline); an office with a tile
 # server may set a URL template such as https://tiles.example.go.id/{z}/{x}/{y}.png.
 PILAR_MAP_TILE_URL = env_str("PILAR_MAP_TILE_URL", "")

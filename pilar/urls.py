@@ -41,6 +41,8 @@ urlpatterns = [
     path("pdp/", include("pilar.pdp.urls")),
     path("kunjungan/", include("pilar.freshness.urls")),
     path("kinerja/", include("pilar.performance.urls")),
+    path("rekap/", include("pilar.recaps.urls")),
+    path("data-terbuka/", include("pilar.recaps.opendata_urls")),
 ]
 
 # Indonesian error pages (JSON under /api/); a lost database is a 503 (pilar.core.failures).

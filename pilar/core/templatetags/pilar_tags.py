@@ -7,6 +7,7 @@ from decimal import InvalidOperation
 
 from django import forms, template
 
+from pilar.core.formatting import format_decimal, month_label
 from pilar.core.identity import mask
 from pilar.core.numbers import format_measure, format_number, format_rupiah
 
@@ -92,3 +93,15 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def month_name(value):
+    """November 2026, in Indonesian whatever the browser's language."""
+    return month_label(value) if value else ""
+
+
+@register.filter
+def kilobytes(value):
+    """41,5 KB (Indonesian decimal comma)."""
+    return f"{format_decimal((value or 0) / 1024, 1)} KB"

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.errors import InvalidInput
 from pilar.figures import boundaries, refresh, snapshots
+from pilar.figures.cli import SUBCOMMANDS
 from pilar.figures.models import Dirty, Snapshot
 
 
@@ -53,10 +54,16 @@ class Command(BaseCommand):
             "boundaries", help="muat batas wilayah (GeoJSON, properti code = kode Kemendagri)"
         )
         geo.add_argument("--file", required=True, help="berkas .geojson (FeatureCollection)")
+        # Subcommands of higher apps (pilar.figures.cli), e.g. the recaps' `monthly`.
+        for extra in SUBCOMMANDS.values():
+            extra.configure(sub.add_parser(extra.name, help=extra.help))
 
     def handle(self, *args, action, **options):
         try:
-            getattr(self, f"do_{action}")(**options)
+            if action in SUBCOMMANDS:
+                SUBCOMMANDS[action].run(self, **options)
+            else:
+                getattr(self, f"do_{action}")(**options)
         except InvalidInput as exc:
             raise CommandError(
                 " ".join(m for msgs in exc.errors.values() for m in msgs) or exc.message
