@@ -82,6 +82,13 @@ PURPOSES: dict[str, Purpose] = {
         OFFICE + "; pimpinan dan petugas wilayah melihat",
         "sesuai ketentuan arsip keuangan daerah (paling sedikit 10 tahun setelah serah terima)",
     ),
+    "freshness": Purpose(
+        "Penjadwalan kunjungan ulang keluarga (verifikasi paling sedikit dua tahun sekali dan "
+        "sebelum batas pemutakhiran nasional) agar data tetap mutakhir",
+        PUBLIC_TASK + "; UU 13/2011 pasal 8; UU 27/2022 pasal 16 ayat (2)",
+        CITY + "; PSM kelurahannya dan TKSK kecamatannya",
+        "seperti registri; dihitung ulang dari kunjungan dan verifikasi",
+    ),
     "dedup": Purpose(
         "Pencarian dan penggabungan data ganda agar satu orang tercatat sekali (lihat DPIA "
         "pencocokan data ganda)",

@@ -152,7 +152,7 @@ def test_database_down_before_the_view_is_503(client, dinsos):
 def test_database_lost_in_a_view_is_503_from_the_middleware(client, dinsos, caplog):
     client.force_login(dinsos)
     with mock.patch(
-        "pilar.web.views.render", side_effect=OperationalError("terminating connection")
+        "pilar.figures.views.render", side_effect=OperationalError("terminating connection")
     ):
         response = client.get("/")
     assert response.status_code == 503
@@ -165,7 +165,7 @@ def test_database_lost_in_a_view_is_503_from_the_middleware(client, dinsos, capl
 
 def test_other_server_errors_stay_500_in_indonesian(client, dinsos):
     client.force_login(dinsos)
-    with mock.patch("pilar.web.views.render", side_effect=RuntimeError("bug")):
+    with mock.patch("pilar.figures.views.render", side_effect=RuntimeError("bug")):
         client.raise_request_exception = False
         response = client.get("/")
     assert response.status_code == 500

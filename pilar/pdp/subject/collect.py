@@ -34,6 +34,7 @@ from django.utils import timezone
 from pilar.assessments.models import PovertyAssessment, RtlhAssessment
 from pilar.cases.models import Case, CaseStep, Intervention, Visit
 from pilar.dedup.models import CandidatePair, Merge
+from pilar.freshness.models import HouseholdFreshness
 from pilar.imports.models import StagedRow
 from pilar.pdp.models import (
     Breach,
@@ -243,6 +244,11 @@ SPECS: list[Spec] = [
         HousingSurvey,
         "Survei rumah",
         lambda c: HousingSurvey.objects.filter(household_id__in=c.household_ids),
+    ),
+    Spec(
+        HouseholdFreshness,
+        "Jadwal kunjungan keluarga (kunjungan dan verifikasi terakhir)",
+        lambda c: HouseholdFreshness.objects.filter(household_id__in=c.household_ids),
     ),
     Spec(
         PpksRecord,
