@@ -28,6 +28,8 @@ PRODUCTION_ENV = {
 
 def _check(extra: dict) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV, **extra}
+    # The browser tests set it in this process (Playwright's sync API); a server never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "pilar.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
