@@ -27,6 +27,8 @@ from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_acti
 from pilar.dedup.similar import LookalikeGuard
 from pilar.figures.views import dashboard_page
 from pilar.pdp import clock as pdp_clock
+from pilar.pdp.notices import restriction_for
+from pilar.pdp.querysets import may_manage as may_manage_pdp
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.participation import for_household as enrollments_for_household
@@ -205,6 +207,9 @@ def person_detail(request: AuthedRequest, pk: int):
             "memberships": memberships,
             "timeline": person_timeline(person, user),
             "disability_labels": [Disability(d).label for d in person.disabilities],
+            # A restriction or objection under the personal data law, for every role.
+            "pdp_notice": restriction_for(person),
+            "pdp_manage": may_manage_pdp(user),
             "can_change": can_change(user, person.household),
             "can_write": can_write(user, person.household),
             "submissions": submissions_touching(user, person=person),

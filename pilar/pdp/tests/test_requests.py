@@ -179,3 +179,20 @@ def test_lists_search_paginate_and_export(dinsos, person):
     export = client.get(reverse("pdp:request_export", args=["csv"]), {"kind": "keberatan"})
     lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and "Warga" in lines[1]
+
+
+def test_a_restriction_shows_on_the_persons_page_for_every_role(dinsos, psm_a, person):
+    url = reverse("web:person_detail", args=[person.pk])
+    assert 'id="pdp-restriction"' not in client_for(psm_a).get(url).content.decode()
+    req = _request(dinsos, person, kind="pembatasan")
+    for user in (psm_a, dinsos):
+        page = client_for(user).get(url).content.decode()
+        assert 'id="pdp-restriction"' in page and "sedang diproses" in page
+    # Only Dinas Sosial gets the link to the register.
+    assert (
+        reverse("pdp:request_detail", args=[req.pk])
+        not in client_for(psm_a).get(url).content.decode()
+    )
+    assert 'id="pdp-new-request"' in client_for(dinsos).get(url).content.decode()
+    actions.close_request(req, acting_user=dinsos, status="ditolak", outcome="Tidak beralasan.")
+    assert 'id="pdp-restriction"' not in client_for(psm_a).get(url).content.decode()

@@ -1,0 +1,29 @@
+"""What the person's page says about the personal data law: an open or granted
+request to restrict processing or an objection (UU 27/2022 art. 10, 11), so every
+worker who opens the record sees it before processing more, and for Dinas Sosial a
+link to record a request about this person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pilar.pdp.choices import OPEN_REQUEST, RequestKind, RequestStatus
+from pilar.pdp.models import SubjectRequest
+
+if TYPE_CHECKING:  # annotations only
+    from pilar.registry.models import Person
+
+
+def restriction_for(person: Person) -> SubjectRequest | None:
+    """The newest restriction or objection about `person` that is open or was granted.
+    Read without the register's scope: the caller fetched the person through the
+    user's own, and the notice carries no more than its kind, number and status."""
+    return (
+        SubjectRequest.objects.filter(
+            person=person,
+            kind__in=[RequestKind.RESTRICTION, RequestKind.OBJECTION],
+            status__in=[*OPEN_REQUEST, RequestStatus.DONE],
+        )
+        .order_by("-received_at", "-pk")
+        .first()
+    )
