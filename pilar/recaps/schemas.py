@@ -14,7 +14,7 @@ class RecapKindOut(Schema):
     description: str
 
 
-class AreaOut(Schema):
+class RecapAreaOut(Schema):
     code: str
     name: str
     is_city: bool
@@ -22,7 +22,7 @@ class AreaOut(Schema):
 
 class RecapIndexOut(Schema):
     recaps: list[RecapKindOut]
-    areas: list[AreaOut]
+    areas: list[RecapAreaOut]
     first_month: str
     current_month: str
 

@@ -80,3 +80,16 @@ def test_monthly_reports(client, city, pimpinan, settings, tmp_path):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert AccessLog.objects.filter(object_type="laporan_bulanan").count() == 1
     assert client.get(f"{BASE}/monthly/2001-01", **bearer(pimpinan)).status_code == 404
+
+
+def test_openapi_documents_the_answers(client, dinsos):
+    """Schema names are global in the OpenAPI document: ours must not be another
+    app's (an `AreaOut` of the figures API once replaced this one)."""
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schemas["RecapAreaOut"]["required"]) == {"code", "name", "is_city"}
+    assert set(schemas["RecapIndexOut"]["properties"]) == {
+        "recaps",
+        "areas",
+        "first_month",
+        "current_month",
+    }
