@@ -105,14 +105,20 @@ def _without_plain_scans(run):
     asked for at most N rows, reads the whole table to stop early: seconds at 2 million
     persons where the index answers in milliseconds."""
     with connection.cursor() as cursor:
-        cursor.execute(_SCANS, ["off", "off"])
+        cursor.execute(_SAVE_AND_SET)
+        saved = cursor.fetchone()[:2]
         try:
             return run()
         finally:
-            cursor.execute(_SCANS, ["on", "on"])
+            cursor.execute(_SCANS, list(saved))
 
 
 _SCANS = "SELECT set_config('enable_seqscan', %s, false), set_config('enable_indexscan', %s, false)"
+# The session's settings as they were (select-list items run left to right), then off.
+_SAVE_AND_SET = (
+    "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+    "set_config('enable_seqscan', 'off', false), set_config('enable_indexscan', 'off', false)"
+)
 
 
 def person_name_q(q: str, field: str = "name") -> Q:

@@ -7,6 +7,7 @@ filter; scope kept; a query beyond one error per word still finds by trigrams.""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
 from pilar.registry import search
@@ -162,3 +163,14 @@ def test_query_words_and_forms():
     assert {"soekarno", "sukarno"} <= set(word_forms("sukarno"))
     # Short words are matched as typed, not one error away.
     assert word_forms("ai") == ["ai", "ai,", "ai."]
+
+
+def test_the_planner_settings_are_given_back(dinsos, registry):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_indexscan = off")
+        ranked(dinsos, "Amlia Rahmawati")
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+        )
+        assert cursor.fetchone() == ("on", "off")
+        cursor.execute("RESET enable_indexscan")
