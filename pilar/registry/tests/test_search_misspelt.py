@@ -87,6 +87,16 @@ def test_misspelt_name_finds_the_person_first(dinsos, registry, typed, first):
     assert ranked(dinsos, typed)[0] == first
 
 
+def test_every_spelling_of_muhammad_ranks_alike(dinsos):
+    # Typed "Moch.": the registry's "Muhammad Tukiman" is as close as "Moch. Tukiman"
+    # (the same name), and both come before a name that only resembles it.
+    for name in ("Muhammad Tukiman", "Moch. Tukiman", "Mamat Tukiman"):
+        make_household(dinsos, VILLAGE_A, members=[member(name)])
+    found = list(persons_for(dinsos, PersonFilter(q="Moch Tukiman")))
+    assert sorted(p.name for p in found[:2]) == ["Moch. Tukiman", "Muhammad Tukiman"]
+    assert found[0].relevance == found[1].relevance == 1
+
+
 def test_the_closest_whole_name_comes_first(dinsos, registry):
     # Both hold a word one error from "Amlia" and "Rahmawati"; the one without an
     # extra word is closer to what was typed.
