@@ -167,6 +167,42 @@ def empty_registry() -> None:
 # Each measured step runs in a child process so its peak RSS is its own.
 
 
+def _cpu_seconds(home: str) -> float:
+    """CPU seconds used so far by this process, its reaped children (the row-check
+    workers) and every PostgreSQL process of the benchmark's own server (the postmaster
+    with the children it reaped, such as parallel index-build workers, and the live
+    ones: backends, autovacuum, checkpointer). Unlike wall time, barely changed by other
+    sessions' load on the machine (they take turns on the CPUs, they do not add work)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        postmaster = int((Path(home) / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return total
+    pids = [postmaster]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                pids.append(int(entry.name))
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime (and for the postmaster cutime, cstime: its reaped children).
+        used = int(fields[11]) + int(fields[12])
+        if pid == postmaster:
+            used += int(fields[13]) + int(fields[14])
+        total += used / tick
+    return total
+
+
 def _child(queue, home: str, step: str, args: dict) -> None:
     if args.get("workers"):
         os.environ["PILAR_IMPORT_WORKERS"] = str(args["workers"])
@@ -185,15 +221,23 @@ def _child(queue, home: str, step: str, args: dict) -> None:
             source=args["path"],
             max_bytes=1 << 40,
         )
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), _cpu_seconds(home)
         batch = actions.check_batch(batch, max_bytes=1 << 40)
-        t1 = time.monotonic()
+        t1, c1 = time.monotonic(), _cpu_seconds(home)
         batch = actions.apply_batch(batch, acting_user=user)
-        t2 = time.monotonic()
-        result.update(check_s=t1 - t0, apply_s=t2 - t1, store_s=t0 - started, summary=batch.summary)
+        t2, c2 = time.monotonic(), _cpu_seconds(home)
+        result.update(
+            check_s=t1 - t0,
+            apply_s=t2 - t1,
+            store_s=t0 - started,
+            check_cpu_s=c1 - c0,
+            apply_cpu_s=c2 - c1,
+            summary=batch.summary,
+        )
     elif step == "copy":
         from django.db import connection
 
+        c0 = _cpu_seconds(home)
         with connection.cursor() as cursor:
             cols = ", ".join(f"{h} text" for h in HEADER)
             cursor.execute(
@@ -209,6 +253,7 @@ def _child(queue, home: str, step: str, args: dict) -> None:
                     copy.write(chunk)
             cursor.execute("SELECT count(*) FROM bench_raw_copy")
             result["rows"] = cursor.fetchone()[0]
+            result["cpu_s"] = _cpu_seconds(home) - c0
             cursor.execute("DROP TABLE bench_raw_copy")
     elif step == "import_export":
         result.update(_import_export(args["path"]))
@@ -417,6 +462,7 @@ def main() -> None:
                 f"{result['apply_s']:.1f}",
                 f"{total:.1f}",
                 f"{n / total:,.0f}",
+                f"{result['check_cpu_s']:.1f} + {result['apply_cpu_s']:.1f}",
                 _memory(result),
             )
         )
@@ -450,6 +496,7 @@ def main() -> None:
                 "–",
                 f"{copy['seconds']:.1f}",
                 f"{copy['rows'] / copy['seconds']:,.0f}",
+                f"{copy['cpu_s']:.1f}",
                 f"{copy['peak_rss_mb']:,.0f}",
             )
         )
@@ -476,13 +523,23 @@ def main() -> None:
                     "–",
                     f"{ie['ie_seconds']:.1f}",
                     f"{ie['ie_rows'] / ie['ie_seconds']:,.0f}",
+                    "–",
                     f"{ie['peak_rss_mb']:,.0f}",
                 )
             )
             print(rows[-1], flush=True)
     result = table(
         rows,
-        ("run", "rows", "check s", "apply s", "total s", "rows/s", "peak RSS MB (+ workers)"),
+        (
+            "run",
+            "rows",
+            "check s",
+            "apply s",
+            "total s",
+            "rows/s",
+            "CPU s (check + apply)",
+            "peak RSS MB (+ workers)",
+        ),
     )
     print(result)
     if not args.no_record and not args.only:
@@ -494,7 +551,9 @@ def main() -> None:
             "registry with row history on; 'check' = read, check every row, COPY to staging, "
             "whole-file and registry checks, preview; 'apply' = households, persons, "
             "memberships, PPKS records in one transaction. Peak RSS of the importer process "
-            "(+ each row-check worker's peak; PostgreSQL's own memory not included)."
+            "(+ each row-check worker's peak; PostgreSQL's own memory not included). CPU s: "
+            "CPU time of the importer, its workers and the benchmark's PostgreSQL server "
+            f"(see _cpu_seconds). Load average at the end: {os.getloadavg()[0]:.1f}."
             f"\n\n{result}\n\nTargets: CSV >= 30,000 rows/s, XLSX >= 10,000 rows/s, "
             "peak memory <= 2 GB.",
         )

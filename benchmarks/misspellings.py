@@ -70,6 +70,9 @@ _MUHAMMAD = (
     "Mhd.",
 )
 
+# The spellings above as words compare (lower case, no dot).
+MUHAMMAD_SPELLINGS = frozenset(m.rstrip(".").lower() for m in _MUHAMMAD)
+
 # (modern, old) pairs; both directions are used.
 _OLD = (("u", "oe"), ("j", "dj"), ("c", "tj"), ("y", "j"), ("kh", "ch"), ("sy", "sj"), ("ny", "nj"))
 
@@ -121,7 +124,7 @@ def _edit(words: list[str], kind: str, rng: random.Random) -> list[str] | None:
 
 def _muhammad(words: list[str], rng: random.Random) -> list[str] | None:
     for w, word in enumerate(words):
-        if word.rstrip(".").lower() in {m.rstrip(".").lower() for m in _MUHAMMAD}:
+        if word.rstrip(".").lower() in MUHAMMAD_SPELLINGS:
             choices = [m for m in _MUHAMMAD if m.lower() != word.lower()]
             out = list(words)
             out[w] = rng.choice(choices)

@@ -33,12 +33,21 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from pilar.registry.identity import clean_digits
 from pilar.registry.models import Household, Person
-from pilar.registry.names import NameWords, query_words, word_forms
+from pilar.registry.names import MUHAMMAD, NameWords, query_words, word_forms
 
 # More matching persons than this are not fetched: the queryset filters by the words.
 MAX_MATCHES = 5000
@@ -70,8 +79,29 @@ def words_q(q: str, field: str = "name") -> Q | None:
 
 
 def relevance(q: str, field: str = "name") -> TrigramSimilarity:
-    """How close a name is to the query as a whole, 0 to 1."""
-    return TrigramSimilarity(field, " ".join(query_words(q)) or q)
+    """How close a name is to the query as a whole, 0 to 1. With a spelling of
+    Muhammad in the query, every spelling of it counts as the same word on both sides
+    (else "Moch. Rizki" would rank "Moch. Rizki" above "Muhammad Rizki", a spelling
+    choice, not a closer name)."""
+    words = query_words(q)
+    if not any(w in MUHAMMAD for w in words):
+        return TrigramSimilarity(field, " ".join(words) or q)
+    text = " ".join("muhammad" if w in MUHAMMAD else w for w in words)
+    name = Func(
+        Lower(field),
+        Value(_MUHAMMAD_PATTERN),
+        Value("\\1muhammad\\3"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return TrigramSimilarity(name, text)
+
+
+# A spelling of Muhammad as a whole word (with its dot), for the ranking above.
+_MUHAMMAD_PATTERN = (
+    r"(^|[^a-z])(" + "|".join(sorted(MUHAMMAD, key=len, reverse=True)) + r")\.?([^a-z]|$)"
+)
 
 
 class _Matches:
@@ -106,14 +136,20 @@ def _without_plain_scans(run):
     asked for at most N rows, reads the whole table to stop early: seconds at 2 million
     persons where the index answers in milliseconds."""
     with connection.cursor() as cursor:
-        cursor.execute(_SCANS, ["off", "off"])
+        cursor.execute(_SAVE_AND_SET)
+        saved = cursor.fetchone()[:2]
         try:
             return run()
         finally:
-            cursor.execute(_SCANS, ["on", "on"])
+            cursor.execute(_SCANS, list(saved))
 
 
 _SCANS = "SELECT set_config('enable_seqscan', %s, false), set_config('enable_indexscan', %s, false)"
+# The session's settings as they were (select-list items run left to right), then off.
+_SAVE_AND_SET = (
+    "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+    "set_config('enable_seqscan', 'off', false), set_config('enable_indexscan', 'off', false)"
+)
 
 
 def person_name_q(q: str, field: str = "name") -> Q:

@@ -7,6 +7,7 @@ filter; scope kept; a query beyond one error per word still finds by trigrams.""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
 from pilar.registry import search
@@ -86,6 +87,16 @@ def test_misspelt_name_finds_the_person_first(dinsos, registry, typed, first):
     assert ranked(dinsos, typed)[0] == first
 
 
+def test_every_spelling_of_muhammad_ranks_alike(dinsos):
+    # Typed "Moch.": the registry's "Muhammad Tukiman" is as close as "Moch. Tukiman"
+    # (the same name), and both come before a name that only resembles it.
+    for name in ("Muhammad Tukiman", "Moch. Tukiman", "Mamat Tukiman"):
+        make_household(dinsos, VILLAGE_A, members=[member(name)])
+    found = list(persons_for(dinsos, PersonFilter(q="Moch Tukiman")))
+    assert sorted(p.name for p in found[:2]) == ["Moch. Tukiman", "Muhammad Tukiman"]
+    assert found[0].relevance == found[1].relevance == 1
+
+
 def test_the_closest_whole_name_comes_first(dinsos, registry):
     # Both hold a word one error from "Amlia" and "Rahmawati"; the one without an
     # extra word is closer to what was typed.
@@ -162,3 +173,14 @@ def test_query_words_and_forms():
     assert {"soekarno", "sukarno"} <= set(word_forms("sukarno"))
     # Short words are matched as typed, not one error away.
     assert word_forms("ai") == ["ai", "ai,", "ai."]
+
+
+def test_the_planner_settings_are_given_back(dinsos, registry):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_indexscan = off")
+        ranked(dinsos, "Amlia Rahmawati")
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+        )
+        assert cursor.fetchone() == ("on", "off")
+        cursor.execute("RESET enable_indexscan")
