@@ -13,8 +13,8 @@ from pilar.assessments.api import router as assessments_router
 from pilar.cases.api import router as cases_router
 from pilar.core.api import AUTH_ANY, PilarParser, document_common_errors, install_error_handlers
 from pilar.fieldapp.api import router as field_router
-from pilar.freshness.api import router as visits_router
 from pilar.figures.api import router as figures_router
+from pilar.freshness.api import router as visits_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.psks.api import router as training_router

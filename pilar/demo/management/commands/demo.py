@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
 from pilar.demo.assessments import seed as seed_assessments
-from pilar.demo.psks import seed as seed_psks
 from pilar.demo.figures import seed as seed_figures
+from pilar.demo.psks import seed as seed_psks
 from pilar.demo.renovations import seed as seed_renovations
 from pilar.demo.reports import seed_demo_reports
 from pilar.demo.seeding import seed_households, stderr_progress
