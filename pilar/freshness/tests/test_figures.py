@@ -16,6 +16,7 @@ from pilar.figures.models import AreaFigure
 from pilar.figures.tests.helpers import rows
 from pilar.freshness.refresh import record_verification
 from pilar.freshness.refresh import refresh as refresh_freshness
+from pilar.psks.tests.conftest import make_worker
 from pilar.psks.tests.factories import make_sk
 
 
@@ -48,7 +49,9 @@ def test_a_freshness_change_marks_the_kelurahan_and_the_refresh_matches_a_rebuil
     assert rows() == kept_rows
 
 
-def test_dashboard_shows_overdue_visits_and_psks(client, dinsos, overdue, worker_a, worker_b):
+def test_dashboard_shows_overdue_visits_and_psks(client, dinsos, overdue):
+    worker_a = make_worker(dinsos, name="Siti Aminah")
+    make_worker(dinsos, name="Dewi Lestari", district="36.71.02", village=VILLAGE_B)
     make_sk(
         dinsos,
         worker_a,
