@@ -207,7 +207,8 @@ def ppks(request: ApiRequest, params: Query[FigureParams]):
 def areas(request: ApiRequest, measure: str, params: Query[FigureParams]):
     """One of: households, persons, fakir_miskin, desil_1_4, poverty_poor, rtlh,
     persons_no_nik, never_visited, assessments_overdue, duplicates_open,
-    reports_to_verify, reports_to_validate (null: not available for that month)."""
+    reports_to_verify, reports_to_validate, visits_overdue (null: not available for that
+    month)."""
     if measure not in read.AREA_MEASURES:
         raise InvalidInput(
             {

@@ -24,7 +24,8 @@ BACKFILL_NOTE = (
     "Dihitung ulang dari tanggal pada catatan (tanggal ditemukan dan selesai PPKS, tanggal "
     "asesmen dan survei rumah, langkah laporan, langkah dan penyaluran program). Tidak "
     "tersedia untuk bulan ini karena catatannya tidak menyimpan riwayat tanggal: desil "
-    "nasional, individu tanpa NIK, pasangan duplikat menunggu, daftar kandidat program. "
+    "nasional, individu tanpa NIK, pasangan duplikat menunggu, daftar kandidat program, "
+    "kunjungan keluarga terlambat. "
     "Wilayah memakai kelurahan keluarga saat ini (pindah domisili sebelumnya tidak "
     "tercatat per bulan); keluarga dihitung sejak tercatat di Pilar."
 )
@@ -142,6 +143,10 @@ def area(
               {_vf("s.village_id", villages)}
             GROUP BY 1"""
         overdue_day = "%(on)s::date"
+        visits = """
+            SELECT hh.village_id, count(*) FILTER (WHERE f.due_on < %(on)s::date) AS n
+            FROM freshness_householdfreshness f JOIN hh ON hh.id = f.household_id
+            GROUP BY 1"""
     else:
         # Every active household, flagged whether Pilar had registered it by then: the
         # household counts need the registration, assessments and PPKS 24 carry their
@@ -181,6 +186,8 @@ def area(
             WHERE s.first_submitted_at < %(until)s{_vf("s.village_id", villages)}
             GROUP BY 1"""
         overdue_day = "(%(at)s::date + 1)"
+        # Only the current due dates are kept: a past month's overdue visits are unknown.
+        visits = "SELECT NULL::varchar AS village_id, NULL::integer AS n WHERE false"
     cursor.execute(
         f"""
         WITH hh AS MATERIALIZED ({households}),
@@ -232,6 +239,7 @@ def area(
         ),
         dup AS ({dup}),
         rep AS ({reports}),
+        visits AS ({visits}),
         villages AS (
             SELECT village_id FROM hh_agg UNION SELECT village_id FROM rep
         )
@@ -239,7 +247,7 @@ def area(
             snapshot_id, village_id, households, persons, persons_no_nik, desil, desil_unknown,
             poverty_assessed, poverty_poor, fakir_miskin, rtlh_assessed, rtlh, never_visited,
             assessments_overdue, duplicates_open, reports_to_verify, reports_to_validate,
-            reports_returned)
+            reports_returned, visits_overdue)
         SELECT %(snapshot)s::bigint, v.village_id,
                coalesce(hh_agg.households, 0),
                coalesce(per.persons, 0),
@@ -252,7 +260,8 @@ def area(
                coalesce(unvisited.n, 0),
                coalesce(assess.overdue, 0),
                {"coalesce(dup.n, 0)" if at is None else "0"},
-               coalesce(rep.to_verify, 0), coalesce(rep.to_validate, 0), coalesce(rep.returned, 0)
+               coalesce(rep.to_verify, 0), coalesce(rep.to_validate, 0), coalesce(rep.returned, 0),
+               {"coalesce(visits.n, 0)" if at is None else "NULL"}
         FROM villages v
         LEFT JOIN hh_agg ON hh_agg.village_id = v.village_id
         LEFT JOIN per ON per.village_id = v.village_id
@@ -261,6 +270,7 @@ def area(
         LEFT JOIN unvisited ON unvisited.village_id = v.village_id
         LEFT JOIN dup ON dup.village_id = v.village_id
         LEFT JOIN rep ON rep.village_id = v.village_id
+        LEFT JOIN visits ON visits.village_id = v.village_id
         """,
         params,
     )

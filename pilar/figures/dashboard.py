@@ -26,6 +26,11 @@ from pilar.core.dates import today
 from pilar.dedup.models import CandidatePair, PairStatus
 from pilar.dedup.querysets import may_review
 from pilar.figures import read, snapshots
+from pilar.freshness.models import HouseholdFreshness
+from pilar.freshness.overdue import soon_limit
+from pilar.psks.appointments import appointed_q, ending_soon
+from pilar.psks.models import PsksWorker
+from pilar.psks.training import trained_q, untrained_workers
 from pilar.renovations.choices import OPEN_STATUSES
 from pilar.renovations.filters import OPEN as RENOVATION_OPEN
 from pilar.renovations.models import Renovation
@@ -147,7 +152,73 @@ def _measure_link(user: User, flt: read.Filters, measure: str, **area) -> str:
         return ""
     if measure == "ppks":
         return _ppks_link(flt, kecamatan=kec, kelurahan=kel)
+    if measure == "visits_overdue":
+        if kel:
+            return _url("freshness:village", None, kel)
+        return _url("freshness:overview", {"kecamatan": kec})
     return ""
+
+
+def _active_workers(user: User):
+    day = today()
+    return (
+        PsksWorker.objects.restrict(user, "view")
+        .filter(psks_type__number__in=[2, 11], active_from__lte=day)
+        .exclude(active_until__lt=day)
+    )
+
+
+def psks_note(user: User) -> str:
+    """The field force behind the visits: trained and appointed TKSK/PSM (issue 17).
+    A few hundred rows per city: counted directly, not kept in a summary table."""
+    workers = _active_workers(user)
+    total = workers.count()
+    if not total:
+        return "belum ada TKSK/PSM tercatat"
+    trained = workers.filter(trained_q()).count()
+    appointed = workers.filter(appointed_q(today())).count()
+    return (
+        f"TKSK/PSM terlatih bimtek dasar {number(trained)} dari {number(total)}, "
+        f"ber-SK aktif {number(appointed)}"
+    )
+
+
+def psks_todo(user: User) -> list[Todo]:
+    """Issue 17's to-do: visits due in a field worker's area; for Dinas Sosial, decrees
+    ending soon, workers without a decree in force and workers not yet trained."""
+    items: list[Todo] = []
+    if user.role in (Role.PSM, Role.TKSK):
+        due = HouseholdFreshness.objects.restrict(user, "view").filter(due_on__lte=soon_limit())
+        link = (
+            _url("freshness:village", None, user.village_id)
+            if user.role == Role.PSM and user.village_id
+            else _url("freshness:overview")
+        )
+        items.append(Todo("Kunjungan keluarga jatuh tempo di wilayah Anda", due.count(), link))
+    if user.role in (Role.ADMIN, Role.DINSOS):
+        workers = _active_workers(user)
+        items.append(
+            Todo(
+                "SK PSKS berakhir dalam waktu dekat",
+                ending_soon(user).count(),
+                reverse("psks:appointment_list"),
+            )
+        )
+        items.append(
+            Todo(
+                "TKSK/PSM aktif tanpa SK berlaku",
+                workers.exclude(appointed_q(today())).count(),
+                reverse("psks:appointment_list"),
+            )
+        )
+        items.append(
+            Todo(
+                "TKSK/PSM belum bimtek dasar",
+                untrained_workers(user).count(),
+                reverse("psks:untrained"),
+            )
+        )
+    return items
 
 
 def _todo(user: User, overdue: int | None) -> list[Todo]:
@@ -177,6 +248,7 @@ def _todo(user: User, overdue: int | None) -> list[Todo]:
                 _url("renovations:list", {"status": RENOVATION_OPEN}),
             )
         )
+    items += psks_todo(user)
     if user.role in (Role.PSM, Role.TKSK):
         returned = Submission.objects.filter(reporter=user, status=ReportStatus.RETURNED).count()
         drafts = Submission.objects.filter(reporter=user, status=ReportStatus.DRAFT).count()
@@ -278,6 +350,13 @@ def _figures(user: User, flt: read.Filters, src: read.Source, level: str) -> dic
             _measure_link(user, flt, "reports_to_verify"),
             f"verifikasi {number(v['reports_to_verify'])} · validasi "
             f"{number(v['reports_to_validate'])}",
+        ),
+        Figure(
+            "visits",
+            "Kunjungan keluarga terlambat",
+            number(v["visits_overdue"]),
+            _measure_link(user, flt, "visits_overdue"),
+            "verifikasi ulang paling lambat 24 bulan (UU 13/2011); " + psks_note(user),
         ),
         Figure(
             "quality",

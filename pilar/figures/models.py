@@ -161,6 +161,9 @@ class AreaFigure(models.Model):
     reports_to_verify = models.PositiveIntegerField("laporan menunggu verifikasi TKSK")
     reports_to_validate = models.PositiveIntegerField("laporan menunggu validasi Dinas Sosial")
     reports_returned = models.PositiveIntegerField("laporan dikembalikan", null=True)
+    # Households whose next visit (pilar.freshness) is past on the reference date. Null
+    # in a backfilled month: the freshness table keeps only the current due date.
+    visits_overdue = models.PositiveIntegerField("kunjungan terlambat", null=True)
 
     class Meta:
         verbose_name = "angka kelurahan"

@@ -544,9 +544,10 @@ AREA_MEASURES = {
     "duplicates_open": "Pasangan duplikat menunggu",
     "reports_to_verify": "Laporan menunggu verifikasi",
     "reports_to_validate": "Laporan menunggu validasi",
+    "visits_overdue": "Kunjungan keluarga terlambat",
 }
 # Measures a backfilled month cannot give (see compute.BACKFILL_NOTE).
-NOT_BACKFILLED = {"persons_no_nik", "desil_1_4", "duplicates_open"}
+NOT_BACKFILLED = {"persons_no_nik", "desil_1_4", "duplicates_open", "visits_overdue"}
 
 
 def available(src: Source, measure: str) -> bool:

@@ -34,7 +34,7 @@ _TABLES = {
         "village_id, households, persons, persons_no_nik, desil, desil_unknown, "
         "poverty_assessed, poverty_poor, fakir_miskin, rtlh_assessed, rtlh, never_visited, "
         "assessments_overdue, duplicates_open, reports_to_verify, reports_to_validate, "
-        "reports_returned"
+        "reports_returned, visits_overdue"
     ),
     "figures_programfigure": (
         "village_id, program_id, period, eligible, proposed, enrolled, delivered, "

@@ -170,39 +170,40 @@ def check_in(
     when = _parse_time(checked_in_at)
     day = timezone.localdate(when)
     event = _find_event(text, day)
-    with transaction.atomic():
-        participant = (
-            Participant.objects.select_for_update()
-            .select_related("event")
-            .filter(event=event, worker_id=worker_id)
-            .first()
+    participant = (
+        Participant.objects.select_related("event").filter(event=event, worker_id=worker_id).first()
+    )
+    if participant is None:
+        raise _refuse(
+            f"Anda tidak terdaftar sebagai peserta {event.title}. Hubungi panitia.",
+            "not_invited",
         )
-        if participant is None:
-            raise _refuse(
-                f"Anda tidak terdaftar sebagai peserta {event.title}. Hubungi panitia.",
-                "not_invited",
+    # One row per participant per day is the unique constraint's job: the insert is
+    # tried at once (the door's busiest minute costs one statement), and a refusal
+    # looks up what was there.
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                participant=participant,
+                day=day,
+                method=CheckinMethod.PHONE,
+                checked_in_at=when,
+                client_id=cid,
+                recorded_by=acting_user,
             )
+    except IntegrityError:
+        # The same client id arrived twice at once: the first one won.
+        earlier = Attendance.objects.filter(client_id=cid).first() if cid else None
+        if earlier is not None and earlier.participant_id == participant.pk:
+            return CheckinResult(earlier, created=False)
         existing = Attendance.objects.filter(participant=participant, day=day).first()
-        if existing is not None:
-            how = "dicentang panitia" if existing.method == CheckinMethod.LIST else "dari ponsel"
-            raise _refuse(
-                f"Anda sudah tercatat hadir di {event.title} tanggal {day:%d-%m-%Y} ({how}).",
-                "already",
-            )
-        try:
-            with transaction.atomic():
-                attendance = Attendance.objects.create(
-                    participant=participant,
-                    day=day,
-                    method=CheckinMethod.PHONE,
-                    checked_in_at=when,
-                    client_id=cid,
-                    recorded_by=acting_user,
-                )
-        except IntegrityError:
-            # The same client id arrived twice at once; the first one won.
-            earlier = Attendance.objects.filter(client_id=cid).first() if cid else None
-            if earlier is not None:
-                return CheckinResult(earlier, created=False)
-            raise
+        how = (
+            "dicentang panitia"
+            if existing is not None and existing.method == CheckinMethod.LIST
+            else "dari ponsel"
+        )
+        raise _refuse(
+            f"Anda sudah tercatat hadir di {event.title} tanggal {day:%d-%m-%Y} ({how}).",
+            "already",
+        ) from None
     return CheckinResult(attendance, created=True)
