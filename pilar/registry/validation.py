@@ -183,12 +183,17 @@ def clean_household(data: dict, *, user: User, instance=None) -> dict:
         except InvalidOperation:
             errors.add("latitude", "Koordinat GPS harus berupa angka desimal (lintang dan bujur).")
         else:
-            if not (Decimal(-11) <= lat_d <= Decimal(6)):
+            # NaN and infinities compare as errors (or raise); huge values cannot be
+            # rounded to six places: refuse both before any rounding.
+            lat_ok = lat_d.is_finite() and Decimal(-11) <= lat_d <= Decimal(6)
+            lon_ok = lon_d.is_finite() and Decimal(95) <= lon_d <= Decimal(141)
+            if not lat_ok:
                 errors.add("latitude", "Lintang di luar wilayah Indonesia (-11 s.d. 6).")
-            if not (Decimal(95) <= lon_d <= Decimal(141)):
+            if not lon_ok:
                 errors.add("longitude", "Bujur di luar wilayah Indonesia (95 s.d. 141).")
-            out["latitude"] = lat_d.quantize(Decimal("0.000001"))
-            out["longitude"] = lon_d.quantize(Decimal("0.000001"))
+            if lat_ok and lon_ok:
+                out["latitude"] = lat_d.quantize(Decimal("0.000001"))
+                out["longitude"] = lon_d.quantize(Decimal("0.000001"))
 
     out["house_ownership"] = _choice(
         errors,
