@@ -19,6 +19,9 @@ from pilar.figures.models import Snapshot
 
 router = Router(auth=AUTH_PEOPLE)
 
+# Schema names are global in the OpenAPI document: every one here starts with "Figures"
+# so none replaces another app's (programs has a ProgramOut, verivali a TurnaroundOut).
+
 
 class FigureParams(Schema):
     bulan: str = ""  # YYYY-MM; empty: this month
@@ -30,7 +33,7 @@ class FigureParams(Schema):
     program: str = ""
 
 
-class SourceOut(Schema):
+class FiguresSourceOut(Schema):
     month: str
     available: bool
     kind: str = ""  # berjalan / beku / susulan
@@ -40,12 +43,12 @@ class SourceOut(Schema):
     reason: str = ""  # why there are no figures for the month
 
 
-class HiddenOut(Schema):
+class FiguresHiddenOut(Schema):
     n: int | None  # restricted records left out (null when fewer than 5: not published)
     text: str
 
 
-class TypeOut(Schema):
+class FiguresTypeOut(Schema):
     number: int
     name: str
     short_name: str
@@ -53,40 +56,40 @@ class TypeOut(Schema):
     n: int | None  # null: a restricted type this role may not count
 
 
-class AreaOut(Schema):
+class FiguresAreaOut(Schema):
     code: str
     name: str
     n: int | None
 
 
-class SummaryOut(Schema):
-    source: SourceOut
+class FiguresSummaryOut(Schema):
+    source: FiguresSourceOut
     ppks_total: int | None = None
-    ppks_hidden: HiddenOut | None = None
+    ppks_hidden: FiguresHiddenOut | None = None
     values: dict[str, int | None] = {}  # AREA_MEASURES keys (+ poverty_assessed, …)
     desil: list[int] | None = None
     desil_unknown: int | None = None
 
 
-class PpksOut(Schema):
-    source: SourceOut
+class FiguresPpksOut(Schema):
+    source: FiguresSourceOut
     total: int | None = None
-    hidden: HiddenOut | None = None
-    by_type: list[TypeOut] = []
+    hidden: FiguresHiddenOut | None = None
+    by_type: list[FiguresTypeOut] = []
     level: str = ""
-    by_area: list[AreaOut] = []
+    by_area: list[FiguresAreaOut] = []
     by_sex_age: dict[str, dict[str, int]] = {}
 
 
-class AreaMeasureOut(Schema):
-    source: SourceOut
+class FiguresAreaMeasureOut(Schema):
+    source: FiguresSourceOut
     measure: str
     label: str
     level: str = ""
-    areas: list[AreaOut] = []
+    areas: list[FiguresAreaOut] = []
 
 
-class ProgramOut(Schema):
+class FiguresProgramOut(Schema):
     program_id: int
     name: str
     period: int
@@ -99,20 +102,20 @@ class ProgramOut(Schema):
     budget: Decimal | None
 
 
-class ProgramsOut(Schema):
-    source: SourceOut
-    programs: list[ProgramOut] = []
+class FiguresProgramsOut(Schema):
+    source: FiguresSourceOut
+    programs: list[FiguresProgramOut] = []
 
 
-class TrendPointOut(Schema):
+class FiguresTrendPointOut(Schema):
     month: str
     kind: str
     ppks: int | None
-    hidden: HiddenOut
+    hidden: FiguresHiddenOut
     values: dict[str, int | None]
 
 
-class TurnaroundOut(Schema):
+class FiguresTurnaroundOut(Schema):
     month: str
     submitted: int
     validated: int
@@ -120,7 +123,7 @@ class TurnaroundOut(Schema):
     mean_days: float | None
 
 
-class SnapshotOut(Schema):
+class FiguresSnapshotOut(Schema):
     month: str
     kind: str
     as_of: str
@@ -134,12 +137,14 @@ def _filters(request: ApiRequest, params: FigureParams) -> read.Filters:
     return flt
 
 
-def _source(flt: read.Filters) -> tuple[read.Source | None, SourceOut]:
+def _source(flt: read.Filters) -> tuple[read.Source | None, FiguresSourceOut]:
     src = read.source(flt.month)
     month = f"{flt.month:%Y-%m}"
     if src is None:
-        return None, SourceOut(month=month, available=False, reason=read.missing_reason(flt.month))
-    return src, SourceOut(
+        return None, FiguresSourceOut(
+            month=month, available=False, reason=read.missing_reason(flt.month)
+        )
+    return src, FiguresSourceOut(
         month=month,
         available=True,
         kind=src.kind,
@@ -149,22 +154,22 @@ def _source(flt: read.Filters) -> tuple[read.Source | None, SourceOut]:
     )
 
 
-def _hidden(h: read.Hidden) -> HiddenOut:
-    return HiddenOut(n=h.shown, text=h.text)
+def _hidden(h: read.Hidden) -> FiguresHiddenOut:
+    return FiguresHiddenOut(n=h.shown, text=h.text)
 
 
-@router.get("/summary", response={200: SummaryOut, **ERRORS}, summary="Angka utama")
+@router.get("/summary", response={200: FiguresSummaryOut, **ERRORS}, summary="Angka utama")
 def summary(request: ApiRequest, params: Query[FigureParams]):
     """The headline figures of a month: PPKS total (with the restricted records left
     out, if any), households, poverty, RTLH, data quality, reports waiting."""
     flt = _filters(request, params)
     src, source = _source(flt)
     if src is None:
-        return SummaryOut(source=source)
+        return FiguresSummaryOut(source=source)
     user = request.auth
     ppks = read.ppks(user, flt, src)
     totals = read.area_totals(user, flt, src)
-    return SummaryOut(
+    return FiguresSummaryOut(
         source=source,
         ppks_total=ppks.total,
         ppks_hidden=_hidden(ppks.hidden),
@@ -174,29 +179,29 @@ def summary(request: ApiRequest, params: Query[FigureParams]):
     )
 
 
-@router.get("/ppks", response={200: PpksOut, **ERRORS}, summary="PPKS per jenis dan wilayah")
+@router.get("/ppks", response={200: FiguresPpksOut, **ERRORS}, summary="PPKS per jenis dan wilayah")
 def ppks(request: ApiRequest, params: Query[FigureParams]):
     flt = _filters(request, params)
     src, source = _source(flt)
     if src is None:
-        return PpksOut(source=source)
+        return FiguresPpksOut(source=source)
     user = request.auth
     result = read.ppks(user, flt, src)
     level, rows, _ = read.ppks_by_area(user, flt, src)
-    return PpksOut(
+    return FiguresPpksOut(
         source=source,
         total=result.total,
         hidden=_hidden(result.hidden),
-        by_type=[TypeOut(**t.__dict__) for t in result.by_type],
+        by_type=[FiguresTypeOut(**t.__dict__) for t in result.by_type],
         level=level,
-        by_area=[AreaOut(**r.__dict__) for r in rows],
+        by_area=[FiguresAreaOut(**r.__dict__) for r in rows],
         by_sex_age=result.by_sex_age,
     )
 
 
 @router.get(
     "/areas/{measure}",
-    response={200: AreaMeasureOut, **ERRORS},
+    response={200: FiguresAreaMeasureOut, **ERRORS},
     summary="Satu angka per kecamatan/kelurahan",
 )
 def areas(request: ApiRequest, measure: str, params: Query[FigureParams]):
@@ -213,26 +218,28 @@ def areas(request: ApiRequest, measure: str, params: Query[FigureParams]):
         )
     flt = _filters(request, params)
     src, source = _source(flt)
-    out = AreaMeasureOut(source=source, measure=measure, label=read.AREA_MEASURES[measure])
+    out = FiguresAreaMeasureOut(source=source, measure=measure, label=read.AREA_MEASURES[measure])
     if src is None:
         return out
     level, rows = read.area_by_area(request.auth, flt, src, measure)
     out.level = level
-    out.areas = [AreaOut(**r.__dict__) for r in rows]
+    out.areas = [FiguresAreaOut(**r.__dict__) for r in rows]
     return out
 
 
-@router.get("/programs", response={200: ProgramsOut, **ERRORS}, summary="Cakupan program")
+@router.get("/programs", response={200: FiguresProgramsOut, **ERRORS}, summary="Cakupan program")
 def programs(request: ApiRequest, params: Query[FigureParams]):
     flt = _filters(request, params)
     src, source = _source(flt)
     if src is None:
-        return ProgramsOut(source=source)
+        return FiguresProgramsOut(source=source)
     rows = read.programs(request.auth, flt, src)
-    return ProgramsOut(source=source, programs=[ProgramOut(**r.__dict__) for r in rows])
+    return FiguresProgramsOut(
+        source=source, programs=[FiguresProgramOut(**r.__dict__) for r in rows]
+    )
 
 
-class TrendParams(FigureParams):
+class FiguresTrendParams(FigureParams):
     months: int = 12
 
 
@@ -242,14 +249,14 @@ def _months(value: int) -> int:
     return value
 
 
-@router.get("/trend", response={200: list[TrendPointOut], **ERRORS}, summary="Tren bulanan")
-def trend(request: ApiRequest, params: Query[TrendParams]):
+@router.get("/trend", response={200: list[FiguresTrendPointOut], **ERRORS}, summary="Tren bulanan")
+def trend(request: ApiRequest, params: Query[FiguresTrendParams]):
     """The months up to the chosen one (`months`, default 12): PPKS and the area
     measures; `kind` empty means no figures for that month."""
     months = _months(params.months)
     flt = _filters(request, params)
     return [
-        TrendPointOut(
+        FiguresTrendPointOut(
             month=f"{p.month:%Y-%m}",
             kind=p.kind,
             ppks=p.ppks,
@@ -261,13 +268,15 @@ def trend(request: ApiRequest, params: Query[TrendParams]):
 
 
 @router.get(
-    "/turnaround", response={200: list[TurnaroundOut], **ERRORS}, summary="Waktu proses laporan"
+    "/turnaround",
+    response={200: list[FiguresTurnaroundOut], **ERRORS},
+    summary="Waktu proses laporan",
 )
-def turnaround(request: ApiRequest, params: Query[TrendParams]):
+def turnaround(request: ApiRequest, params: Query[FiguresTrendParams]):
     months = _months(params.months)
     flt = _filters(request, params)
     return [
-        TurnaroundOut(
+        FiguresTurnaroundOut(
             month=f"{p.month:%Y-%m}",
             submitted=p.submitted,
             validated=p.validated,
@@ -278,10 +287,14 @@ def turnaround(request: ApiRequest, params: Query[TrendParams]):
     ]
 
 
-@router.get("/snapshots", response={200: list[SnapshotOut], **ERRORS}, summary="Potret bulanan")
+@router.get(
+    "/snapshots", response={200: list[FiguresSnapshotOut], **ERRORS}, summary="Potret bulanan"
+)
 def snapshots(request: ApiRequest):
     """The months with frozen or backfilled figures."""
     return [
-        SnapshotOut(month=f"{s.month:%Y-%m}", kind=s.method, as_of=s.as_of.isoformat(), note=s.note)
+        FiguresSnapshotOut(
+            month=f"{s.month:%Y-%m}", kind=s.method, as_of=s.as_of.isoformat(), note=s.note
+        )
         for s in Snapshot.objects.order_by("month")
     ]

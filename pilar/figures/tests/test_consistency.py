@@ -210,3 +210,18 @@ def test_without_the_refresh_the_figures_would_be_stale(dinsos):
     kept = rows()
     refresh.rebuild()
     assert kept != rows()
+
+
+def test_the_worker_recounts_after_a_task(dinsos):
+    """An import or a dedup run in the task worker leaves no stale kelurahan behind."""
+    from django_tasks.signals import task_finished
+
+    from pilar.figures.signals import refresh_after_task
+
+    connected = [entry[0] for entry in task_finished.receivers]
+    assert any("figures-refresh-after-task" in str(key) for key in connected)
+    refresh.rebuild()
+    make_household(dinsos, VILLAGE_B)
+    assert Dirty.objects.exists()
+    refresh_after_task(sender=None)
+    assert not Dirty.objects.exists()

@@ -243,3 +243,15 @@ def test_api_area_measure_trend_and_partner(client, data, dinsos, mitra):
     trend = _api(client, dinsos, "trend?months=3").json()
     assert len(trend) == 3 and trend[-1]["kind"] == "berjalan" and trend[-1]["ppks"] == 12
     assert _api(client, mitra, "summary").status_code == 403
+
+
+def test_figures_schemas_do_not_replace_other_apps_schemas():
+    """OpenAPI schema names are global: the figures' own carry a prefix (a ProgramOut of
+    theirs once replaced the programs API's in the document)."""
+    from pilar.api import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    assert "code" in schemas["ProgramOut"]["properties"]
+    assert "program_id" in schemas["FiguresProgramOut"]["properties"]
+    assert "meanDays" not in str(schemas.get("TurnaroundOut", {}))
+    assert "mean_days" in schemas["FiguresTurnaroundOut"]["properties"]
