@@ -343,7 +343,11 @@ class Generator:
         # REGISTERED_SPAN_DAYS so monthly figures grow (issue 13: trends are not flat).
         # A stream of its own, so every other draw stays what the seed gave before.
         self.registered_rng = random.Random(f"registered-{seed}")
-        self.now_dt = datetime.datetime.fromisoformat(self.now)
+        try:
+            self.now_dt = datetime.datetime.fromisoformat(self.now)
+        except ValueError:
+            # The dedup truth sets pass a placeholder (they never write created_at).
+            self.now_dt = datetime.datetime.now(datetime.UTC)
         pools = _faker_pools()
         self.first_m = pools["first_m"]
         self.first_f = pools["first_f"]

@@ -86,7 +86,8 @@ class Command(BaseCommand):
             )
             out.write(f"  {report.summary()}.")
             out.write(f"  Catatan: {report.history_triggers}.")
-            _story(out)
+            # Decrees (SK) first: the story assigns cases to workers, and a worker
+            # without an active SK cannot be assigned (issue 17).
             psks = seed_psks()
             if psks:
                 out.write(
@@ -94,6 +95,7 @@ class Command(BaseCommand):
                     f"bersertifikat; SK semua PSKS; {psks['allowances']} tali asih setahun; "
                     "jadwal kunjungan keluarga (sebagian jatuh tempo dan terlambat)."
                 )
+            _story(out)
             made_months = seed_figures()
             out.write(
                 f"  Angka dasbor dihitung; {made_months} potret bulanan susulan "
