@@ -87,7 +87,10 @@ def test_mitra_sees_api_only_page(client, mitra, city):
 
 
 @pytest.mark.xfail(
-    reason="Known failure after merging issues 13, 16 and 17: one query above the budget of 14, not yet attributed. To fix first next session.",
+    reason=(
+        "Known failure after merging issues 13, 16 and 17: one query above the budget of "
+        "14, not yet attributed. To fix first next session."
+    ),
     strict=False,
 )
 def test_home_query_count_is_constant(client, dinsos, city, django_assert_max_num_queries):

@@ -37,7 +37,10 @@ def _matches(q: str) -> dict[int, str]:
 
 
 @pytest.mark.xfail(
-    reason="Known failure since the issue-14 search (decision 35) met the issue-15 'what matched' line: an address match is not reported. To fix first next session.",
+    reason=(
+        "Known failure since the issue-14 search (decision 35) met the issue-15 'what "
+        "matched' line: an address match is not reported. To fix first next session."
+    ),
     strict=False,
 )
 def test_matches_say_which_member_or_field(dinsos, client):
