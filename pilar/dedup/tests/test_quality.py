@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import collections
 
+import pytest
+
 from pilar.dedup import linkage
 from pilar.demo import truthset
 
