@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from pilar import embedded_db
 from pilar.core import sealed_stream
+from pilar.core.numbers import format_number
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -411,7 +412,7 @@ def describe(manifest: dict) -> str:
     head = manifest.get("trail_head")
     lines = [
         f"Cadangan dibuat {timezone.localtime(created):%d-%m-%Y %H:%M}, "
-        f"{len(tables)} tabel, {sum(tables.values()):,} baris, ".replace(",", ".")
+        f"{len(tables)} tabel, {format_number(sum(tables.values()))} baris, "
         + f"{len(manifest['media'])} berkas media.",
     ]
     if head:

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, Role
 from pilar.core.dates import today
+from pilar.core.numbers import format_number, format_rupiah
 from pilar.dedup.models import CandidatePair, PairStatus
 from pilar.dedup.querysets import may_review
 from pilar.figures import read, snapshots
@@ -59,11 +60,11 @@ def _url(name: str, params: dict[str, Any] | None = None, *args) -> str:
 def rupiah(value: Decimal | int | None) -> str:
     if value is None:
         return "–"
-    return "Rp" + f"{int(value):,}".replace(",", ".")
+    return format_rupiah(int(value))
 
 
 def number(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}".replace(",", ".")
+    return "–" if value is None else format_number(value)
 
 
 @dataclass

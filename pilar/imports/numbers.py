@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pilar.core.numbers import format_number
+
 EXACT = "exact"
 CUT = "cut"
 
@@ -71,14 +73,14 @@ def decide(evidence: Evidence) -> str:
 def explain(column: str, evidence: Evidence, rule: str, accepted: int, refused: int) -> str:
     """The preview's sentence for one column (Indonesian)."""
     label = COLUMN_LABELS.get(column, column)
-    n, k = _number(evidence.numbers), _number(evidence.not_zero)
+    n, k = format_number(evidence.numbers), format_number(evidence.not_zero)
     if rule == EXACT:
         text = (
             f"Kolom {label}: {k} dari {n} angka 16 digit tidak berakhiran 0, jadi berkas "
             "ini menyimpan angka utuh (bukan lewat batas 15 digit Excel); angka yang "
             "berakhiran 0 diterima sebagai digit asli"
         )
-        return text + (f" ({_number(accepted)} baris)." if accepted else ".")
+        return text + (f" ({format_number(accepted)} baris)." if accepted else ".")
     if evidence.not_zero == 0:
         why = f"semua {n} angka 16 digit berakhiran 0, tanda lewat batas 15 digit Excel"
     elif evidence.not_zero < MIN_PROOF:
@@ -88,13 +90,11 @@ def explain(column: str, evidence: Evidence, rule: str, accepted: int, refused: 
         )
     else:
         why = (
-            f"{_number(evidence.zeros)} dari {n} angka 16 digit berakhiran 0, jauh lebih "
+            f"{format_number(evidence.zeros)} dari {n} angka 16 digit berakhiran 0, jauh lebih "
             "banyak daripada kebetulan (sekitar 1 dari 10), tanda sebagian kolom lewat "
             "batas 15 digit Excel"
         )
     text = f"Kolom {label}: {why}; angka yang berakhiran 0 ditolak"
-    return text + (f" ({_number(refused)} baris), ketik ulang sebagai teks." if refused else ".")
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return text + (
+        f" ({format_number(refused)} baris), ketik ulang sebagai teks." if refused else "."
+    )

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from pilar.core.dates import today
+from pilar.core.numbers import format_number
 from pilar.pdp.models import Breach
 from pilar.regions.deployment import regency
 
@@ -74,7 +75,7 @@ def draft(breach: Breach, to: str) -> Letter:
         paragraphs.append(
             (
                 "Jumlah subjek data",
-                f"Perkiraan {breach.affected_count:,} orang.".replace(",", "."),
+                f"Perkiraan {format_number(breach.affected_count)} orang.",
             )
         )
     if breach.consequences:

@@ -8,6 +8,7 @@ from django import forms
 
 from pilar.core.errors import InvalidInput
 from pilar.core.forms import IndonesianBlanks, PilarForm, blank, date_input, set_choices
+from pilar.core.numbers import format_number
 from pilar.psks.choices import EndReason, Issuer, Topic
 from pilar.psks.models import PsksType
 from pilar.regions.deployment import districts, villages
@@ -152,7 +153,7 @@ class EventForm(PilarForm):
             "description": event.description,
             "place": event.place,
             "organiser": event.organiser,
-            "budget": "" if event.budget is None else f"{event.budget:,}".replace(",", "."),
+            "budget": "" if event.budget is None else format_number(event.budget),
             "starts_on": event.starts_on.isoformat(),
             "ends_on": event.ends_on.isoformat(),
         }

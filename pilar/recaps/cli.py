@@ -6,6 +6,7 @@ writing the PDF in this process."""
 from __future__ import annotations
 
 from pilar.core.formatting import month_label
+from pilar.core.numbers import format_number
 from pilar.figures.cli import Subcommand, register
 from pilar.recaps import monthly, periods
 from pilar.recaps.tasks import queue_report
@@ -33,7 +34,7 @@ def run(command, *, month=None, enqueue=False, **options) -> None:
     report = monthly.generate(chosen)
     command.stdout.write(
         f"Laporan bulanan {month_label(chosen)} ditulis: {report.file.path} "
-        f"({report.size:,} byte).".replace(",", ".")
+        f"({format_number(report.size)} byte)."
     )
 
 

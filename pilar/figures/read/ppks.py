@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 
 from pilar.accounts.choices import CITY_ROLES
+from pilar.core.numbers import format_number
 from pilar.figures.models import PpksFigure
 from pilar.figures.read.scope import HIDDEN_SHOWN_FROM, Filters, _area_q, visible_villages
 from pilar.figures.read.sources import Source, _snap_q
@@ -34,7 +35,7 @@ class Hidden:
             return ""
         if self.n < HIDDEN_SHOWN_FROM:
             return f"tidak termasuk kurang dari {HIDDEN_SHOWN_FROM} data kesehatan terbatas"
-        return f"tidak termasuk {self.n:,} data kesehatan terbatas".replace(",", ".")
+        return f"tidak termasuk {format_number(self.n)} data kesehatan terbatas"
 
     @property
     def shown(self) -> int | None:

@@ -25,6 +25,7 @@ from pilar.accounts.types import AuthedRequest
 from pilar.audit.exports import logged_download
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput
+from pilar.core.numbers import format_number
 from pilar.core.tables import DATE, INT, Column
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.psks import training
@@ -273,7 +274,7 @@ def event_invite(request: AuthedRequest, pk: int):
     else:
         messages.success(
             request,
-            f"{n:,} peserta diundang.".replace(",", ".")
+            f"{format_number(n)} peserta diundang."
             if n
             else "Tidak ada pekerja baru untuk diundang.",
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.audit import chain, trail
+from pilar.core.numbers import format_number
 
 
 class Command(BaseCommand):
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         if result.days:
             self.stdout.write(
                 f"Rantai jejak audit utuh: {result.days} hari ({result.first_day:%d-%m-%Y} s.d. "
-                f"{result.last_day:%d-%m-%Y}), {result.rows:,} baris.".replace(",", ".")
+                f"{result.last_day:%d-%m-%Y}), {format_number(result.rows)} baris."
                 + f" Kepala rantai: {result.head}"
             )
         if unguarded:
