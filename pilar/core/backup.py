@@ -8,8 +8,9 @@ member, each table's row count (counted in the very snapshot pg_dump read, via
 so a restore proves the archive whole before touching the database and proves the
 database afterwards.
 
-The PostgreSQL programs: PILAR_PG_BIN if set, else the embedded wheel's own (they
-are PostgreSQL 18, able to dump any server ≥ 9.2), else those on PATH.
+The PostgreSQL programs: of the candidates (PILAR_PG_BIN, the embedded wheel's
+PostgreSQL 18, Debian's /usr/lib/postgresql/*/bin, PATH) the one whose major
+version is the server's, else the newest one newer than the server.
 """
 
 from __future__ import annotations
@@ -120,17 +121,66 @@ class Target:
         return psycopg.connect(conninfo, autocommit=True)
 
 
-def pg_tool(name: str) -> str:
+def _tool_major(path: Path) -> int | None:
+    """The major version a PostgreSQL program reports (``pg_dump (PostgreSQL) 15.8``)."""
+    try:
+        out = subprocess.run(
+            [str(path), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    words = out.split()
+    try:
+        return int(words[-1].split(".")[0]) if words else None
+    except ValueError:
+        return None
+
+
+def _tool_candidates(name: str) -> list[Path]:
+    candidates = []
     configured = os.environ.get("PILAR_PG_BIN")
-    candidates = [Path(configured) / name] if configured else []
+    if configured:
+        candidates.append(Path(configured) / name)
     candidates.append(embedded_db.bin_dir() / name)
-    for candidate in candidates:
-        if candidate.exists():
-            return str(candidate)
+    # Debian/Ubuntu keep each installed major's programs side by side.
+    debian = Path("/usr/lib/postgresql")
+    if debian.is_dir():
+        candidates.extend(sorted(debian.glob(f"*/bin/{name}"), reverse=True))
     found = shutil.which(name)
     if found:
-        return found
-    raise BackupError(f"Program {name} tidak ditemukan (atur PILAR_PG_BIN).")
+        candidates.append(Path(found))
+    return [c for c in candidates if c.exists()]
+
+
+def pg_tool(name: str, server_major: int | None = None) -> str:
+    """The program ``name`` for a server of ``server_major``.
+
+    The same major as the server is preferred: a newer pg_dump writes archive
+    versions an older pg_restore cannot read, and a newer pg_restore sends
+    settings an older server refuses (pg_restore 18 sets ``transaction_timeout``,
+    unknown to PostgreSQL 15). Failing an exact match, the newest program not
+    older than the server (pg_dump cannot dump a newer server)."""
+    candidates = _tool_candidates(name)
+    if not candidates:
+        raise BackupError(f"Program {name} tidak ditemukan (atur PILAR_PG_BIN).")
+    if server_major is None:
+        return str(candidates[0])
+    majors = [(c, _tool_major(c)) for c in candidates]
+    for candidate, major in majors:
+        if major == server_major:
+            return str(candidate)
+    newer = [(major, c) for c, major in majors if major is not None and major > server_major]
+    if newer:
+        return str(max(newer, key=lambda pair: pair[0])[1])
+    raise BackupError(
+        f"Program {name} untuk PostgreSQL {server_major} tidak ditemukan "
+        "(atur PILAR_PG_BIN ke folder bin versi yang sama dengan server)."
+    )
+
+
+def server_major(conn: psycopg.Connection) -> int:
+    row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+    return int(row[0]) // 10000 if row else 0
 
 
 def sha256_file(path: Path) -> str:
@@ -204,7 +254,14 @@ def backup(
                 snapshot, server_version = cursor.fetchone() or ("", "")
                 say("Membuat dump basis data (pg_dump)...")
                 result = subprocess.run(
-                    [pg_tool("pg_dump"), "-Fc", "--snapshot", snapshot, "-f", str(dump)],
+                    [
+                        pg_tool("pg_dump", server_major(conn)),
+                        "-Fc",
+                        "--snapshot",
+                        snapshot,
+                        "-f",
+                        str(dump),
+                    ],
                     env=target.env(),
                     capture_output=True,
                     text=True,
@@ -352,6 +409,8 @@ def restore(
         say("Memeriksa berkas cadangan (checksum)...")
         manifest = open_archive(path, work, key_file)
         connections["default"].close()
+        with target.connect() as conn:
+            major = server_major(conn)
         if not _is_empty(target) and not force:
             raise BackupError(
                 f"Basis data {target.name} tidak kosong. Pulihkan ke basis data kosong, "
@@ -370,7 +429,7 @@ def restore(
         say("Memulihkan basis data (pg_restore)...")
         result = subprocess.run(
             [
-                pg_tool("pg_restore"),
+                pg_tool("pg_restore", major),
                 "--no-owner",
                 "--no-acl",
                 "--exit-on-error",
