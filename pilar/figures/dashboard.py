@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
 
 from pilar.accounts.choices import CITY_ROLES, EDITOR_ROLES, Role
@@ -31,7 +32,7 @@ from pilar.freshness.models import HouseholdFreshness
 from pilar.freshness.overdue import soon_limit
 from pilar.psks.appointments import appointed_q, ending_soon
 from pilar.psks.models import PsksWorker
-from pilar.psks.training import trained_q, untrained_workers
+from pilar.psks.training import INVITABLE_TYPES, trained_q
 from pilar.renovations.choices import OPEN_STATUSES
 from pilar.renovations.filters import OPEN as RENOVATION_OPEN
 from pilar.renovations.models import Renovation
@@ -164,7 +165,7 @@ def _active_workers(user: User):
     day = today()
     return (
         PsksWorker.objects.restrict(user, "view")
-        .filter(psks_type__number__in=[2, 11], active_from__lte=day)
+        .filter(psks_type__number__in=list(INVITABLE_TYPES), active_from__lte=day)
         .exclude(active_until__lt=day)
     )
 
@@ -197,7 +198,12 @@ def psks_todo(user: User) -> list[Todo]:
         )
         items.append(Todo("Kunjungan keluarga jatuh tempo di wilayah Anda", due.count(), link))
     if user.role in (Role.ADMIN, Role.DINSOS):
-        workers = _active_workers(user)
+        # Both worker counts in one query: the home page's query budget is fixed.
+        day = today()
+        counts = _active_workers(user).aggregate(
+            unappointed=Count("pk", filter=~appointed_q(day)),
+            untrained=Count("pk", filter=~trained_q()),
+        )
         items.append(
             Todo(
                 "SK PSKS berakhir dalam waktu dekat",
@@ -208,16 +214,12 @@ def psks_todo(user: User) -> list[Todo]:
         items.append(
             Todo(
                 "TKSK/PSM aktif tanpa SK berlaku",
-                workers.exclude(appointed_q(today())).count(),
+                counts["unappointed"],
                 reverse("psks:appointment_list"),
             )
         )
         items.append(
-            Todo(
-                "TKSK/PSM belum bimtek dasar",
-                untrained_workers(user).count(),
-                reverse("psks:untrained"),
-            )
+            Todo("TKSK/PSM belum bimtek dasar", counts["untrained"], reverse("psks:untrained"))
         )
     return items
 

@@ -86,13 +86,6 @@ def test_mitra_sees_api_only_page(client, mitra, city):
     assert "Budi Santoso" not in html
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Known failure after merging issues 13, 16 and 17: one query above the budget of "
-        "14, not yet attributed. To fix first next session."
-    ),
-    strict=False,
-)
 def test_home_query_count_is_constant(client, dinsos, city, django_assert_max_num_queries):
     client.force_login(dinsos)
     client.get(reverse("web:home"))  # the first request creates the SecurityPolicy row

@@ -11,13 +11,6 @@ from pilar.dedup import linkage
 from pilar.demo import truthset
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Known failure after merging issues 13 and 14 (the demo generator changed under "
-        "the truth set)"
-    ),
-    strict=False,
-)
 def test_precision_and_f1_on_the_truth_set():
     frame = truthset.generate(1500, seed=2026)
     truth = truthset.true_pairs(frame)

@@ -59,13 +59,6 @@ def checkins(page) -> list[dict]:
     )
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Known failure on the merged code (issue 17 check-in offline then synced); passed "
-        "on its branch. To fix first next session."
-    ),
-    strict=False,
-)
 def test_offline_check_in_is_recorded_once_when_back_online(live_server, participant, browser):
     user, event, household = participant
     base = live_server.url
