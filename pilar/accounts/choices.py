@@ -48,7 +48,15 @@ class TokenApp(models.TextChoices):
 
 # URL prefixes under /api/v1 each token app may call.
 TOKEN_APP_PREFIXES: dict[str, tuple[str, ...]] = {
-    TokenApp.FIELD: ("/field/", "/reports", "/notifications"),
+    # The field app's phone: its package, reports, notices and a PSM's own training
+    # (check-in, "my trainings"); not the training management a clerk does.
+    TokenApp.FIELD: (
+        "/field/",
+        "/reports",
+        "/notifications",
+        "/training/checkin",
+        "/training/mine",
+    ),
     TokenApp.REGISTRY: ("/households", "/persons", "/ppks"),
     TokenApp.PROGRAMS: ("/programs",),
     TokenApp.CASES: ("/cases", "/renovations"),

@@ -106,6 +106,10 @@ def test_field_token_is_scoped_to_the_field_app(client, psm_a, settings):
     other = client.__class__()
     assert other.get("/api/v1/reports?mine=true", **auth(key)).status_code == 200
     assert other.get(HOUSEHOLDS, **auth(key)).status_code == 403
+    # The field app also checks its PSM in at a training and lists their trainings,
+    # but does not manage trainings.
+    assert other.get("/api/v1/training/mine", **auth(key)).status_code == 200
+    assert other.get("/api/v1/training/events", **auth(key)).status_code == 403
 
 
 def test_field_token_needs_a_2fa_login_when_psm_must_use_2fa(client, psm_a):
