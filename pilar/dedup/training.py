@@ -11,8 +11,11 @@ shape of `model_spec.parameters`, estimated from the records themselves:
    birth date), divided by their assumed recall;
 3. **m** (how often a level occurs among records of one person): expectation-
    maximisation over several blocking passes, each estimating the comparisons it does
-   not block on (NIK; name + birth date; kelurahan + birth date; KK), Splink taking
-   the median;
+   not block on (NIK; name + birth date; kelurahan + name), Splink taking the median.
+   No pass blocks on the household (KK, or kelurahan + birth date): there the
+   different people are siblings and twins who agree on all but the name and NIK,
+   EM's "match" class absorbs them and m of "name / NIK different" grows tenfold
+   (decision 42, `EM_PASSES`);
 4. **the NIK's dependence on the birth date**: a NIK contains the birth date, so among
    people who already agree on given name and birth date "NIK off only in the serial
    or kecamatan code" is far commoner than among random pairs. The u of those NIK
@@ -63,15 +66,24 @@ PRIOR_RULES: tuple[tuple[str, ...], ...] = (("nik",), ("name_fold", "birth_date"
 PRIOR_RULES_RECALL = 0.7
 # EM blocking passes: each estimates the comparisons whose columns it does not use.
 # A pass cannot learn a comparison whose evidence it blocks away, and learns a level
-# only if the pairs reaching it can be told apart by the other fields. Within one KK,
-# name, NIK and birth date still speak, so that pass learns the birth-date slips. (A
-# pass on family name + birth year was tried and left out: its "match" cluster drifted
-# to families, m of "NIK different" 0.94.)
+# only if the pairs reaching it can be told apart by the other fields. EM's two classes
+# are "agree a lot" and "agree little", not "same person" and "different people": in a
+# block where the different people are relatives who agree on every field the pass
+# estimates but one or two (the siblings and twins of one KK; twins within kelurahan +
+# birth date: same date, KK, place and sex, only the name and NIK differ), the "match"
+# class takes them in and m of "name / NIK / birth date different" is inflated (Winkler
+# 1988 found the same class drift to households on census lists). So no pass blocks on
+# the household: same NIK (nearly all pairs are one person: name and birth date slips);
+# same name and birth date (sex, place, kelurahan/KK); same kelurahan and name (the NIK,
+# birth date, sex, place: relatives there, a son named after his father, differ in the
+# birth date by decades). Passes on no_kk and on kelurahan + birth date were used until
+# 2026-12-07 (decision 42): on the truth set they gave m of "NIK different" 0.65 (true
+# share 0.20) and of "name different" 0.23 (true 0.002), which let twins through. (A
+# pass on family name + birth year was tried earlier and left out for the same reason.)
 EM_PASSES: tuple[tuple[str, ...], ...] = (
     ("nik",),
     ("name_fold", "birth_date"),
-    ("village_id", "birth_date"),
-    ("no_kk",),
+    ("village_id", "name_fold"),
 )
 FLOOR = 1e-6
 # No level is impossible among records of one person: every field is mistyped
