@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pilar.core.management.commands.serve import run_server
+from pilar.core.numbers import format_number
 from pilar.demo import story
 from pilar.demo.assessments import seed as seed_assessments
 from pilar.demo.figures import seed as seed_figures
@@ -91,8 +92,9 @@ class Command(BaseCommand):
             psks = seed_psks()
             if psks:
                 out.write(
-                    f"  Bimtek dasar: {psks['participants']} peserta, {psks['certificates']} "
-                    f"bersertifikat; SK semua PSKS; {psks['allowances']} tali asih setahun; "
+                    f"  Bimtek dasar: {format_number(psks['participants'])} peserta, "
+                    f"{format_number(psks['certificates'])} bersertifikat; SK semua PSKS; "
+                    f"{format_number(psks['allowances'])} tali asih setahun; "
                     "jadwal kunjungan keluarga (sebagian jatuh tempo dan terlambat)."
                 )
             _story(out)
