@@ -15,6 +15,7 @@ from pilar.core.api import AUTH_ANY, PilarParser, document_common_errors, instal
 from pilar.fieldapp.api import router as field_router
 from pilar.figures.api import router as figures_router
 from pilar.freshness.api import router as visits_router
+from pilar.performance.api import router as performance_router
 from pilar.ppks.api import router as ppks_router
 from pilar.programs.api import router as programs_router
 from pilar.psks.api import router as training_router
@@ -114,3 +115,4 @@ api.add_router("/figures/recaps", recaps_router, tags=["Rekap"])
 api.add_router("/figures", figures_router, tags=["Angka"])
 api.add_router("/training", training_router, tags=["Pelatihan PSKS"])
 api.add_router("/visits", visits_router, tags=["Kunjungan jatuh tempo"])
+api.add_router("/performance", performance_router, tags=["Kinerja PSKS"])

@@ -15,52 +15,41 @@ from pilar.audit.exports import logged_download
 from pilar.core.dates import today
 from pilar.core.tables import INT, Column
 from pilar.core.web import PAGE_SIZE, people_required
-from pilar.performance.metrics import monthly, training_effect, workers_for
+from pilar.performance.filters import MonthlyFilter, month_label, monthly_filter
+from pilar.performance.metrics import monthly, training_effect
 from pilar.psks.models import TrainingEvent
 from pilar.regions.deployment import districts
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember"]  # fmt: skip
+# The page's parameter `peran` names the PSKS type by its number; the filter by word.
+PERAN = {"2": "psm", "11": "tksk"}
 
 
-def _month(request) -> datetime.date:
-    raw = request.GET.get("bulan", "").strip()
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        chosen = datetime.date(year, month, 1)
-    except ValueError:
-        chosen = today().replace(day=1)
-    if not datetime.date(2000, 1, 1) <= chosen <= today():
-        chosen = today().replace(day=1)
-    return chosen
+def _filter(request: AuthedRequest) -> MonthlyFilter:
+    """The shared filter with the page's parameter names. Problems are shown above
+    the table; the page then falls back (current month, that filter left out)."""
+    get = request.GET
+    return monthly_filter(
+        request.user,
+        month=get.get("bulan", ""),
+        search=get.get("q", ""),
+        kecamatan=get.get("kecamatan", ""),
+        kelurahan=get.get("kelurahan", ""),
+        jenis=PERAN.get(get.get("peran", ""), ""),
+    )
 
 
-def _workers(request: AuthedRequest):
-    qs = workers_for(request.user)
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        qs = qs.filter(name__icontains=q)
-    kecamatan = request.GET.get("kecamatan", "").strip()[:20]
-    if kecamatan:
-        qs = qs.filter(district_id=kecamatan)
-    peran = request.GET.get("peran", "")
-    if peran in ("2", "11"):
-        qs = qs.filter(psks_type__number=int(peran))
-    return qs.order_by("district__name", "village__name", "name", "pk"), {
-        "q": q,
-        "kecamatan": kecamatan,
-        "peran": peran,
+def _form_values(request: AuthedRequest, flt: MonthlyFilter) -> dict[str, str]:
+    return {
+        "q": flt.applied.get("search", ""),
+        "kecamatan": flt.applied.get("kecamatan", ""),
+        "peran": request.GET.get("peran", "") if "jenis" in flt.applied else "",
     }
-
-
-def month_label(day: datetime.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 @people_required
 def monthly_page(request: AuthedRequest):
-    month = _month(request)
-    workers, flt = _workers(request)
+    flt = _filter(request)
+    month, workers = flt.month, flt.workers
     page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = monthly(request.user, month, workers=list(page.object_list))
     start = today().replace(day=1)
@@ -79,7 +68,8 @@ def monthly_page(request: AuthedRequest):
             "month": month,
             "month_label": month_label(month),
             "months": options,
-            "flt": flt,
+            "flt": _form_values(request, flt),
+            "problems": list(flt.problems.values()),
             "districts": districts() if request.user.is_city_wide else [],
             "tab": "performance",
         },
@@ -88,8 +78,8 @@ def monthly_page(request: AuthedRequest):
 
 @people_required
 def monthly_export(request: AuthedRequest, fmt: str):
-    month = _month(request)
-    workers, flt = _workers(request)
+    flt = _filter(request)
+    month, workers = flt.month, flt.workers
     rows = monthly(request.user, month, workers=list(workers))
     columns = [
         Column("Nama", lambda r: r.worker.name, width=28),
@@ -123,7 +113,7 @@ def monthly_export(request: AuthedRequest, fmt: str):
         request,
         fmt,
         queryset=workers,
-        filters={"bulan": month.strftime("%Y-%m"), **flt},
+        filters={"bulan": month.strftime("%Y-%m"), **flt.applied},
         columns=columns,
         object_type="performance.monthly",
         name=f"kinerja-psks-{month:%Y-%m}",

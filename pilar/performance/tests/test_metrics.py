@@ -12,44 +12,10 @@ from pilar.conftest import VILLAGE_A
 from pilar.core.dates import today
 from pilar.freshness.refresh import record_verification, refresh
 from pilar.performance.metrics import monthly, training_effect
-from pilar.psks.tests.conftest import make_worker, psks_type
+from pilar.performance.tests.conftest import reported_and_corrected as _reported_and_corrected
 from pilar.psks.tests.factories import make_event
 from pilar.psks.training import invite, issue_certificates, tick_attendance
-from pilar.submissions import actions
 from pilar.submissions.tests.factories import submit_change
-
-
-@pytest.fixture
-def linked(dinsos, psm_a, psm_b, tksk_a):
-    """Field accounts linked to their PSKS records."""
-    pairs = {
-        psm_a: make_worker(dinsos, name="Siti Aminah"),
-        psm_b: make_worker(
-            dinsos, name="Dewi Lestari", district="36.71.02", village="36.71.02.1001"
-        ),
-        tksk_a: make_worker(dinsos, psks_type=psks_type(11).pk, name="Agus Salim", village=""),
-    }
-    for user, worker in pairs.items():
-        user.psks_worker = worker
-        user.save()
-    return pairs
-
-
-def _reported_and_corrected(dinsos, psm_a, tksk_a, household):
-    submission = submit_change(psm_a, household, {"household": {"rt": "7", "rw": "3"}})
-    actions.return_submission(
-        submission,
-        acting_user=tksk_a,
-        field_reasons={"household.rt": "RT salah", "household.rw": "RW salah"},
-    )
-    actions.resubmit_submission(
-        submission,
-        acting_user=psm_a,
-        data={"revision": 1, "payload": {"household": {"rt": "8", "rw": "4"}}},
-    )
-    actions.verify_submission(submission, acting_user=tksk_a)
-    actions.validate_submission(submission, acting_user=dinsos)
-    return submission
 
 
 def by_name(rows):
