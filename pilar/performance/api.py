@@ -19,12 +19,12 @@ from pilar.freshness.rules import add_months
 from pilar.performance.filters import month_label, monthly_filter, parse_month
 from pilar.performance.metrics import WorkerMonth, monthly, training_effect, workers_for
 from pilar.performance.schemas import (
-    MonthlyPage,
     MonthlyParams,
+    PerformanceMonthlyPage,
+    PerformanceWorkerMonthsOut,
     RangeParams,
     TrainingEffectOut,
-    TrainingParams,
-    WorkerMonthsOut,
+    TrainingEffectParams,
 )
 from pilar.psks.models import PsksWorker, TrainingEvent
 
@@ -72,7 +72,7 @@ def _figures(r: WorkerMonth) -> dict:
 
 @router.get(
     "/monthly",
-    response={200: MonthlyPage, **ERRORS},
+    response={200: PerformanceMonthlyPage, **ERRORS},
     auth=AUTH_PEOPLE,
     summary="Kinerja PSKS per pekerja dalam satu bulan",
 )
@@ -128,7 +128,7 @@ def _range(params: RangeParams) -> list[datetime.date]:
 
 @router.get(
     "/workers/{worker_id}",
-    response={200: WorkerMonthsOut, **ERRORS},
+    response={200: PerformanceWorkerMonthsOut, **ERRORS},
     auth=AUTH_PEOPLE,
     summary="Kinerja satu pekerja PSKS per bulan",
 )
@@ -158,7 +158,7 @@ def worker_months(request: ApiRequest, worker_id: int, params: Query[RangeParams
     auth=AUTH_PEOPLE,
     summary="Dampak pelatihan",
 )
-def training(request: ApiRequest, event_id: int, params: Query[TrainingParams]):
+def training(request: ApiRequest, event_id: int, params: Query[TrainingEffectParams]):
     """Peserta bersertifikat dibanding pekerja yang belum mengikuti bimtek dasar, sekian
     bulan sebelum dan sesudah pelatihan (sama dengan halaman
     `/kinerja/pelatihan/<id>/`). Hanya Dinas Sosial, admin dan pimpinan (lainnya 403)."""

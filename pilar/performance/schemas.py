@@ -1,5 +1,7 @@
 """Schemas of the performance API (`/api/v1/performance`): the columns of the
-`/kinerja/` page and of the training-effect page, with their Indonesian meaning."""
+`/kinerja/` page and of the training-effect page, with their Indonesian meaning.
+Names carry a prefix: OpenAPI schema names are global, and a plain "WorkerOut" or
+"MonthOut" would one day replace another app's in the document."""
 
 from __future__ import annotations
 
@@ -33,13 +35,13 @@ class RangeParams(Schema):
     )
 
 
-class TrainingParams(Schema):
+class TrainingEffectParams(Schema):
     months: int = Field(
         3, ge=1, le=12, description="Jumlah bulan sebelum dan sesudah pelatihan (1–12)."
     )
 
 
-class WorkerOut(Schema):
+class PerformanceWorkerOut(Schema):
     worker_id: int = Field(..., description="ID data PSKS pekerja.")
     name: str
     jenis: str = Field(..., description="psm | tksk")
@@ -54,7 +56,7 @@ class WorkerOut(Schema):
     )
 
 
-class FiguresOut(Schema):
+class PerformanceFiguresOut(Schema):
     submitted: int = Field(..., description="Laporan yang pertama kali diajukan bulan ini.")
     returned: int = Field(..., description="Laporan yang dikembalikan pemeriksa bulan ini.")
     validated: int = Field(..., description="Laporan yang divalidasi Dinas Sosial bulan ini.")
@@ -75,28 +77,30 @@ class FiguresOut(Schema):
     cases_followed: int = Field(..., description="Kasus yang dikunjungi bulan ini.")
 
 
-class WorkerMonthOut(WorkerOut, FiguresOut):
+class PerformanceWorkerMonthOut(PerformanceWorkerOut, PerformanceFiguresOut):
     pass
 
 
-class MonthlyPage(Schema):
+class PerformanceMonthlyPage(Schema):
     month: str = Field(..., description="Bulan angka ini, TTTT-BB.")
     month_label: str = Field(..., description="Nama bulan, mis. November 2026.")
-    items: list[WorkerMonthOut]
+    items: list[PerformanceWorkerMonthOut]
     count: int
 
 
-class MonthOut(FiguresOut):
+class PerformanceMonthOut(PerformanceFiguresOut):
     month: str = Field(..., description="TTTT-BB")
     month_label: str
 
 
-class WorkerMonthsOut(Schema):
-    worker: WorkerOut
-    months: list[MonthOut] = Field(..., description="Satu baris per bulan, yang terlama dulu.")
+class PerformanceWorkerMonthsOut(Schema):
+    worker: PerformanceWorkerOut
+    months: list[PerformanceMonthOut] = Field(
+        ..., description="Satu baris per bulan, yang terlama dulu."
+    )
 
 
-class GroupPeriodOut(Schema):
+class TrainingEffectRowOut(Schema):
     group: str = Field(..., description="peserta | belum_terlatih")
     group_label: str = Field(..., description="Peserta (bersertifikat) atau Belum terlatih.")
     period: str = Field(..., description="sebelum | sesudah")
@@ -122,4 +126,4 @@ class TrainingEffectOut(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
     months: int = Field(..., description="Bulan sebelum dan sesudah yang dibandingkan.")
-    rows: list[GroupPeriodOut]
+    rows: list[TrainingEffectRowOut]

@@ -45,6 +45,7 @@ from pilar.demo.users import ensure_demo_users, psm_username
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.programs.models import Enrollment, Program
+from pilar.psks.models import PsksWorker, TrainingEvent
 from pilar.registry.identity import province_codes
 from pilar.registry.models import Household, Person
 from pilar.renovations.models import Renovation
@@ -108,6 +109,8 @@ def _ids(psm) -> dict[str, list[int]]:
         "renovation_id": first(Renovation.objects.all(), 10),
         "case_id": first(Case.objects.all()),
         "item_id": first(Intervention.objects.all()),
+        "worker_id": first(PsksWorker.objects.filter(village_id=village)),
+        "event_id": first(TrainingEvent.objects.all()),
     }
 
 
