@@ -1,0 +1,52 @@
+"""Bulk exports leave out persons whose processing is restricted (UU 27/2022 art. 11;
+decision 43): a person row of a restricted person; a household row, and a
+household-level PPKS row, when the household's head is restricted (the row names
+them). The number left out is logged with the export, sent as a header and shown to
+the user ("N individu dibatasi pemrosesannya tidak diekspor")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from pilar.core.formatting import format_int
+from pilar.registry.restriction import restricted_head_exists, unrestricted_persons_q
+
+HEADER = "X-Pilar-Dibatasi-Tidak-Diekspor"
+
+
+def message(n: int) -> str:
+    return f"{format_int(n)} individu dibatasi pemrosesannya tidak diekspor (UU 27/2022)."
+
+
+def persons(qs: QuerySet) -> tuple[QuerySet, int]:
+    left_out = qs.filter(~unrestricted_persons_q()).count()
+    return (qs.filter(unrestricted_persons_q()) if left_out else qs), left_out
+
+
+def households(qs: QuerySet) -> tuple[QuerySet, int]:
+    restricted = restricted_head_exists("pk")
+    left_out = qs.filter(restricted).count()
+    return (qs.filter(~restricted) if left_out else qs), left_out
+
+
+def ppks_records(qs: QuerySet) -> tuple[QuerySet, int]:
+    """Records of a restricted person, and household-level records of a household
+    whose head is restricted; counted as distinct persons."""
+    head = restricted_head_exists("household_id")
+    blocked = Q(person__processing_restricted_since__isnull=False) | (Q(person__isnull=True) & head)
+    excluded = qs.filter(blocked)
+    own = excluded.filter(person__isnull=False).values("person_id").distinct().count()
+    heads = excluded.filter(person__isnull=True).values("household_id").distinct().count()
+    left_out = own + heads
+    return (qs.filter(~blocked) if left_out else qs), left_out
+
+
+def tell(request: HttpRequest, response: HttpResponse, left_out: int) -> HttpResponse:
+    """Say how many were left out: a header on the download and a message on the
+    next page."""
+    response[HEADER] = str(left_out)
+    if left_out:
+        messages.warning(request, message(left_out))
+    return response
