@@ -180,6 +180,9 @@ class Person(models.Model):
         choices=choices.RestrictionBasis.choices,
         blank=True,
         editable=False,
+        # Set-based inserts (imports, seeding) name only the columns they fill.
+        db_default="",
+        default="",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
