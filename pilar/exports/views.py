@@ -49,7 +49,7 @@ def _export(
         object_type=object_type,
         name=name,
         sheet_name=sheet_name,
-        extra={"restricted_left_out": left_out},
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
     return restricted.tell(request, response, left_out)
 
