@@ -34,6 +34,8 @@ from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program
+from pilar.registry.forms import add_override_fields
+from pilar.registry.restriction import restricted_subject
 
 CASE_RELATED = (
     "record__ppks_type",
@@ -210,6 +212,9 @@ def case_open(request: AuthedRequest):
             "followup_days": actions.default_followup_days(),
         },
     )
+    restricted = _restricted_subject(record)
+    if restricted is not None:
+        add_override_fields(form)
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
@@ -229,6 +234,8 @@ def case_open(request: AuthedRequest):
                     notes=data.get("intake_notes") or "",
                     assigned_to=worker,
                     followup_days=data.get("followup_days") or None,
+                    override_basis=data.get("override_basis") or "",
+                    override_reason=data.get("override_reason") or "",
                 ),
             )
             if ok and case is not None:
@@ -243,8 +250,14 @@ def case_open(request: AuthedRequest):
             "form": form,
             "title": "Buka penanganan",
             "submit": "Buka penanganan",
+            "restricted": restricted,
         },
     )
+
+
+def _restricted_subject(record):
+    """The restricted person the record is about (decision 43), else None."""
+    return restricted_subject(person_id=record.person_id, household_id=record.household_id)
 
 
 def _manager_case(request, pk):
@@ -269,6 +282,8 @@ def case_assign(request: AuthedRequest, pk: int):
     form = forms.AssignForm(
         request.POST or None, workers=workers, initial={"assigned_to": case.assigned_to_id}
     )
+    if _restricted_subject(case.record) is not None:
+        add_override_fields(form)
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
@@ -281,7 +296,12 @@ def case_assign(request: AuthedRequest, pk: int):
             _, ok = run_action(
                 form,
                 lambda: actions.assign_case(
-                    case, acting_user=user, worker=worker, note=data.get("note") or ""
+                    case,
+                    acting_user=user,
+                    worker=worker,
+                    note=data.get("note") or "",
+                    override_basis=data.get("override_basis") or "",
+                    override_reason=data.get("override_reason") or "",
                 ),
             )
             if ok:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pilar.pdp.choices import OPEN_REQUEST, RequestKind, RequestStatus
 from pilar.pdp.models import SubjectRequest
+from pilar.registry.models import ProcessingOverride
 
 if TYPE_CHECKING:  # annotations only
     from pilar.registry.models import Person
@@ -28,3 +29,8 @@ def restriction_for(person: Person) -> SubjectRequest | None:
         .order_by("-received_at", "-pk")
         .first()
     )
+
+
+def overrides_for(person: Person) -> list[ProcessingOverride]:
+    """What was processed on `person` although restricted (newest first)."""
+    return list(ProcessingOverride.objects.filter(person=person).select_related("actor")[:20])

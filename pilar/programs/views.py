@@ -38,6 +38,7 @@ from pilar.programs.heads import household_heads
 from pilar.programs.models import Candidate, Delivery, Enrollment, Program
 from pilar.programs.national import record_participation
 from pilar.programs.querysets import EnrollmentQuerySet
+from pilar.registry.choices import OverrideBasis
 
 
 def _manager_required(request: AuthedRequest) -> None:
@@ -275,6 +276,10 @@ def _with_heads(rows: list[Any]) -> list[Any]:
     for e in rows:
         head = heads.get(e.household_id)
         e.display_name = e.person.name if e.person else (head.name if head else "")
+        # Processing restricted (UU 27/2022, decision 43): marked, and a delivery asks
+        # for an override basis and reason.
+        subject = e.person if e.person_id else head
+        e.restricted = bool(subject and subject.processing_restricted_since)
         e.parts = [line for line in priority.explain(e.priority_parts)]
         e.parts_text = priority.as_text(e.priority_parts)
     return rows
@@ -366,6 +371,7 @@ def enrollment_list(request: AuthedRequest, pk: int, tab: str = "kandidat") -> H
             "generation": en.last_generation(program) if tab == "kandidat" else None,
             "quota": en.quota_usage(program),
             "budget": en.budget_usage(program),
+            "override_bases": OverrideBasis.choices,
             **_delivery_context(request, program, tab),
         },
     )
@@ -481,6 +487,8 @@ def enrollment_action(request: AuthedRequest, pk: int, tab: str) -> HttpResponse
                 evidence=request.FILES.get("evidence"),
                 complete=bool(request.POST.get("complete")),
                 month=_month_param(raw_month) if raw_month else None,
+                override_basis=request.POST.get("override_basis", ""),
+                override_reason=request.POST.get("override_reason", ""),
             )
             paid = row.delivery.period_month  # type: ignore[attr-defined]
             messages.success(

@@ -98,6 +98,13 @@ def subject_of(*, person_id: int | None, household_id: int | None) -> Person | N
     return restricted_head(household_id)
 
 
+def restricted_subject(*, person_id: int | None, household_id: int | None) -> Person | None:
+    """`subject_of` when their processing is restricted, else None (pages use it to
+    ask for an override)."""
+    subject = subject_of(person_id=person_id, household_id=household_id)
+    return subject if subject is not None and subject.processing_restricted else None
+
+
 def _fresh(person: Person) -> Person:
     """The person's restriction as stored now (the caller's copy may be older)."""
     row = (

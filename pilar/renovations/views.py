@@ -28,6 +28,8 @@ from pilar.core.forms import apply_errors
 from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
 from pilar.programs.models import Enrollment, Program
+from pilar.registry.forms import add_override_fields
+from pilar.registry.restriction import restricted_subject
 from pilar.renovations import actions, exports, forms
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status
 from pilar.renovations.filters import (
@@ -270,6 +272,9 @@ def open_renovation(request: AuthedRequest, enrollment_pk: int):
     if existing is not None:
         return redirect("renovations:detail", pk=existing.pk)
     form = forms.PlanForm(request.POST or None, initial={"mode": Mode.SELF_HELP})
+    # The head's processing restricted (decision 43): the page asks for the override.
+    if restricted_subject(person_id=enrollment.person_id, household_id=enrollment.household_id):
+        add_override_fields(form)
     status = 200
     if request.method == "POST" and form.is_valid():
         renovation, status = _run(

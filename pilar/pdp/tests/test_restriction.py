@@ -373,3 +373,136 @@ def test_pages_say_what_is_blocked_and_scope_is_unchanged(dinsos, psm_a, psm_b, 
     # Out of area stays a 404, restricted or not.
     assert client_for(psm_b).get(reverse("web:person_detail", args=[child.pk])).status_code == 404
     assert SubjectRequest.objects.get().person_id == child.pk
+
+
+def test_case_page_asks_for_the_override_and_records_it(dinsos, family):
+    hh, head_person, _ = family
+    record = create_ppks_record(
+        acting_user=dinsos,
+        data={"ppks_type": 24, "household": hh, "date_found": "2026-01-05"},
+    )
+    client = client_for(dinsos)
+    url = reverse("cases:open") + f"?record={record.pk}"
+    assert "override_reason" not in client.get(url).content.decode()
+    _request(dinsos, head_person)
+    page = client.get(url).content.decode()
+    assert 'name="override_basis"' in page and 'name="override_reason"' in page
+    refused = client.post(url, {"intake_source": "kunjungan"})
+    assert "dibatasi" in refused.content.decode() and not Case.objects.exists()
+    done = client.post(url, {"intake_source": "kunjungan", **OVERRIDE})
+    assert done.status_code == 302 and Case.objects.count() == 1
+    override = ProcessingOverride.objects.get()
+    assert override.purpose == "penanganan" and override.reason == OVERRIDE["override_reason"]
+    # The person page lists it for Dinas Sosial.
+    person_page = client.get(reverse("web:person_detail", args=[head_person.pk])).content
+    assert OVERRIDE["override_reason"] in person_page.decode()
+
+
+def test_renovation_refused_for_a_restricted_head_and_opened_with_override(dinsos):
+    from pilar.renovations import actions as renovation_actions
+    from pilar.renovations.models import Renovation
+    from pilar.renovations.tests.helpers import PLAN, approved_enrollment
+
+    item = approved_enrollment(dinsos)
+    head_person = Person.objects.get(household=item.household_id, relation="kepala")
+    _request(dinsos, head_person)
+    with pytest.raises(InvalidInput) as exc:
+        renovation_actions.open_renovation(item, acting_user=dinsos, data=PLAN)
+    assert "bedah rumah baru tidak dapat dilakukan" in exc.value.message
+    assert not Renovation.objects.exists()
+    renovation_actions.open_renovation(item, acting_user=dinsos, data={**PLAN, **OVERRIDE})
+    assert Renovation.objects.count() == 1
+    assert ProcessingOverride.objects.get().purpose == "bedah_rumah"
+
+
+def test_month_payment_refuses_the_batch_with_a_restricted_person(dinsos, family, monkeypatch):
+    hh, _, child = family
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 6, 15)
+    )
+    program = Program.objects.get(code="tangerang-cerdas")
+    program.year = 2026
+    program.save()
+    other = household(dinsos, VILLAGE_A, members=[head("Joko", "1980-01-01")])
+    pupil = create_person(
+        acting_user=dinsos,
+        household=other,
+        data={
+            "nik": make_nik("L", "2013-03-03"),
+            "name": "Dodi",
+            "sex": "L",
+            "birth_date": "2013-03-03",
+            "relation": "anak",
+            "education": "sd",
+        },
+    )
+    Person.objects.filter(pk=child.pk).update(education="sd")
+    rows = [en.enroll(program, acting_user=dinsos, person=p) for p in (child, pupil)]
+    ids = [r.pk for r in rows]
+    en.propose(program, ids, acting_user=dinsos)
+    en.approve(program, ids, acting_user=dinsos)
+    _request(dinsos, child)
+    with pytest.raises(InvalidInput) as exc:
+        en.deliver_month(
+            program,
+            ids,
+            acting_user=dinsos,
+            month=datetime.date(2026, 6, 1),
+            delivered_on=datetime.date(2026, 6, 15),
+            note="Transfer bank",
+        )
+    assert "Rina" in exc.value.message and "Dodi" not in exc.value.message
+    assert not Delivery.objects.exists()
+
+
+def test_lift_through_the_page_restores_processing(dinsos, family, terang):
+    hh, head_person, _ = family
+    req = _request(dinsos, head_person)
+    actions.close_request(req, acting_user=dinsos, status="selesai", outcome="Dikabulkan.")
+    client = client_for(dinsos)
+    detail = client.get(reverse("pdp:request_detail", args=[req.pk])).content.decode()
+    assert 'id="lift-form"' in detail and "berlaku" in detail
+    url = reverse("pdp:request_lift", args=[req.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert _fresh(head_person).processing_restricted_since is not None
+    assert client.post(url, {"reason": "Pemohon mencabut."}).status_code == 302
+    assert _fresh(head_person).processing_restricted_since is None
+    en.enroll(terang, acting_user=dinsos, household=hh)  # processing resumes
+    assert not ProcessingOverride.objects.exists()
+
+
+def test_bnba_leaves_out_a_restricted_person(dinsos, family):
+    from pilar.ppks.actions import validate_record
+    from pilar.ppks.models import PpksRecord
+
+    hh, head_person, child = family
+    create_ppks_record(
+        acting_user=dinsos,
+        data={"ppks_type": 24, "household": hh, "date_found": "2026-01-05"},
+    )
+    create_ppks_record(
+        acting_user=dinsos,
+        data={
+            "ppks_type": 9,
+            "person": child,
+            "date_found": "2026-01-05",
+            "disability_subtypes": ["fisik"],
+        },
+    )
+    for record in PpksRecord.objects.filter(validated_at__isnull=True):
+        validate_record(record, acting_user=dinsos)
+    client = client_for(dinsos)
+    url = reverse("exports:bnba", args=["csv"])
+
+    def download():
+        response = client.get(url)
+        return response, b"".join(response.streaming_content).decode()
+
+    response, body = download()
+    assert response[HEADER] == "0" and "Rina" in body and "Suparman" in body
+    _request(dinsos, child)
+    response, body = download()
+    assert response[HEADER] == "1" and "Rina" not in body and "Suparman" in body
+    _request(dinsos, head_person)
+    response, body = download()
+    assert response[HEADER] == "2" and "Suparman" not in body
