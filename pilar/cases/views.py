@@ -31,6 +31,7 @@ from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
 from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
+from pilar.exports import restricted
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program
@@ -113,16 +114,20 @@ def case_list(request: AuthedRequest, overdue_only: bool = False):
 @people_required
 def case_export(request: AuthedRequest, fmt: str):
     flt = CaseFilter.from_params(request.GET)
-    return logged_download(
+    # Cases about a person whose processing is restricted stay out (decision 43).
+    qs, left_out = restricted.cases(cases_for(request.user, flt))
+    response = logged_download(
         request,
         fmt,
-        queryset=cases_for(request.user, flt),
+        queryset=qs,
         filters=flt.as_dict(),
         columns=case_columns(),
         object_type="cases.case",
         name="penanganan",
         sheet_name="Penanganan",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------

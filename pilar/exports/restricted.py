@@ -31,16 +31,40 @@ def households(qs: QuerySet) -> tuple[QuerySet, int]:
     return (qs.filter(~restricted) if left_out else qs), left_out
 
 
-def ppks_records(qs: QuerySet) -> tuple[QuerySet, int]:
+def ppks_records(qs: QuerySet, prefix: str = "") -> tuple[QuerySet, int]:
     """Records of a restricted person, and household-level records of a household
-    whose head is restricted; counted as distinct persons."""
-    head = restricted_head_exists("household_id")
-    blocked = Q(person__processing_restricted_since__isnull=False) | (Q(person__isnull=True) & head)
+    whose head is restricted; counted as distinct persons. `prefix` reaches the
+    record from another model ("record__" for cases)."""
+    head = restricted_head_exists(f"{prefix}household_id")
+    blocked = Q(**{f"{prefix}person__processing_restricted_since__isnull": False}) | (
+        Q(**{f"{prefix}person__isnull": True}) & head
+    )
     excluded = qs.filter(blocked)
-    own = excluded.filter(person__isnull=False).values("person_id").distinct().count()
-    heads = excluded.filter(person__isnull=True).values("household_id").distinct().count()
+    own = (
+        excluded.filter(**{f"{prefix}person__isnull": False})
+        .values(f"{prefix}person_id")
+        .distinct()
+        .count()
+    )
+    heads = (
+        excluded.filter(**{f"{prefix}person__isnull": True})
+        .values(f"{prefix}household_id")
+        .distinct()
+        .count()
+    )
     left_out = own + heads
     return (qs.filter(~blocked) if left_out else qs), left_out
+
+
+def cases(qs: QuerySet) -> tuple[QuerySet, int]:
+    """Cases about a restricted person (through their PPKS record)."""
+    return ppks_records(qs, prefix="record__")
+
+
+def rows(items: list, *, flag: str = "restricted") -> tuple[list, int]:
+    """Rows already read (each with a `restricted` flag set by the caller)."""
+    kept = [r for r in items if not getattr(r, flag, False)]
+    return kept, len(items) - len(kept)
 
 
 def tell(request: HttpRequest, response: HttpResponse, left_out: int) -> HttpResponse:

@@ -30,6 +30,7 @@ from pilar.core.forms import apply_errors
 from pilar.core.identity import mask
 from pilar.core.tables import DECIMAL, INT, Column, download_response
 from pilar.core.web import PAGE_SIZE, people_required
+from pilar.exports import restricted
 from pilar.programs import actions, priority, rules
 from pilar.programs import enrollment as en
 from pilar.programs.filters import ProgramFilter
@@ -423,7 +424,8 @@ def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> Ht
     program = get_object_or_404(Program, pk=pk)
     if tab not in ENROLLMENT_TABS or fmt not in ("xlsx", "csv"):
         raise Http404
-    rows = _with_heads(list(_enrollment_qs(request, program, tab)))
+    # Persons whose processing is restricted stay out of the file (decision 43).
+    rows, left_out = restricted.rows(_with_heads(list(_enrollment_qs(request, program, tab))))
     if tab != "kandidat":
         rows = _with_deliveries(rows)
     log_access(
@@ -438,11 +440,13 @@ def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> Ht
             "belum_dibayar": request.GET.get("belum_dibayar", ""),
             "format": fmt,
             "count": len(rows),
+            **({"restricted_left_out": left_out} if left_out else {}),
         },
     )
-    return download_response(
+    response = download_response(
         fmt, _enrollment_columns(), rows, name=f"kepesertaan-{program.code}", sheet_name="Peserta"
     )
+    return restricted.tell(request, response, left_out)
 
 
 @people_required

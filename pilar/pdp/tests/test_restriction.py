@@ -506,3 +506,25 @@ def test_bnba_leaves_out_a_restricted_person(dinsos, family):
     _request(dinsos, head_person)
     response, body = download()
     assert response[HEADER] == "2" and "Suparman" not in body
+
+
+def test_program_and_case_exports_leave_out_a_restricted_person(dinsos, family, terang):
+    hh, head_person, _ = family
+    other = household(dinsos, VILLAGE_B, desil=3, members=[head("Joko", "1980-01-01")])
+    for target in (hh, other):
+        en.enroll(terang, acting_user=dinsos, household=target)
+    record = create_ppks_record(
+        acting_user=dinsos,
+        data={"ppks_type": 24, "household": hh, "date_found": "2026-01-05"},
+    )
+    case_actions.open_case(record, acting_user=dinsos, source="kunjungan")
+    _request(dinsos, head_person)
+    client = client_for(dinsos)
+    response = client.get(
+        reverse("programs:enrollment_export", args=[terang.pk, "kandidat", "csv"])
+    )
+    body = b"".join(response.streaming_content).decode()
+    assert response[HEADER] == "1" and "Joko" in body and "Suparman" not in body
+    response = client.get(reverse("cases:export", args=["csv"]))
+    body = b"".join(response.streaming_content).decode()
+    assert response[HEADER] == "1" and "Suparman" not in body
