@@ -25,8 +25,10 @@ def persons(qs: QuerySet) -> tuple[QuerySet, int]:
     return (qs.filter(unrestricted_persons_q()) if left_out else qs), left_out
 
 
-def households(qs: QuerySet) -> tuple[QuerySet, int]:
-    restricted = restricted_head_exists("pk")
+def households(qs: QuerySet, household_ref: str = "pk") -> tuple[QuerySet, int]:
+    """Rows naming a household (`household_ref` from the row) whose head is
+    restricted."""
+    restricted = restricted_head_exists(household_ref)
     left_out = qs.filter(restricted).count()
     return (qs.filter(~restricted) if left_out else qs), left_out
 

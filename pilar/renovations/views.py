@@ -27,6 +27,7 @@ from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
+from pilar.exports import restricted
 from pilar.programs.models import Enrollment, Program
 from pilar.registry.forms import add_override_fields
 from pilar.registry.restriction import restricted_subject
@@ -107,7 +108,9 @@ def renovation_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
-    return logged_download(
+    # A household whose head's processing is restricted stays out (decision 43).
+    qs, left_out = restricted.households(qs, "household_id")
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -116,7 +119,9 @@ def renovation_export(request: AuthedRequest, fmt: str):
         object_type="renovations.renovation",
         name="bedah-rumah",
         sheet_name="Bedah Rumah",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 @people_required
@@ -134,17 +139,19 @@ def ready_list(request: AuthedRequest):
 def ready_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
-    return logged_download(
+    qs, left_out = restricted.households(ready_for(user, flt), "household_id")
+    response = logged_download(
         request,
         fmt,
-        queryset=ready_for(user, flt),
+        queryset=qs,
         filters=flt.as_dict(),
         columns=exports.ready_columns(),
         object_type="programs.enrollment",
-        extra={"list": "siap"},
+        extra={"list": "siap", **({"restricted_left_out": left_out} if left_out else {})},
         name="bedah-rumah-siap",
         sheet_name="Siap dimulai",
     )
+    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------------

@@ -413,6 +413,10 @@ def test_renovation_refused_for_a_restricted_head_and_opened_with_override(dinso
     renovation_actions.open_renovation(item, acting_user=dinsos, data={**PLAN, **OVERRIDE})
     assert Renovation.objects.count() == 1
     assert ProcessingOverride.objects.get().purpose == "bedah_rumah"
+    # Opened on an override, it still stays out of the Bedah Rumah list export.
+    response = client_for(dinsos).get(reverse("renovations:export", args=["csv"]))
+    body = b"".join(response.streaming_content).decode()
+    assert response[HEADER] == "1" and head_person.name not in body
 
 
 def test_month_payment_refuses_the_batch_with_a_restricted_person(dinsos, family, monkeypatch):
