@@ -105,17 +105,18 @@ def restricted_subject(*, person_id: int | None, household_id: int | None) -> Pe
     return subject if subject is not None and subject.processing_restricted else None
 
 
-def _fresh(person: Person) -> Person:
-    """The person's restriction as stored now (the caller's copy may be older)."""
-    row = (
-        Person.objects.filter(pk=person.pk)
-        .values(
-            "processing_restricted_since",
-            "processing_restriction_request",
-            "processing_restriction_kind",
-        )
-        .first()
-    )
+def _fresh(person: Person, *, lock: bool = False) -> Person:
+    """The person's restriction as stored now (the caller's copy may be older). With
+    `lock` (inside the caller's transaction) the row is held FOR NO KEY UPDATE, so a
+    restriction being written at the same moment is waited for and then seen."""
+    rows = Person.objects.filter(pk=person.pk)
+    if lock:
+        rows = rows.select_for_update(no_key=True)
+    row = rows.values(
+        "processing_restricted_since",
+        "processing_restriction_request",
+        "processing_restriction_kind",
+    ).first()
     if row:
         for field, value in row.items():
             setattr(person, field, value)
@@ -137,7 +138,7 @@ def check_processing(
     returned. None when the person is not restricted."""
     if person is None:
         return None
-    person = _fresh(person)
+    person = _fresh(person, lock=True)
     if not person.processing_restricted:
         return None
     label = choices.RestrictedProcessing(purpose).label.lower()
