@@ -289,6 +289,16 @@ def test_exports_leave_out_a_restricted_person_with_the_count(dinsos, family):
     assert response[HEADER] == "1" and "Suparman" not in body
 
 
+def test_export_count_stays_inside_the_users_area(dinsos, psm_b, family):
+    """The count of those left out is counted within the user's own scope: a worker of
+    another kelurahan learns nothing about a restriction outside it."""
+    _, head_person, _ = family
+    _request(dinsos, head_person)
+    response = client_for(psm_b).get(reverse("exports:persons", args=["csv"]))
+    b"".join(response.streaming_content)
+    assert response[HEADER] == "0"
+
+
 # Field reports, imports, merges ----------------------------------------------------------
 
 
