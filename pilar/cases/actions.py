@@ -41,6 +41,8 @@ from pilar.ppks.actions import end_ppks_record
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.psks.appointments import may_be_assigned
+from pilar.registry.choices import RestrictedProcessing
+from pilar.registry.restriction import check_processing, subject_of
 
 # Open, assign and close cases.
 CASE_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DINSOS})
@@ -183,8 +185,12 @@ def open_case(
     notes: str = "",
     assigned_to=None,
     followup_days=None,
+    override_basis: str = "",
+    override_reason: str = "",
 ) -> Case:
-    """Open a case for an active PPKS record (one open case per record)."""
+    """Open a case for an active PPKS record (one open case per record). Refused for a
+    person (or, for a household record, a head) whose processing is restricted
+    (decision 43) unless an override basis and reason are given, then recorded."""
     _check_area(acting_user, record)
     _require_manager(acting_user)
     # Lock the record: two operators opening at once produce one case.
@@ -198,6 +204,8 @@ def open_case(
         errors.add("__all__", "Data PPKS ini sudah selesai; penanganan tidak dapat dibuka.")
     elif Case.objects.filter(record=record).exclude(status=CaseStatus.CLOSED).exists():
         errors.add("__all__", "Data PPKS ini sudah memiliki penanganan yang masih berjalan.")
+    if not errors.errors:
+        _check_restriction(record, acting_user, override_basis, override_reason, "buka")
     date = parse_date(
         errors,
         "intake_date",
@@ -234,6 +242,20 @@ def open_case(
     return case
 
 
+def _check_restriction(record: PpksRecord, user: User, basis: str, reason: str, verb: str) -> None:
+    """InvalidInput when the record's person is restricted and no override is given;
+    an override is recorded in the caller's transaction (rolled back with it if a
+    later check refuses the act)."""
+    check_processing(
+        subject_of(person_id=record.person_id, household_id=record.household_id),
+        acting_user=user,
+        purpose=RestrictedProcessing.CASE,
+        target=f"penanganan PPKS #{record.pk} ({verb})",
+        override_basis=basis,
+        override_reason=reason,
+    )
+
+
 def _told_overdue(worker, next_due):
     """The overdue period an assignment message tells the worker about (it says
     "already overdue"), so `notify_overdue` does not repeat it; else None."""
@@ -247,7 +269,17 @@ def _worker_label(user: User) -> str:
 
 
 @transaction.atomic
-def assign_case(case: Case, *, acting_user: User, worker, note: str = "") -> Case:
+def assign_case(
+    case: Case,
+    *,
+    acting_user: User,
+    worker,
+    note: str = "",
+    override_basis: str = "",
+    override_reason: str = "",
+) -> Case:
+    """Assign (or reassign) the case's worker: handing a restricted person's case to
+    a worker is processing too (decision 43)."""
     _check_area(acting_user, case.record)
     _require_manager(acting_user)
     current = _locked(case)
@@ -255,6 +287,7 @@ def assign_case(case: Case, *, acting_user: User, worker, note: str = "") -> Cas
     _require_open(errors, current)
     _check_worker(errors, case.record, worker)
     errors.raise_if_any()
+    _check_restriction(case.record, acting_user, override_basis, override_reason, "tugaskan")
     previous = current.assigned_to
     current.assigned_to = worker
     fields = ["assigned_to", "updated_at"]

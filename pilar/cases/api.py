@@ -197,6 +197,8 @@ def open_case(request: ApiRequest, payload: CaseOpenIn):
         notes=payload.intake_notes,
         assigned_to=_worker(record, payload.assigned_to_id, "assigned_to_id"),
         followup_days=payload.followup_days,
+        override_basis=payload.override_basis,
+        override_reason=payload.override_reason,
     )
     case = Case.objects.select_related(*CASE_RELATED).get(pk=case.pk)
     return Status(201, detail_out(case))
@@ -212,7 +214,14 @@ def assign_case(request: ApiRequest, case_id: int, payload: AssignIn):
     case = _manager_case(request, case_id)
     worker = _worker(case.record, payload.worker_id, "worker_id")
     try:
-        actions.assign_case(case, acting_user=request.auth, worker=worker, note=payload.note)
+        actions.assign_case(
+            case,
+            acting_user=request.auth,
+            worker=worker,
+            note=payload.note,
+            override_basis=payload.override_basis,
+            override_reason=payload.override_reason,
+        )
     except InvalidInput as exc:
         raise InvalidInput(
             {("worker_id" if k == "assigned_to" else k): v for k, v in exc.errors.items()}

@@ -105,6 +105,16 @@ class CaseOpenIn(Schema):
     intake_notes: str = ""
     assigned_to_id: int | None = None
     followup_days: int | None = Field(None, description="Bawaan: PILAR_CASE_FOLLOWUP_DAYS.")
+    override_basis: str = Field(
+        "",
+        description=(
+            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
+            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
+        ),
+    )
+    override_reason: str = Field(
+        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
+    )
 
 
 class AssignIn(Schema):
@@ -112,6 +122,16 @@ class AssignIn(Schema):
 
     worker_id: int
     note: str = ""
+    override_basis: str = Field(
+        "",
+        description=(
+            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
+            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
+        ),
+    )
+    override_reason: str = Field(
+        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
+    )
 
 
 class AssessIn(Schema):

@@ -31,9 +31,12 @@ from pilar.cases.models import Case, Intervention
 from pilar.core.dates import today
 from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
+from pilar.exports import restricted
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksRecord, PpksType
 from pilar.programs.models import Program
+from pilar.registry.forms import add_override_fields
+from pilar.registry.restriction import restricted_subject
 
 CASE_RELATED = (
     "record__ppks_type",
@@ -111,16 +114,20 @@ def case_list(request: AuthedRequest, overdue_only: bool = False):
 @people_required
 def case_export(request: AuthedRequest, fmt: str):
     flt = CaseFilter.from_params(request.GET)
-    return logged_download(
+    # Cases about a person whose processing is restricted stay out (decision 43).
+    qs, left_out = restricted.cases(cases_for(request.user, flt))
+    response = logged_download(
         request,
         fmt,
-        queryset=cases_for(request.user, flt),
+        queryset=qs,
         filters=flt.as_dict(),
         columns=case_columns(),
         object_type="cases.case",
         name="penanganan",
         sheet_name="Penanganan",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------
@@ -210,6 +217,9 @@ def case_open(request: AuthedRequest):
             "followup_days": actions.default_followup_days(),
         },
     )
+    restricted = _restricted_subject(record)
+    if restricted is not None:
+        add_override_fields(form)
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
@@ -229,6 +239,8 @@ def case_open(request: AuthedRequest):
                     notes=data.get("intake_notes") or "",
                     assigned_to=worker,
                     followup_days=data.get("followup_days") or None,
+                    override_basis=data.get("override_basis") or "",
+                    override_reason=data.get("override_reason") or "",
                 ),
             )
             if ok and case is not None:
@@ -243,8 +255,14 @@ def case_open(request: AuthedRequest):
             "form": form,
             "title": "Buka penanganan",
             "submit": "Buka penanganan",
+            "restricted": restricted,
         },
     )
+
+
+def _restricted_subject(record):
+    """The restricted person the record is about (decision 43), else None."""
+    return restricted_subject(person_id=record.person_id, household_id=record.household_id)
 
 
 def _manager_case(request, pk):
@@ -269,6 +287,8 @@ def case_assign(request: AuthedRequest, pk: int):
     form = forms.AssignForm(
         request.POST or None, workers=workers, initial={"assigned_to": case.assigned_to_id}
     )
+    if _restricted_subject(case.record) is not None:
+        add_override_fields(form)
     if request.method == "POST" and form.is_valid():
         data = form.values()
         raw = str(data.get("assigned_to") or "")
@@ -281,7 +301,12 @@ def case_assign(request: AuthedRequest, pk: int):
             _, ok = run_action(
                 form,
                 lambda: actions.assign_case(
-                    case, acting_user=user, worker=worker, note=data.get("note") or ""
+                    case,
+                    acting_user=user,
+                    worker=worker,
+                    note=data.get("note") or "",
+                    override_basis=data.get("override_basis") or "",
+                    override_reason=data.get("override_reason") or "",
                 ),
             )
             if ok:

@@ -35,6 +35,7 @@ from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord
 from pilar.registry import choices
 from pilar.registry.models import Household, Membership, Person
+from pilar.registry.restriction import CODE, hold_write
 from pilar.registry.validation import PERSON_FIELDS, clean_person
 
 if TYPE_CHECKING:  # annotations only
@@ -485,6 +486,13 @@ def merge_pair(
         errors.add("__all__", "Salah satu individu sudah tidak aktif (mungkin sudah digabung).")
     if survivor not in ("a", "b"):
         errors.add("survivor", "Pilih data yang dipertahankan.")
+    for person in source.values():
+        # A merge rewrites both records and could drop the restriction with the
+        # merged one (decision 43): held until the restriction is lifted.
+        try:
+            hold_write(person, what="Penggabungan data ganda")
+        except InvalidInput as exc:
+            errors.add("__all__", exc.message, CODE)
     picks = {key: survivor for key in MERGE_KEYS}
     for key, value in (chosen or {}).items():
         if key not in picks:

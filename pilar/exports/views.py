@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.exports import logged_download
-from pilar.exports import bnba
+from pilar.exports import bnba, restricted
 from pilar.exports import columns as cols
 from pilar.ppks.filters import PpksRecordFilter, ppks_records_for
 from pilar.registry.filters import HouseholdFilter, PersonFilter, households_for, persons_for
@@ -32,11 +32,14 @@ def _export(
     object_type: str,
     name: str,
     sheet_name: str = "",
+    leave_out: Callable = restricted.persons,
 ):
     user = request.user
     if not user.can_see_people:
         raise PermissionDenied
-    return logged_download(
+    # Persons whose processing is restricted stay out of every bulk export (decision 43).
+    qs, left_out = leave_out(qs)
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -46,7 +49,9 @@ def _export(
         object_type=object_type,
         name=name,
         sheet_name=sheet_name,
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 @login_required
@@ -61,6 +66,7 @@ def households(request: AuthedRequest, fmt: str):
         columns=cols.household_columns,
         object_type="households",
         name="keluarga",
+        leave_out=restricted.households,
     )
 
 
@@ -91,6 +97,7 @@ def ppks_records(request: AuthedRequest, fmt: str):
         columns=cols.ppks_columns,
         object_type="ppks_records",
         name="ppks",
+        leave_out=restricted.ppks_records,
     )
 
 
@@ -107,6 +114,7 @@ def bnba_export(request: AuthedRequest, fmt: str):
         rows=bnba.bnba_rows,
         columns=bnba.bnba_columns,
         object_type="bnba",
+        leave_out=restricted.ppks_records,
         name="bnba-ppks",
         sheet_name="BNBA PPKS",
     )

@@ -24,7 +24,7 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import parse_date, today
 from pilar.core.errors import ErrorCollector, InvalidInput, NotAllowed
 from pilar.core.text import check_text
-from pilar.pdp import choices
+from pilar.pdp import choices, restrictions
 from pilar.pdp.models import (
     Breach,
     BreachStep,
@@ -161,6 +161,8 @@ def create_request(*, acting_user: User, data: dict, person: Person | None) -> S
         created_by=acting_user,
     )
     _step(req, choices.RequestAction.RECEIVED, acting_user)
+    if kind == choices.RequestKind.RESTRICTION:
+        restrictions.sync(person, acting_user=acting_user, cause=req)
     return req
 
 
@@ -322,6 +324,31 @@ def close_request(
         else choices.RequestAction.REFUSED
     )
     _step(current, action, acting_user, outcome)
+    if current.kind in (choices.RequestKind.RESTRICTION, choices.RequestKind.OBJECTION):
+        restrictions.sync(current.person, acting_user=acting_user, cause=current)
+    return current
+
+
+@transaction.atomic
+def lift_restriction(req: SubjectRequest, *, acting_user: User, reason: str) -> SubjectRequest:
+    """End a granted restriction or objection (the person asked, or the ground for
+    it is gone): processing resumes unless another request is still in force."""
+    require_manager(acting_user)
+    current = _lock(req, acting_user)
+    if not restrictions.may_lift(current):
+        raise InvalidInput(
+            {"__all__": ["Hanya pembatasan atau keberatan yang dikabulkan dapat dicabut."]}
+        )
+    errors = ErrorCollector()
+    reason = check_text(errors, "reason", reason, max_length=2000, multiline=True)
+    if not reason and "reason" not in errors:
+        errors.add("reason", "Tuliskan alasan pencabutan pembatasan.")
+    errors.raise_if_any()
+    current.lifted_at = timezone.now()
+    current.lift_reason = reason
+    current.save()
+    _step(current, choices.RequestAction.LIFTED, acting_user, reason)
+    restrictions.sync(current.person, acting_user=acting_user, cause=current)
     return current
 
 

@@ -31,6 +31,7 @@ class RequestAction(models.TextChoices):
     DONE = "selesai", "Diselesaikan"
     REFUSED = "ditolak", "Ditolak"
     TOLD = "diberitahu", "Pemohon diberi tahu"
+    LIFTED = "dicabut", "Pembatasan dicabut"
 
 
 class Channel(models.TextChoices):

@@ -81,6 +81,10 @@ class CloseForm(PilarForm):
     outcome = forms.CharField(label="Hasil / alasan", widget=text_area(3))
 
 
+class LiftForm(PilarForm):
+    reason = forms.CharField(label="Alasan pencabutan", widget=text_area(3))
+
+
 class ToldForm(PilarForm):
     told_at = forms.CharField(label="Diberi tahu pada", widget=moment_input())
     told_how = forms.CharField(label="Cara (surat, datang langsung, surel, WhatsApp…)")

@@ -56,6 +56,9 @@ class SubjectRequest(models.Model):
     closed_at = models.DateTimeField("diselesaikan pada", null=True, blank=True)
     told_at = models.DateTimeField("pemohon diberi tahu pada", null=True, blank=True)
     told_how = models.CharField("cara pemberitahuan", max_length=200, blank=True)
+    # A granted restriction or objection holds until lifted (decision 43).
+    lifted_at = models.DateTimeField("pembatasan dicabut pada", null=True, blank=True)
+    lift_reason = models.TextField("alasan pencabutan", blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ditangani oleh",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("permintaan/<int:pk>/proses/", requests.request_start, name="request_start"),
     path("permintaan/<int:pk>/perbaiki/", requests.request_correct, name="request_correct"),
     path("permintaan/<int:pk>/putuskan/", requests.request_close, name="request_close"),
+    path("permintaan/<int:pk>/cabut/", requests.request_lift, name="request_lift"),
     path("permintaan/<int:pk>/diberitahu/", requests.request_told, name="request_told"),
     path("permintaan/<int:pk>/data.<str:fmt>", requests.request_data, name="request_data"),
     path("insiden/", breaches.breach_list, name="breach_list"),

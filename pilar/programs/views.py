@@ -30,6 +30,7 @@ from pilar.core.forms import apply_errors
 from pilar.core.identity import mask
 from pilar.core.tables import DECIMAL, INT, Column, download_response
 from pilar.core.web import PAGE_SIZE, people_required
+from pilar.exports import restricted
 from pilar.programs import actions, priority, rules
 from pilar.programs import enrollment as en
 from pilar.programs.filters import ProgramFilter
@@ -38,6 +39,7 @@ from pilar.programs.heads import household_heads
 from pilar.programs.models import Candidate, Delivery, Enrollment, Program
 from pilar.programs.national import record_participation
 from pilar.programs.querysets import EnrollmentQuerySet
+from pilar.registry.choices import OverrideBasis
 
 
 def _manager_required(request: AuthedRequest) -> None:
@@ -275,6 +277,10 @@ def _with_heads(rows: list[Any]) -> list[Any]:
     for e in rows:
         head = heads.get(e.household_id)
         e.display_name = e.person.name if e.person else (head.name if head else "")
+        # Processing restricted (UU 27/2022, decision 43): marked, and a delivery asks
+        # for an override basis and reason.
+        subject = e.person if e.person_id else head
+        e.restricted = bool(subject and subject.processing_restricted_since)
         e.parts = [line for line in priority.explain(e.priority_parts)]
         e.parts_text = priority.as_text(e.priority_parts)
     return rows
@@ -366,6 +372,7 @@ def enrollment_list(request: AuthedRequest, pk: int, tab: str = "kandidat") -> H
             "generation": en.last_generation(program) if tab == "kandidat" else None,
             "quota": en.quota_usage(program),
             "budget": en.budget_usage(program),
+            "override_bases": OverrideBasis.choices,
             **_delivery_context(request, program, tab),
         },
     )
@@ -417,7 +424,8 @@ def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> Ht
     program = get_object_or_404(Program, pk=pk)
     if tab not in ENROLLMENT_TABS or fmt not in ("xlsx", "csv"):
         raise Http404
-    rows = _with_heads(list(_enrollment_qs(request, program, tab)))
+    # Persons whose processing is restricted stay out of the file (decision 43).
+    rows, left_out = restricted.rows(_with_heads(list(_enrollment_qs(request, program, tab))))
     if tab != "kandidat":
         rows = _with_deliveries(rows)
     log_access(
@@ -432,11 +440,13 @@ def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> Ht
             "belum_dibayar": request.GET.get("belum_dibayar", ""),
             "format": fmt,
             "count": len(rows),
+            **({"restricted_left_out": left_out} if left_out else {}),
         },
     )
-    return download_response(
+    response = download_response(
         fmt, _enrollment_columns(), rows, name=f"kepesertaan-{program.code}", sheet_name="Peserta"
     )
+    return restricted.tell(request, response, left_out)
 
 
 @people_required
@@ -481,6 +491,8 @@ def enrollment_action(request: AuthedRequest, pk: int, tab: str) -> HttpResponse
                 evidence=request.FILES.get("evidence"),
                 complete=bool(request.POST.get("complete")),
                 month=_month_param(raw_month) if raw_month else None,
+                override_basis=request.POST.get("override_basis", ""),
+                override_reason=request.POST.get("override_reason", ""),
             )
             paid = row.delivery.period_month  # type: ignore[attr-defined]
             messages.success(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+import pghistory
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -211,3 +212,67 @@ def move_person(
     # Through the reverse relation pilar.ppks declares: the registry names no ppks module.
     person.ppks_records.filter(status="aktif").update(household=to_household)
     return person
+
+
+# Restriction of processing (UU 27/2022 art. 10-11; decision 43) -----------------------
+
+
+@transaction.atomic
+def restrict_processing(
+    person: Person,
+    *,
+    acting_user: User,
+    request_id: int,
+    kind: str,
+    since: datetime.datetime,
+) -> Person:
+    """Mark `person` restricted by the pdp request `request_id` (called by pilar.pdp's
+    actions only). The row history names the request (`pdp_request` context)."""
+    _check_can_write(acting_user, person.household)
+    require_registry_writer(acting_user)
+    if kind not in choices.RestrictionBasis.values:
+        raise InvalidInput({"kind": ["Dasar pembatasan tidak dikenal."]})
+    row = Person.objects.select_for_update().get(pk=person.pk)
+    if (
+        row.processing_restriction_request == request_id
+        and row.processing_restriction_kind == kind
+        and row.processing_restricted_since == since
+    ):
+        return row
+    row.processing_restricted_since = since
+    row.processing_restriction_request = request_id
+    row.processing_restriction_kind = kind
+    with pghistory.context(pdp_request=request_id, user=acting_user.pk):
+        row.save(
+            update_fields=[
+                "processing_restricted_since",
+                "processing_restriction_request",
+                "processing_restriction_kind",
+                "updated_at",
+            ]
+        )
+    return row
+
+
+@transaction.atomic
+def lift_processing_restriction(person: Person, *, acting_user: User, request_id: int) -> Person:
+    """End the restriction of `person` (its request refused, lifted, or no longer in
+    force); the row history names the request that ended it."""
+    _check_can_write(acting_user, person.household)
+    require_registry_writer(acting_user)
+    row = Person.objects.select_for_update().get(pk=person.pk)
+    if row.processing_restricted_since is None:
+        return row
+    row.processing_restricted_since = None
+    row.processing_restriction_request = None
+    row.processing_restriction_kind = ""
+    with pghistory.context(pdp_request=request_id, user=acting_user.pk):
+        row.save(
+            update_fields=[
+                "processing_restricted_since",
+                "processing_restriction_request",
+                "processing_restriction_kind",
+                "updated_at",
+            ]
+        )
+    return row

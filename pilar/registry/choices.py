@@ -153,3 +153,28 @@ class CookingFuel(models.TextChoices):
     CHARCOAL = "arang", "Arang/briket"
     OTHER = "lainnya", "Lainnya"
     NONE = "tidak_memasak", "Tidak memasak di rumah"
+
+
+class RestrictionBasis(models.TextChoices):
+    """Why a person's processing is restricted (UU 27/2022; decision 43)."""
+
+    RESTRICTION = "pembatasan", "Permintaan pembatasan pemrosesan (pasal 11)"
+    OBJECTION = "keberatan", "Keberatan atas pemrosesan dikabulkan (pasal 10)"
+
+
+class RestrictedProcessing(models.TextChoices):
+    """The processing a restriction stops (what an override may let through)."""
+
+    PROGRAM_CANDIDATE = "kandidat_program", "Pencantuman sebagai kandidat program"
+    PROGRAM_APPROVAL = "persetujuan_program", "Pengusulan/persetujuan peserta program"
+    PROGRAM_DELIVERY = "penyaluran", "Penyaluran bantuan program"
+    CASE = "penanganan", "Penanganan kasus baru"
+    RENOVATION = "bedah_rumah", "Bedah Rumah baru"
+
+
+class OverrideBasis(models.TextChoices):
+    """UU 27/2022 art. 20(2): the bases on which the office may still process."""
+
+    LEGAL_OBLIGATION = "kewajiban_hukum", "Pemenuhan kewajiban hukum (pasal 20 ayat 2 huruf c)"
+    VITAL_INTEREST = "kepentingan_vital", "Kepentingan vital subjek data (pasal 20 ayat 2 huruf d)"
+    PUBLIC_TASK = "tugas_publik", "Tugas pelayanan publik (pasal 20 ayat 2 huruf e)"

@@ -174,3 +174,20 @@ class MoveForm(PilarForm):
     )
     moved_on = forms.CharField(label="Tanggal pindah", widget=date_input())
     reason = forms.CharField(label="Alasan pindah", max_length=200)
+
+
+def add_override_fields(form: forms.Form) -> None:
+    """The two fields an act on a person whose processing is restricted needs to go
+    ahead (UU 27/2022 art. 20; decision 43): added by the page only when the person
+    is restricted, so other forms stay as they were."""
+    form.fields["override_basis"] = forms.CharField(
+        label="Dasar pemrosesan meski dibatasi (UU 27/2022 pasal 20)",
+        required=False,
+        widget=forms.Select(choices=blank(choices.OverrideBasis.choices)),
+    )
+    form.fields["override_reason"] = forms.CharField(
+        label="Alasan pemrosesan meski dibatasi",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Dicatat bersama nama Anda dan waktu pemrosesan.",
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -163,6 +164,26 @@ class Person(models.Model):
     # stored file; such a creation has no history event of its own.
     import_batch = models.PositiveIntegerField("impor", null=True, blank=True, editable=False)
     import_row = models.PositiveIntegerField("baris impor", null=True, blank=True, editable=False)
+    # UU 27/2022 art. 10-11 (decision 43): set while a restriction or objection
+    # recorded in pilar.pdp is in force; only registry.actions.restrict_processing /
+    # lift_processing_restriction write these, called by pdp's actions. The id of the
+    # pdp request is a plain number: the registry does not import the app above it.
+    processing_restricted_since = models.DateTimeField(
+        "pemrosesan dibatasi sejak", null=True, blank=True, editable=False
+    )
+    processing_restriction_request = models.PositiveIntegerField(
+        "permintaan PDP yang membatasi", null=True, blank=True, editable=False
+    )
+    processing_restriction_kind = models.CharField(
+        "dasar pembatasan",
+        max_length=12,
+        choices=choices.RestrictionBasis.choices,
+        blank=True,
+        editable=False,
+        # Set-based inserts (imports, seeding) name only the columns they fill.
+        db_default="",
+        default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,6 +220,13 @@ class Person(models.Model):
                 include=["household", "is_active", "life_status", "education"],
                 name="person_birth_cover_idx",
             ),
+            # Few persons are restricted: candidate lists and exports leave them out
+            # through this small index.
+            models.Index(
+                fields=["household"],
+                condition=Q(processing_restricted_since__isnull=False),
+                name="person_restricted_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,6 +239,10 @@ class Person(models.Model):
     @property
     def masked_nik(self) -> str:
         return mask(self.nik)
+
+    @property
+    def processing_restricted(self) -> bool:
+        return self.processing_restricted_since is not None
 
     def age_on(self, on: datetime.date | None = None) -> int | None:
         if not self.birth_date:
@@ -367,3 +399,42 @@ SURVEY_FIELDS = (
     "toilet",
     "cooking_fuel",
 )
+
+
+class ProcessingOverride(models.Model):
+    """Processing done on a person whose processing is restricted (UU 27/2022 art. 11),
+    because the office must (art. 20: a legal obligation, a vital interest, a public
+    task that cannot wait): who, when, what, on which basis and why. Append-only;
+    written by registry.restriction.check_processing when an action is given an
+    override reason (program enrollment or delivery, case, Bedah Rumah)."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name="individu",
+        on_delete=models.PROTECT,
+        related_name="processing_overrides",
+    )
+    restriction_request = models.PositiveIntegerField("permintaan PDP yang membatasi")
+    purpose = models.CharField(
+        "pemrosesan", max_length=20, choices=choices.RestrictedProcessing.choices
+    )
+    target = models.CharField("objek", max_length=200, blank=True)
+    basis = models.CharField(
+        "dasar pemrosesan", max_length=20, choices=choices.OverrideBasis.choices
+    )
+    reason = models.TextField("alasan")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="oleh",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("pada", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pemrosesan meski dibatasi"
+        verbose_name_plural = "pemrosesan meski dibatasi"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.person_id}"

@@ -33,7 +33,9 @@ from pilar.core.text import forbidden_character_message
 from pilar.programs import enrollment as enrollment_actions
 from pilar.programs.choices import BenefitType, EnrollmentStatus
 from pilar.programs.models import Enrollment
+from pilar.registry.choices import RestrictedProcessing
 from pilar.registry.models import SURVEY_FIELDS, Household, HousingSurvey
+from pilar.registry.restriction import check_processing, subject_of
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status, StepAction
 from pilar.renovations.models import (
     CostItem,
@@ -217,6 +219,16 @@ def open_renovation(enrollment: Enrollment, *, acting_user: User, data: dict) ->
             )
         if Renovation.objects.filter(enrollment_id=row.pk).exists():
             raise _refuse("Bedah rumah untuk kepesertaan ini sudah dibuka.", "twice")
+        # A restricted head (or person) stops a new renovation unless an override
+        # basis and reason are given (decision 43); the override is recorded.
+        check_processing(
+            subject_of(person_id=row.person_id, household_id=row.household_id),
+            acting_user=acting_user,
+            purpose=RestrictedProcessing.RENOVATION,
+            target=f"bedah rumah kepesertaan #{row.pk}",
+            override_basis=str(data.get("override_basis") or ""),
+            override_reason=str(data.get("override_reason") or ""),
+        )
         survey = assessments.latest_survey(row.household)
         if survey is None:
             raise _refuse(

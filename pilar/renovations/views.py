@@ -27,7 +27,10 @@ from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
 from pilar.core.tables import download_response
 from pilar.core.web import PAGE_SIZE, people_required, run_action
+from pilar.exports import restricted
 from pilar.programs.models import Enrollment, Program
+from pilar.registry.forms import add_override_fields
+from pilar.registry.restriction import restricted_subject
 from pilar.renovations import actions, exports, forms
 from pilar.renovations.choices import CostCategory, Mode, PhotoKind, Status
 from pilar.renovations.filters import (
@@ -105,7 +108,9 @@ def renovation_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
-    return logged_download(
+    # A household whose head's processing is restricted stays out (decision 43).
+    qs, left_out = restricted.households(qs, "household_id")
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -114,7 +119,9 @@ def renovation_export(request: AuthedRequest, fmt: str):
         object_type="renovations.renovation",
         name="bedah-rumah",
         sheet_name="Bedah Rumah",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 @people_required
@@ -132,17 +139,19 @@ def ready_list(request: AuthedRequest):
 def ready_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
-    return logged_download(
+    qs, left_out = restricted.households(ready_for(user, flt), "household_id")
+    response = logged_download(
         request,
         fmt,
-        queryset=ready_for(user, flt),
+        queryset=qs,
         filters=flt.as_dict(),
         columns=exports.ready_columns(),
         object_type="programs.enrollment",
-        extra={"list": "siap"},
+        extra={"list": "siap", **({"restricted_left_out": left_out} if left_out else {})},
         name="bedah-rumah-siap",
         sheet_name="Siap dimulai",
     )
+    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------------
@@ -270,6 +279,9 @@ def open_renovation(request: AuthedRequest, enrollment_pk: int):
     if existing is not None:
         return redirect("renovations:detail", pk=existing.pk)
     form = forms.PlanForm(request.POST or None, initial={"mode": Mode.SELF_HELP})
+    # The head's processing restricted (decision 43): the page asks for the override.
+    if restricted_subject(person_id=enrollment.person_id, household_id=enrollment.household_id):
+        add_override_fields(form)
     status = 200
     if request.method == "POST" and form.is_valid():
         renovation, status = _run(

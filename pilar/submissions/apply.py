@@ -16,6 +16,7 @@ from pilar.ppks.models import PpksRecord, RecordStatus
 from pilar.registry import actions as registry
 from pilar.registry import choices as reg
 from pilar.registry.models import HousingSurvey, Person
+from pilar.registry.restriction import hold_write
 from pilar.submissions import choices
 from pilar.submissions.checks import household_data
 from pilar.submissions.paths import prefixed
@@ -91,6 +92,8 @@ def apply_submission(
             pid = item["person_id"]
             person = Person.objects.select_for_update().get(pk=pid, household=household)
             prefix = f"person.{pid}."
+            # Restricted since the report was sent (decision 43): held, nothing applied.
+            hold_write(person, field=f"person.{pid}", what="Laporan lapangan")
             try:
                 if item["change"] == choices.PersonChange.CORRECTION:
                     data = {
@@ -145,6 +148,8 @@ def apply_submission(
                 if item.get("person_id")
                 else None
             )
+            if target is not None:
+                hold_write(target, field=f"ppks_add.{i}.person_id", what="Laporan lapangan")
             try:
                 record = ppks_actions.create_ppks_record(
                     acting_user=acting_user,

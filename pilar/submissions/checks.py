@@ -22,6 +22,7 @@ from pilar.ppks.actions import _clean as clean_ppks
 from pilar.ppks.models import PpksRecord, PpksType, RecordStatus
 from pilar.registry import choices as reg
 from pilar.registry.models import Household, Person
+from pilar.registry.restriction import hold_write
 from pilar.registry.validation import HOUSEHOLD_FIELDS, PERSON_FIELDS, clean_household, clean_person
 from pilar.submissions import choices
 from pilar.submissions.paths import prefixed
@@ -104,6 +105,17 @@ def is_restricted(kind: str, payload: dict) -> bool:
     )
 
 
+def _hold(person: Person, field: str, errors: dict) -> None:
+    """A report changing a person whose processing is restricted is held (decision
+    43): the reporter sees why (the person is in their own area, so naming the
+    restriction reveals nothing they may not see)."""
+    try:
+        hold_write(person, field=field, what="Laporan lapangan")
+    except InvalidInput as exc:
+        for key, messages in exc.errors.items():
+            errors.setdefault(key, []).extend(messages)
+
+
 def _references(
     kind: str, payload: dict, *, user: User, household: Household | None, errors: dict
 ) -> References:
@@ -138,10 +150,14 @@ def _references(
         for item in payload.get("persons") or []:
             if item["person_id"] not in refs.members:
                 errors.setdefault(f"person.{item['person_id']}", []).append(MSG_NOT_MEMBER)
+            else:
+                _hold(refs.members[item["person_id"]], f"person.{item['person_id']}", errors)
     if kind == choices.Kind.PPKS:
         for i, item in enumerate(payload.get("add") or []):
             if item.get("person_id") and item["person_id"] not in refs.members:
                 errors.setdefault(f"ppks_add.{i}.person_id", []).append(MSG_NOT_MEMBER)
+            elif item.get("person_id"):
+                _hold(refs.members[item["person_id"]], f"ppks_add.{i}.person_id", errors)
             if not may_see_health_data(user) and item.get("ppks_type") in _restricted_numbers():
                 # Answered exactly like a type that does not exist.
                 errors.setdefault(f"ppks_add.{i}.ppks_type", []).append(

@@ -27,7 +27,7 @@ from pilar.core.web import PAGE_SIZE, editor_required, people_required, run_acti
 from pilar.dedup.similar import LookalikeGuard
 from pilar.figures.views import dashboard_page
 from pilar.pdp import clock as pdp_clock
-from pilar.pdp.notices import restriction_for
+from pilar.pdp.notices import overrides_for, restriction_for
 from pilar.pdp.querysets import may_manage as may_manage_pdp
 from pilar.ppks.choices import RecordStatus
 from pilar.ppks.models import PpksRecord, PpksType
@@ -210,6 +210,8 @@ def person_detail(request: AuthedRequest, pk: int):
             # A restriction or objection under the personal data law, for every role.
             "pdp_notice": restriction_for(person),
             "pdp_manage": may_manage_pdp(user),
+            # Processing done despite a restriction (decision 43), for the PDP roles.
+            "pdp_overrides": overrides_for(person) if may_manage_pdp(user) else [],
             "can_change": can_change(user, person.household),
             "can_write": can_write(user, person.household),
             "submissions": submissions_touching(user, person=person),

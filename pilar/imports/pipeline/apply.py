@@ -46,6 +46,7 @@ from pilar.audit.bulk import (
 from pilar.core.dates import today
 from pilar.imports import bulkload
 from pilar.imports.models import ImportBatch
+from pilar.imports.pipeline.batch_checks import hold_restricted
 from pilar.imports.pipeline.plan import (
     HOUSEHOLD_CHANGED,
     PERSON_CHANGED,
@@ -81,6 +82,7 @@ class ApplyCounts:
     persons_created: int = 0
     persons_updated: int = 0
     persons_moved: int = 0
+    rows_held_restricted: int = 0
     memberships_created: int = 0
     ppks_created: int = 0
     # Tables whose indexes and foreign keys were rebuilt once after the load (bulkload).
@@ -108,6 +110,8 @@ def apply_rows(batch: ImportBatch, user: User, writer: ProgressWriter) -> ApplyC
         )
         steps = _Steps(batch, writer, counts.seconds_by_step)
 
+        # A restriction that began after the check holds its rows now (decision 43).
+        counts.rows_held_restricted = hold_restricted(cursor, batch.pk)
         steps.start("Membuat keluarga baru")
         households_new, persons_new = _draw_ids(run, batch.pk)
         # Counted by the check (nothing else writes PPKS records of the batch before).

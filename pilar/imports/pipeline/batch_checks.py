@@ -127,7 +127,33 @@ def match_registry(cursor: CursorWrapper, batch_id: int) -> None:
     )
 
 
+MSG_RESTRICTED = (
+    "Pemrosesan data individu ini dibatasi (UU 27/2022, permintaan PDP #%s): baris ini "
+    "ditahan dan tidak diimpor sampai pembatasan dicabut."
+)
+
+
+def hold_restricted(cursor: CursorWrapper, batch_id: int) -> int:
+    """Rows that would change a person whose processing is restricted (decision 43)
+    are held: refused with their reason. Run by the check, and again by the apply
+    (a restriction may begin between the two). Returns how many were held."""
+    cursor.execute(
+        f"""
+        WITH bad AS (
+            SELECT s.id, s.row_number, p.processing_restriction_request AS ref
+            FROM {STAGED} s JOIN registry_person p ON p.id = s.person_id
+            WHERE s.batch_id = %s AND p.processing_restricted_since IS NOT NULL
+        ), gone AS (DELETE FROM {STAGED} t USING bad WHERE t.id = bad.id)
+        INSERT INTO {PROBLEM} (batch_id, row_number, "column", message, is_error)
+        SELECT %s, row_number, 'nik', replace(%s, '%%s', ref::text), true FROM bad
+        """,
+        [batch_id, batch_id, MSG_RESTRICTED],
+    )
+    return cursor.rowcount
+
+
 def registry_checks(cursor: CursorWrapper, batch_id: int) -> None:
+    hold_restricted(cursor, batch_id)
     # Two rows that resolve to one registered person (e.g. by NIK and by id_sumber).
     cursor.execute(
         f"""

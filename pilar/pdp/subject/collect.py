@@ -45,7 +45,13 @@ from pilar.pdp.models import (
 )
 from pilar.ppks.models import PpksRecord
 from pilar.programs.models import Candidate, Delivery, Enrollment, EnrollmentStep
-from pilar.registry.models import Household, HousingSurvey, Membership, Person
+from pilar.registry.models import (
+    Household,
+    HousingSurvey,
+    Membership,
+    Person,
+    ProcessingOverride,
+)
 from pilar.renovations.models import (
     CostItem,
     ProgressReport,
@@ -234,6 +240,11 @@ SPECS: list[Spec] = [
         Membership,
         "Riwayat keanggotaan keluarga",
         lambda c: Membership.objects.filter(person_id__in=c.person_ids),
+    ),
+    Spec(
+        ProcessingOverride,
+        "Pemrosesan meski dibatasi (UU 27/2022 pasal 20)",
+        lambda c: ProcessingOverride.objects.filter(person_id__in=c.person_ids),
     ),
     Spec(
         Household,

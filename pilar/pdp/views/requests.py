@@ -15,7 +15,7 @@ from pilar.accounts.types import AuthedRequest
 from pilar.audit.exports import logged_download
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.web import PAGE_SIZE, run_action
-from pilar.pdp import actions, choices, forms
+from pilar.pdp import actions, choices, forms, restrictions
 from pilar.pdp.clock import state
 from pilar.pdp.exports import request_columns
 from pilar.pdp.filters import RequestFilter, requests_for
@@ -149,6 +149,13 @@ def _detail(request: AuthedRequest, req: SubjectRequest, **forms_in):
         "exported": any(s.action == choices.RequestAction.EXPORTED for s in steps),
         "is_access": req.kind == choices.RequestKind.ACCESS,
         "is_correction": req.kind == choices.RequestKind.CORRECTION,
+        "is_restriction": req.kind
+        in (choices.RequestKind.RESTRICTION, choices.RequestKind.OBJECTION),
+        "in_force": req.person is not None
+        and req.person.processing_restricted_since is not None
+        and restrictions.in_force(req.person).filter(pk=req.pk).exists(),
+        "may_lift": restrictions.may_lift(req),
+        "lift_form": forms_in.get("lift_form") or forms.LiftForm(),
     }
     status = 400 if any(forms_in.values()) else 200
     return render(request, "pdp/request_detail.html", context, status=status)
@@ -227,6 +234,24 @@ def request_close(request: AuthedRequest, pk: int):
     if not ok:
         return _detail(request, req, close_form=form)
     messages.success(request, "Keputusan atas permintaan dicatat.")
+    return redirect("pdp:request_detail", pk)
+
+
+@pdp_required
+@require_POST
+def request_lift(request: AuthedRequest, pk: int):
+    req = get_request_for_user(request.user, pk)
+    form = forms.LiftForm(request.POST)
+    form.is_valid()
+    _, ok = run_action(
+        form,
+        lambda: actions.lift_restriction(
+            req, acting_user=request.user, reason=form.cleaned_data.get("reason") or ""
+        ),
+    )
+    if not ok:
+        return _detail(request, req, lift_form=form)
+    messages.success(request, "Pembatasan dicabut; pemrosesan data individu ini berjalan lagi.")
     return redirect("pdp:request_detail", pk)
 
 

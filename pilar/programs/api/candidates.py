@@ -137,6 +137,13 @@ def add_candidate(request: ApiRequest, program_id: int, body: CandidateManualIn)
             Household.objects.restrict(request.auth, "change").filter(is_active=True),
             pk=body.household_id,
         )
-    row = en.enroll(program, acting_user=request.auth, household=household, person=person)
+    row = en.enroll(
+        program,
+        acting_user=request.auth,
+        household=household,
+        person=person,
+        override_basis=body.override_basis,
+        override_reason=body.override_reason,
+    )
     row = program_rows(request, program, type(row), "").get(pk=row.pk)
     return Status(201, rows_out([row])[0])

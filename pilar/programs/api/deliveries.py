@@ -141,6 +141,8 @@ def create_delivery(request: ApiRequest, enrollment_id: int):
         evidence=evidence,
         complete=complete is True or str(complete).lower() in ("1", "true", "ya"),
         month=_month_field(data),
+        override_basis=str(data.get("override_basis") or ""),
+        override_reason=str(data.get("override_reason") or ""),
     )
     return Status(201, _delivery_out(row.delivery))  # type: ignore[attr-defined]
 

@@ -270,6 +270,17 @@ DELIVERY_FORM_DOC = {
                         "amount_reason": {"type": "string"},
                         "note": {"type": "string"},
                         "complete": {"type": "boolean"},
+                        "override_basis": {
+                            "type": "string",
+                            "description": (
+                                "Hanya bila pemrosesan peserta dibatasi (UU 27/2022): "
+                                "kewajiban_hukum, kepentingan_vital atau tugas_publik."
+                            ),
+                        },
+                        "override_reason": {
+                            "type": "string",
+                            "description": "Alasan penyaluran meski dibatasi (dicatat).",
+                        },
                     },
                     "required": ["delivered_on", "amount"],
                 }
@@ -352,6 +363,16 @@ class CandidateParams(PageParams):
 class CandidateManualIn(Schema):
     household_id: int | None = Field(None, description="Keluarga (program sasaran keluarga).")
     person_id: int | None = Field(None, description="Individu (program sasaran individu).")
+    override_basis: str = Field(
+        "",
+        description=(
+            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
+            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
+        ),
+    )
+    override_reason: str = Field(
+        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
+    )
 
 
 class EnrollmentOut(CandidateOut):

@@ -41,7 +41,14 @@ from pilar.programs.models import (
     Enrollment,
     Program,
 )
+from pilar.registry.choices import RestrictedProcessing
 from pilar.registry.models import Household, Person
+from pilar.registry.restriction import (
+    check_processing,
+    restricted_head_exists,
+    subject_of,
+    unrestricted_persons_q,
+)
 
 S = EnrollmentStatus
 
@@ -97,7 +104,10 @@ def candidate_queryset(
     qs = rules.matching(program.rule, level, user, ref)
     taken = Enrollment.objects.filter(program_id=program.pk, period=period)
     if level == Level.HOUSEHOLD:
-        qs = qs.filter(~Exists(taken.filter(household_id=OuterRef("pk"))))
+        # A household whose head's processing is restricted is not listed (decision 43).
+        qs = qs.filter(
+            ~Exists(taken.filter(household_id=OuterRef("pk"))), ~restricted_head_exists()
+        )
         ids = {
             "c_household": F("pk"),
             "c_person": Value(None, output_field=IntegerField()),
@@ -106,7 +116,7 @@ def candidate_queryset(
             "c_created": F("created_at"),
         }
     else:
-        qs = qs.filter(~Exists(taken.filter(person_id=OuterRef("pk"))))
+        qs = qs.filter(~Exists(taken.filter(person_id=OuterRef("pk"))), unrestricted_persons_q())
         ids = {
             "c_household": F("household_id"),
             "c_person": F("pk"),
@@ -232,10 +242,14 @@ def enroll(
     acting_user: User,
     household: Household | None = None,
     person: Person | None = None,
+    override_basis: str = "",
+    override_reason: str = "",
 ) -> Candidate:
     """One household or person added by hand to the candidate list (outside the
     rule), scored like the generated ones; refused with a clear message when already
-    listed or enrolled in the period. A regeneration replaces it like the others."""
+    listed or enrolled in the period. A regeneration replaces it like the others.
+    A person (or a household head) whose processing is restricted is refused unless
+    an override basis and reason are given; the override is recorded."""
     check_manager(acting_user)
     # The target must be the program's level: a household in a person program (or
     # the reverse) would be listed, counted and paid against the wrong quota.
@@ -262,6 +276,14 @@ def enroll(
             amount = Decimal(str(program.amount_by_level[level]))
     with transaction.atomic():
         Program.objects.select_for_update().get(pk=program.pk)
+        check_processing(
+            subject_of(person_id=person.pk if person else None, household_id=household.pk),
+            acting_user=acting_user,
+            purpose=RestrictedProcessing.PROGRAM_CANDIDATE,
+            target=f"program {program.code}",
+            override_basis=override_basis,
+            override_reason=override_reason,
+        )
         same = {"program_id": program.pk, "period": period}
         if person is not None:
             same["person_id"] = person.pk

@@ -28,6 +28,8 @@ from pilar.programs.enrollment.budget import check_budget
 from pilar.programs.enrollment.periods import is_monthly, month_label, month_start, period_months
 from pilar.programs.enrollment.transitions import check_area, locked_enrollments, move
 from pilar.programs.models import Delivery, Enrollment, EnrollmentStep, Program
+from pilar.registry.choices import RestrictedProcessing
+from pilar.registry.restriction import check_processing, refuse_batch, subject_of
 
 S = EnrollmentStatus
 
@@ -126,6 +128,8 @@ def deliver(
     complete: bool = False,
     month: datetime.date | None = None,
     via_handover: bool = False,
+    override_basis: str = "",
+    override_reason: str = "",
 ) -> Enrollment:
     """Record one delivery (a Delivery row: date, amount, evidence file or note) to
     an approved enrollment, then optionally mark it completed. An amount other than
@@ -139,6 +143,9 @@ def deliver(
     A local house-renovation benefit (Bedah Rumah) is delivered by the handover of
     its renovation (pilar.renovations, `via_handover=True`), which records the house
     after the work; a direct delivery is refused.
+
+    A person (or household head) whose processing is restricted (decision 43) is
+    not paid unless an override basis and reason are given; the override is recorded.
 
     Returns the enrollment (its delivered_* fields now repeat this delivery) with
     the new Delivery as `.delivery`."""
@@ -157,6 +164,17 @@ def deliver(
         program = Program.objects.select_for_update().get(pk=enrollment.program_id)
         row = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         check_area(acting_user, row.village_id)  # the stored row, not the caller's copy
+        # A handover is the end of a renovation already allowed to start (its opening
+        # was checked); paying it out is not a new processing.
+        if not via_handover:
+            check_processing(
+                subject_of(person_id=row.person_id, household_id=row.household_id),
+                acting_user=acting_user,
+                purpose=RestrictedProcessing.PROGRAM_DELIVERY,
+                target=f"kepesertaan #{row.pk} program {program.code}",
+                override_basis=override_basis,
+                override_reason=override_reason,
+            )
         monthly = is_monthly(program)
         refusal = _status_refusal(row, monthly)
         if refusal is not None:
@@ -269,6 +287,7 @@ def deliver_month(
         rows = locked_enrollments(
             program, ids, (S.APPROVED, S.DELIVERED), "disalurkan", acting_user=acting_user
         )
+        refuse_batch(rows, purpose=RestrictedProcessing.PROGRAM_DELIVERY)
         paid_month = month_start(month) if month else None
         if paid_month is not None:
             why = _month_refusal(program, paid_month)

@@ -31,6 +31,8 @@ from pilar.programs.models import (
     EnrollmentStep,
     Program,
 )
+from pilar.registry.choices import RestrictedProcessing
+from pilar.registry.restriction import refuse_batch
 
 S = EnrollmentStatus
 
@@ -138,6 +140,7 @@ def propose(program: Program, ids: list[int], *, acting_user: User, note: str = 
                 "diusulkan",
                 acting_user=acting_user,
             )
+        refuse_batch(rows, purpose=RestrictedProcessing.PROGRAM_APPROVAL)
         try:
             with transaction.atomic():
                 Enrollment.objects.bulk_create(
@@ -182,6 +185,7 @@ def approve(program: Program, ids: list[int], *, acting_user: User, note: str = 
         # The program row is the lock every approval of this program takes first.
         program = Program.objects.select_for_update().get(pk=program.pk)
         rows = locked_enrollments(program, ids, (S.PROPOSED,), "disetujui", acting_user=acting_user)
+        refuse_batch(rows, purpose=RestrictedProcessing.PROGRAM_APPROVAL)
         errors = ErrorCollector()
         period = program_period(program)
         for usage in quota_usage(program, period):

@@ -1,0 +1,78 @@
+"""Bulk exports leave out persons whose processing is restricted (UU 27/2022 art. 11;
+decision 43): a person row of a restricted person; a household row, and a
+household-level PPKS row, when the household's head is restricted (the row names
+them). The number left out is logged with the export, sent as a header and shown to
+the user ("N individu dibatasi pemrosesannya tidak diekspor")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from pilar.core.formatting import format_int
+from pilar.registry.restriction import restricted_head_exists, unrestricted_persons_q
+
+HEADER = "X-Pilar-Dibatasi-Tidak-Diekspor"
+
+
+def message(n: int) -> str:
+    return f"{format_int(n)} individu dibatasi pemrosesannya tidak diekspor (UU 27/2022)."
+
+
+def persons(qs: QuerySet) -> tuple[QuerySet, int]:
+    left_out = qs.filter(~unrestricted_persons_q()).count()
+    return (qs.filter(unrestricted_persons_q()) if left_out else qs), left_out
+
+
+def households(qs: QuerySet, household_ref: str = "pk") -> tuple[QuerySet, int]:
+    """Rows naming a household (`household_ref` from the row) whose head is
+    restricted."""
+    restricted = restricted_head_exists(household_ref)
+    left_out = qs.filter(restricted).count()
+    return (qs.filter(~restricted) if left_out else qs), left_out
+
+
+def ppks_records(qs: QuerySet, prefix: str = "") -> tuple[QuerySet, int]:
+    """Records of a restricted person, and household-level records of a household
+    whose head is restricted; counted as distinct persons. `prefix` reaches the
+    record from another model ("record__" for cases)."""
+    head = restricted_head_exists(f"{prefix}household_id")
+    blocked = Q(**{f"{prefix}person__processing_restricted_since__isnull": False}) | (
+        Q(**{f"{prefix}person__isnull": True}) & head
+    )
+    excluded = qs.filter(blocked)
+    own = (
+        excluded.filter(**{f"{prefix}person__isnull": False})
+        .values(f"{prefix}person_id")
+        .distinct()
+        .count()
+    )
+    heads = (
+        excluded.filter(**{f"{prefix}person__isnull": True})
+        .values(f"{prefix}household_id")
+        .distinct()
+        .count()
+    )
+    left_out = own + heads
+    return (qs.filter(~blocked) if left_out else qs), left_out
+
+
+def cases(qs: QuerySet) -> tuple[QuerySet, int]:
+    """Cases about a restricted person (through their PPKS record)."""
+    return ppks_records(qs, prefix="record__")
+
+
+def rows(items: list, *, flag: str = "restricted") -> tuple[list, int]:
+    """Rows already read (each with a `restricted` flag set by the caller)."""
+    kept = [r for r in items if not getattr(r, flag, False)]
+    return kept, len(items) - len(kept)
+
+
+def tell(request: HttpRequest, response: HttpResponse, left_out: int) -> HttpResponse:
+    """Say how many were left out: a header on the download and a message on the
+    next page."""
+    response[HEADER] = str(left_out)
+    if left_out:
+        messages.warning(request, message(left_out))
+    return response
