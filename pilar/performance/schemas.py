@@ -75,6 +75,14 @@ class PerformanceFiguresOut(Schema):
         ..., description="Keluarga jatuh tempo dikunjungi (yang dikunjungi ditambah yang tertunda)."
     )
     cases_followed: int = Field(..., description="Kasus yang dikunjungi bulan ini.")
+    due_estimate: bool = Field(
+        False,
+        description=(
+            "Angka `due` perkiraan (bulan lalu yang tidak dibekukan pada akhir bulannya): "
+            "dihitung dari jadwal kunjungan hari ini, keluarga yang dikunjungi sesudah bulan "
+            "itu tidak lagi terhitung tertunda. false = angka akhir bulan atau bulan berjalan."
+        ),
+    )
 
 
 class PerformanceWorkerMonthOut(PerformanceWorkerOut, PerformanceFiguresOut):
@@ -84,6 +92,9 @@ class PerformanceWorkerMonthOut(PerformanceWorkerOut, PerformanceFiguresOut):
 class PerformanceMonthlyPage(Schema):
     month: str = Field(..., description="Bulan angka ini, TTTT-BB.")
     month_label: str = Field(..., description="Nama bulan, mis. November 2026.")
+    due_estimate: bool = Field(
+        False, description="Angka `due` bulan ini perkiraan (lihat `due_estimate` tiap baris)."
+    )
     items: list[PerformanceWorkerMonthOut]
     count: int
 
