@@ -19,7 +19,10 @@ as it was at the month's end (DueMonth, DueMonthVillage):
   never changes again.
 - `pending(month, villages)`: the counts a month's figures use: live for the current
   month, frozen for a past month that has them, and otherwise today's table read for
-  that month with `estimate=True` ("perkiraan": months before the first freeze).
+  that month with `estimate=True` ("perkiraan": months before the first freeze). A
+  freeze counted more than a day from the month's end (cron stopped for days, or the
+  month before the upgrade that brought this table, frozen by the first read after
+  it) no longer drifts but is still an estimate: `estimate=True` too.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ from django.utils import timezone
 from pilar.core.dates import today
 from pilar.freshness.models import DueMonth, DueMonthVillage
 from pilar.freshness.rules import add_months
+
+# A freeze counted this close to the month's end describes its end: the visits made
+# in between are few. Further from it, the month's figures are an estimate.
+EXACT_WITHIN = datetime.timedelta(days=1)
 
 # pg_advisory_xact_lock key of the writers of DueMonth ("PILARDUE").
 LOCK_KEY = 0x50494C4152445545 & 0x7FFFFFFFFFFFFFFF
@@ -136,7 +143,8 @@ def pending(month: datetime.date, villages: list[str]) -> Pending:
                     "village_id", "pending"
                 )
             )
-            return Pending(counts, estimate=False, taken_at=frozen.taken_at)
+            late = abs(frozen.taken_at - month_end(month)) > EXACT_WITHIN
+            return Pending(counts, estimate=late, taken_at=frozen.taken_at)
         estimate = True
     else:
         estimate = False

@@ -17,7 +17,8 @@ Per worker (through the user account linked to their PSKS record) and month:
   after the month). A past month from before the first freeze has none: it is
   counted from today's due dates and last visits, an estimate (a household visited
   after that month no longer counts as pending in it), and its rows carry
-  `due_estimate` ("perkiraan", ESTIMATE_NOTE);
+  `due_estimate` ("perkiraan", ESTIMATE_NOTE); so do the rows of a month frozen more
+  than a day from its end (cron stopped, or the month before the upgrade);
 - cases followed: cases the worker visited in the month.
 
 Each is one grouped SQL query over the month, keyed by user id.
@@ -45,9 +46,9 @@ from pilar.psks.training import trained_q
 # Shown beside the due figures of a month counted as an estimate (page footnote and
 # tooltip, export column, API field description).
 ESTIMATE_NOTE = (
-    "Perkiraan: angka jatuh tempo bulan ini tidak dibekukan pada akhir bulannya, jadi "
-    "dihitung dari jadwal kunjungan hari ini; keluarga yang baru dikunjungi sesudah "
-    "bulan itu tidak lagi terhitung tertunda, sehingga angkanya bisa lebih kecil."
+    "Perkiraan: angka jatuh tempo bulan ini tidak dicatat pada akhir bulannya, tetapi "
+    "dihitung dari jadwal kunjungan sesudahnya; keluarga yang dikunjungi setelah bulan "
+    "itu tidak lagi terhitung tertunda, sehingga angkanya bisa lebih kecil."
 )
 
 

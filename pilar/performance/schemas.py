@@ -78,9 +78,10 @@ class PerformanceFiguresOut(Schema):
     due_estimate: bool = Field(
         False,
         description=(
-            "Angka `due` perkiraan (bulan lalu yang tidak dibekukan pada akhir bulannya): "
-            "dihitung dari jadwal kunjungan hari ini, keluarga yang dikunjungi sesudah bulan "
-            "itu tidak lagi terhitung tertunda. false = angka akhir bulan atau bulan berjalan."
+            "Angka `due` perkiraan: bulan lalu yang tidak dicatat pada akhir bulannya, "
+            "dihitung dari jadwal kunjungan sesudahnya (keluarga yang dikunjungi setelah "
+            "bulan itu tidak lagi terhitung tertunda). false = angka akhir bulan atau "
+            "bulan berjalan."
         ),
     )
 

@@ -2,7 +2,8 @@
 idempotent upsert of the current month; the month roll-over freezes a month cron
 missed, or whose last write was further from its end than the roll-over; once
 written after its end a month never changes; a past month never frozen is read from
-today's table and said to be an estimate."""
+today's table and said to be an estimate, and so is one frozen more than a day from
+its end."""
 
 from __future__ import annotations
 
@@ -105,6 +106,7 @@ def test_roll_over_refreezes_when_closer_to_the_end_than_the_last_write(monkeypa
     clock.set(2026, 5, 1, 5, 30)  # the next run, 5.5 hours after the end
     assert monthly.roll_over().month == APRIL
     assert _frozen(APRIL) == {VILLAGE_A: 2}
+    assert monthly.pending(APRIL, [VILLAGE_A]).estimate is False
     # Written after the end: final.
     clock.set(2026, 5, 1, 5, 31)
     assert monthly.roll_over() is None
@@ -118,16 +120,20 @@ def test_last_write_closer_to_the_end_is_kept(monkeypatch, dinsos):
     clock.set(2026, 5, 1, 9)
     assert monthly.roll_over() is None
     assert _frozen(APRIL) == {VILLAGE_A: 1}
+    assert monthly.pending(APRIL, [VILLAGE_A]).estimate is False
 
 
 def test_a_month_never_frozen_is_an_estimate(monkeypatch, dinsos):
     clock = Clock(monkeypatch, 2026, 3, 15, 10)
     _overdue(dinsos, VILLAGE_A)
     clock.set(2026, 5, 10, 10)
-    # April is rolled over (the month just ended); March has no freeze.
+    # March has no freeze: today's table, an estimate.
     march = monthly.pending(datetime.date(2026, 3, 1), [VILLAGE_A])
     assert (march.by_village, march.estimate) == ({VILLAGE_A: 1}, True)
-    assert monthly.pending(APRIL, [VILLAGE_A]).estimate is False
+    # April, the month just ended, was frozen by that read, ten days after its end:
+    # it stops drifting but stays an estimate.
+    april = monthly.pending(APRIL, [VILLAGE_A])
+    assert april.estimate is True and DueMonth.objects.filter(month=APRIL).exists()
     # The current month is live, not an estimate.
     assert monthly.pending(MAY, [VILLAGE_A]).estimate is False
     assert not DueMonth.objects.filter(month=MAY).exists()
