@@ -1,7 +1,12 @@
 """The demo's figures: a year of field reports behind the verification chart, kept
 figures recounted after the demo's own writes, the months before today backfilled from
 the records' dates (so the dashboard's trends have a year and more behind them), and
-this month frozen."""
+this month frozen; the same for the pending visits of /kinerja/ (pilar.freshness.monthly):
+this month recorded as the nightly `pilar freshness` does, past months not frozen: a
+household's verification date is one stored value with no history (the demo sets it
+after the fact) and its reports carry today's status, so the due date it had at a past
+month's end cannot be rebuilt, and a past month frozen now would be today's estimate
+labelled exact; they show as "perkiraan"."""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ from pilar.core.dates import today
 from pilar.demo.reports import _data
 from pilar.demo.users import psm_username, tksk_username
 from pilar.figures import refresh, snapshots
+from pilar.freshness import monthly as due_months
+from pilar.freshness.refresh import refresh as refresh_freshness
 from pilar.registry.models import Household
 from pilar.submissions import actions
 from pilar.submissions.models import Submission, SubmissionStep
@@ -24,6 +31,9 @@ from pilar.submissions.models import Submission, SubmissionStep
 def seed(months: int = 18) -> int:
     """Returns how many past months were backfilled."""
     seed_report_history()
+    # The history's visit dates were moved back by UPDATE (no signal): recount.
+    refresh_freshness()
+    due_months.freeze()
     refresh.rebuild()
     made = snapshots.backfill_missing(limit_months=months)
     snapshots.freeze()

@@ -70,3 +70,43 @@ class OverdueAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id}: {self.share}%"
+
+
+class DueMonth(models.Model):
+    """A month whose pending visits per kelurahan (DueMonthVillage) are frozen, so the
+    performance figures of a past month ("households visited against those due") stay
+    what they were at its end. Written by pilar.freshness.monthly: every night for the
+    current month (`pilar freshness`), and once more after the month ended by the
+    first run or read that is closer to its end than its last nightly write."""
+
+    month = models.DateField("bulan", primary_key=True)
+    taken_at = models.DateTimeField("dihitung")
+
+    class Meta:
+        verbose_name = "kunjungan tertunda bulanan"
+        verbose_name_plural = "kunjungan tertunda bulanan"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.taken_at:%Y-%m-%d %H:%M})"
+
+
+class DueMonthVillage(models.Model):
+    """Households of a kelurahan whose visit was due by the month's end and not made
+    since its start, as counted when the month was frozen (DueMonth.taken_at). A
+    kelurahan with none has no row."""
+
+    month = models.ForeignKey(DueMonth, on_delete=models.CASCADE, related_name="villages")
+    village = models.ForeignKey(
+        "regions.Village", verbose_name="kelurahan", on_delete=models.PROTECT, related_name="+"
+    )
+    pending = models.PositiveIntegerField("tertunda")
+
+    class Meta:
+        verbose_name = "kunjungan tertunda bulanan per kelurahan"
+        verbose_name_plural = "kunjungan tertunda bulanan per kelurahan"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "village"], name="freshness_due_month_village")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month_id:%Y-%m} {self.village_id}: {self.pending}"

@@ -17,7 +17,13 @@ from pilar.core.api import AUTH_PEOPLE, ERRORS, paginate
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.freshness.rules import add_months
 from pilar.performance.filters import month_label, monthly_filter, parse_month
-from pilar.performance.metrics import WorkerMonth, monthly, training_effect, workers_for
+from pilar.performance.metrics import (
+    WorkerMonth,
+    due_estimate,
+    monthly,
+    training_effect,
+    workers_for,
+)
 from pilar.performance.schemas import (
     MonthlyParams,
     PerformanceMonthlyPage,
@@ -67,6 +73,7 @@ def _figures(r: WorkerMonth) -> dict:
         "visited": r.visited,
         "due": r.due,
         "cases_followed": r.cases_followed,
+        "due_estimate": r.due_estimate,
     }
 
 
@@ -96,6 +103,7 @@ def monthly_list(request: ApiRequest, params: Query[MonthlyParams]):
     return {
         "month": flt.month.strftime("%Y-%m"),
         "month_label": month_label(flt.month),
+        "due_estimate": due_estimate(flt.month),
         "items": [{**_worker(r.worker, r.user_id), **_figures(r)} for r in rows],
         "count": count,
     }

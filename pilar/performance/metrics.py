@@ -9,10 +9,16 @@ Per worker (through the user account linked to their PSKS record) and month:
 - for a TKSK: reports verified in the month and the mean hours from submission to
   verification;
 - households visited (distinct households of reports with a visit date in the
-  month) against households due: those visited plus those in the worker's area whose
-  visit was due by the month's end and has not been made since its start (the
-  freshness table keeps the current due date only, so for a past month this counts
-  the visits still pending today);
+  month) against households due: those visited plus those in the worker's area (a
+  PSM: their kelurahan; a TKSK: the kelurahan of the PSM listed with them) whose visit
+  was due by the month's end and has not been made since its start. The current
+  month counts live; a past month reads the counts frozen at its end
+  (pilar.freshness.monthly: written nightly, and once more by the first run or read
+  after the month). A past month from before the first freeze has none: it is
+  counted from today's due dates and last visits, an estimate (a household visited
+  after that month no longer counts as pending in it), and its rows carry
+  `due_estimate` ("perkiraan", ESTIMATE_NOTE); so do the rows of a month frozen more
+  than a day from its end (cron stopped, or the month before the upgrade);
 - cases followed: cases the worker visited in the month.
 
 Each is one grouped SQL query over the month, keyed by user id.
@@ -32,14 +38,18 @@ from django.utils import timezone
 from pilar.accounts.choices import Role
 from pilar.accounts.models import User
 from pilar.core.dates import today
+from pilar.freshness.monthly import month_bounds, pending
 from pilar.freshness.rules import add_months
 from pilar.psks.models import PsksWorker
 from pilar.psks.training import trained_q
 
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = month.replace(day=1)
-    return start, add_months(start, 1)
+# Shown beside the due figures of a month counted as an estimate (page footnote and
+# tooltip, export column, API field description).
+ESTIMATE_NOTE = (
+    "Perkiraan: angka jatuh tempo bulan ini tidak dicatat pada akhir bulannya, tetapi "
+    "dihitung dari jadwal kunjungan sesudahnya; keluarga yang dikunjungi setelah bulan "
+    "itu tidak lagi terhitung tertunda, sehingga angkanya bisa lebih kecil."
+)
 
 
 @dataclass
@@ -55,6 +65,8 @@ class WorkerMonth:
     visited: int = 0
     due: int = 0
     cases_followed: int = 0
+    # The due figure is an estimate: a past month without a freeze (module docstring).
+    due_estimate: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -116,14 +128,6 @@ WHERE v.visitor_id = ANY(%(users)s) AND v.visited_on >= %(start_day)s AND v.visi
 GROUP BY 1
 """
 
-# Households still due in an area at the month's end, not visited since its start.
-PENDING_VILLAGE = """
-SELECT f.village_id, count(*) FROM freshness_householdfreshness f
-WHERE f.village_id = ANY(%(villages)s) AND f.due_on < %(end_day)s
-  AND (f.last_visited_on IS NULL OR f.last_visited_on < %(start_day)s)
-GROUP BY 1
-"""
-
 
 def moment(day: datetime.date) -> datetime.datetime:
     """Midnight starting `day` in the office's time zone."""
@@ -141,6 +145,11 @@ def _params(month: datetime.date, user_ids: list[int]) -> dict:
     }
 
 
+def due_estimate(month: datetime.date) -> bool:
+    """Whether the due figures of `month` are an estimate (a past month not frozen)."""
+    return pending(month, []).estimate
+
+
 def monthly(user: User, month: datetime.date, workers=None) -> list[WorkerMonth]:
     """The month's figures of every worker `user` may see (or of `workers`)."""
     workers = list(
@@ -151,7 +160,12 @@ def monthly(user: User, month: datetime.date, workers=None) -> list[WorkerMonth]
     accounts = dict(
         User.objects.filter(psks_worker__in=workers).values_list("psks_worker_id", "pk")
     )
-    rows = [WorkerMonth(worker=w, user_id=accounts.get(w.pk)) for w in workers]
+    villages = sorted({w.village_id for w in workers if w.village_id})
+    due = pending(month, villages)
+    rows = [
+        WorkerMonth(worker=w, user_id=accounts.get(w.pk), due_estimate=due.estimate)
+        for w in workers
+    ]
     user_ids = [r.user_id for r in rows if r.user_id]
     if not user_ids:
         return rows
@@ -160,10 +174,9 @@ def monthly(user: User, month: datetime.date, workers=None) -> list[WorkerMonth]
     returns = _rows(RETURNS, params)
     verified = _rows(VERIFIED, params)
     cases = _rows(CASES, params)
-    villages = sorted({w.village_id for w in workers if w.village_id})
-    pending = _rows(PENDING_VILLAGE, {**params, "villages": villages}) if villages else {}
+    pending_village = due.by_village
     pending_district: dict[str, int] = {}
-    for code, (n,) in pending.items():
+    for code, n in pending_village.items():
         pending_district[code[:8]] = pending_district.get(code[:8], 0) + n
     for r in rows:
         uid = r.user_id
@@ -178,7 +191,7 @@ def monthly(user: User, month: datetime.date, workers=None) -> list[WorkerMonth]
             )
             r.cases_followed = cases.get(uid, (0,))[0]
         if r.worker.psks_type.number == 2 and r.worker.village_id:
-            r.due = r.visited + pending.get(r.worker.village_id, (0,))[0]
+            r.due = r.visited + pending_village.get(r.worker.village_id, 0)
         else:
             r.due = (
                 r.visited + pending_district.get(r.worker.district_id, 0) if villages else r.visited

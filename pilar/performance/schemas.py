@@ -75,6 +75,15 @@ class PerformanceFiguresOut(Schema):
         ..., description="Keluarga jatuh tempo dikunjungi (yang dikunjungi ditambah yang tertunda)."
     )
     cases_followed: int = Field(..., description="Kasus yang dikunjungi bulan ini.")
+    due_estimate: bool = Field(
+        False,
+        description=(
+            "Angka `due` perkiraan: bulan lalu yang tidak dicatat pada akhir bulannya, "
+            "dihitung dari jadwal kunjungan sesudahnya (keluarga yang dikunjungi setelah "
+            "bulan itu tidak lagi terhitung tertunda). false = angka akhir bulan atau "
+            "bulan berjalan."
+        ),
+    )
 
 
 class PerformanceWorkerMonthOut(PerformanceWorkerOut, PerformanceFiguresOut):
@@ -84,6 +93,9 @@ class PerformanceWorkerMonthOut(PerformanceWorkerOut, PerformanceFiguresOut):
 class PerformanceMonthlyPage(Schema):
     month: str = Field(..., description="Bulan angka ini, TTTT-BB.")
     month_label: str = Field(..., description="Nama bulan, mis. November 2026.")
+    due_estimate: bool = Field(
+        False, description="Angka `due` bulan ini perkiraan (lihat `due_estimate` tiap baris)."
+    )
     items: list[PerformanceWorkerMonthOut]
     count: int
 

@@ -16,7 +16,7 @@ from pilar.core.dates import today
 from pilar.core.tables import INT, Column
 from pilar.core.web import PAGE_SIZE, people_required
 from pilar.performance.filters import MonthlyFilter, month_label, monthly_filter
-from pilar.performance.metrics import monthly, training_effect
+from pilar.performance.metrics import ESTIMATE_NOTE, monthly, training_effect
 from pilar.psks.models import TrainingEvent
 from pilar.regions.deployment import districts
 
@@ -64,6 +64,8 @@ def monthly_page(request: AuthedRequest):
         "performance/monthly.html",
         {
             "rows": rows,
+            "due_estimate": any(r.due_estimate for r in rows),
+            "estimate_note": ESTIMATE_NOTE,
             "page_obj": page,
             "month": month,
             "month_label": month_label(month),
@@ -107,6 +109,11 @@ def monthly_export(request: AuthedRequest, fmt: str):
         ),
         Column("Keluarga dikunjungi", lambda r: r.visited, INT, 10),
         Column("Keluarga jatuh tempo", lambda r: r.due, INT, 10),
+        Column(
+            "Keterangan jatuh tempo",
+            lambda r: ESTIMATE_NOTE if r.due_estimate else "",
+            width=30,
+        ),
         Column("Kasus ditindaklanjuti", lambda r: r.cases_followed, INT, 10),
     ]
     return logged_download(

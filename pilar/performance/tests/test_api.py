@@ -35,6 +35,7 @@ FIGURES = (
     "visited",
     "due",
     "cases_followed",
+    "due_estimate",
 )
 
 
