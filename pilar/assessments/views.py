@@ -33,6 +33,7 @@ from pilar.audit.models import AccessAction
 from pilar.core.dates import today
 from pilar.core.numbers import format_measure
 from pilar.core.web import PAGE_SIZE, people_required, run_action
+from pilar.exports import restricted
 from pilar.ppks.access import hidden_type_ids
 from pilar.ppks.models import PpksType
 from pilar.registry.models import Household, HousingSurvey
@@ -237,8 +238,12 @@ def overdue(request: AuthedRequest):
     )
 
 
-def _export(request, fmt: str, *, flt, qs, columns, object_type: str, name: str, sheet: str):
-    return logged_download(
+def _export(
+    request, fmt: str, *, flt, qs, columns, object_type: str, name: str, sheet: str, leave_out
+):
+    # Rows naming a person whose processing is restricted stay out (decision 43).
+    qs, left_out = leave_out(qs)
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -247,7 +252,9 @@ def _export(request, fmt: str, *, flt, qs, columns, object_type: str, name: str,
         object_type=object_type,
         name=name,
         sheet_name=sheet,
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 @people_required
@@ -262,6 +269,7 @@ def overdue_export(request: AuthedRequest, fmt: str):
         object_type="assessments_overdue",
         name="asesmen-jatuh-tempo",
         sheet="Jatuh tempo",
+        leave_out=restricted.households,
     )
 
 
@@ -313,4 +321,5 @@ def consistency_export(request: AuthedRequest, fmt: str):
         object_type="ppks_consistency",
         name="konsistensi-ppks",
         sheet="Konsistensi PPKS",
+        leave_out=restricted.ppks_records,
     )

@@ -42,6 +42,7 @@ from pilar.dedup.querysets import (
     pairs_for,
 )
 from pilar.dedup.tasks import run_dedup_task
+from pilar.exports import restricted
 from pilar.ppks.models import PpksRecord
 from pilar.regions.deployment import normalize_code
 from pilar.registry.models import Person
@@ -118,16 +119,20 @@ def _most_uncertain(user: User, flt: PairFilter, page_number: int) -> list[Candi
 @reviewer_required
 def export(request: AuthedRequest, fmt: str):
     flt = PairFilter.from_params(request.GET)
-    return logged_download(
+    # A pair naming a person whose processing is restricted stays out (decision 43).
+    qs, left_out = restricted.pairs(pairs_for(request.user, flt))
+    response = logged_download(
         request,
         fmt,
-        queryset=pairs_for(request.user, flt),
+        queryset=qs,
         filters=flt.as_dict(),
         columns=pair_columns(request.user),
         object_type="dedup_pairs",
         name="calon-duplikat",
         sheet_name="Calon duplikat",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 # Runs -----------------------------------------------------------------------

@@ -63,6 +63,18 @@ def cases(qs: QuerySet) -> tuple[QuerySet, int]:
     return ppks_records(qs, prefix="record__")
 
 
+def pairs(qs: QuerySet) -> tuple[QuerySet, int]:
+    """Duplicate-pair rows naming a restricted person on either side; counted as
+    distinct persons."""
+    a = ~unrestricted_persons_q("person_a__")
+    b = ~unrestricted_persons_q("person_b__")
+    excluded = qs.filter(a | b)
+    ids = set(excluded.filter(a).values_list("person_a_id", flat=True)) | set(
+        excluded.filter(b).values_list("person_b_id", flat=True)
+    )
+    return (qs.exclude(a | b) if ids else qs), len(ids)
+
+
 def rows(items: list, *, flag: str = "restricted") -> tuple[list, int]:
     """Rows already read (each with a `restricted` flag set by the caller)."""
     kept = [r for r in items if not getattr(r, flag, False)]

@@ -14,6 +14,7 @@ from pilar.audit.exports import logged_download
 from pilar.core.dates import today
 from pilar.core.tables import DATE, INT, Column
 from pilar.core.web import PAGE_SIZE, people_required
+from pilar.exports import restricted
 from pilar.freshness.models import HouseholdFreshness
 from pilar.freshness.overdue import due_list, soon_limit, village_counts
 from pilar.freshness.rules import state
@@ -122,7 +123,9 @@ def village_export(request: AuthedRequest, code: str, fmt: str):
         Column("Dasar", lambda f: f.get_due_reason_display(), width=30),
         Column("Peristiwa", lambda f: f.get_event_kind_display() if f.event_kind else "", width=26),
     ]
-    return logged_download(
+    # A household whose head's processing is restricted stays out (decision 43).
+    qs, left_out = restricted.households(qs, "household_id")
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -131,4 +134,6 @@ def village_export(request: AuthedRequest, code: str, fmt: str):
         object_type="freshness.householdfreshness",
         name=f"kunjungan-jatuh-tempo-{code}",
         sheet_name="Jatuh tempo",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)

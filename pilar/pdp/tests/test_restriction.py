@@ -542,3 +542,65 @@ def test_program_and_case_exports_leave_out_a_restricted_person(dinsos, family, 
     response = client.get(reverse("cases:export", args=["csv"]))
     body = b"".join(response.streaming_content).decode()
     assert response[HEADER] == "1" and "Suparman" not in body
+
+
+def _csv(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+def test_secondary_exports_leave_out_a_restricted_person(dinsos, psm_a, family):
+    """The visit schedule, the field reports, the overdue assessments, the PPKS
+    consistency watch and the duplicate pairs: every list export naming persons leaves
+    out those whose processing is restricted and says how many."""
+    from pilar.assessments.actions import create_poverty_assessment
+    from pilar.assessments.criteria import POVERTY_CODES
+    from pilar.dedup.models import CandidatePair
+    from pilar.freshness.refresh import record_verification, refresh
+
+    hh, head_person, child = family
+    other = household(dinsos, VILLAGE_A, desil=3, members=[head("Joko", "1980-01-01")])
+    joko = other.members.get(relation="kepala")
+    refresh()
+    record_verification([hh.pk, other.pk], timezone.localdate() - datetime.timedelta(days=900))
+    submit_change(psm_a, hh, {"household": {"rt": "009"}})
+    submit_change(psm_a, other, {"household": {"rt": "008"}})
+    for x, y, p in ((head_person, child, 0.95), (joko, child, 0.93)):
+        a, b = sorted((x, y), key=lambda person: person.pk)  # person_a has the lower id
+        CandidatePair.objects.create(person_a=a, person_b=b, probability=p)
+    long_ago = timezone.localdate() - datetime.timedelta(days=400)
+    for target in (hh, other):
+        create_poverty_assessment(
+            target,
+            acting_user=dinsos,
+            assessed_on=long_ago,
+            criteria={c: False for c in POVERTY_CODES},
+        )
+    client = client_for(dinsos)
+
+    def export(name: str, *args: str) -> tuple[str, str]:
+        response = client.get(reverse(name, args=[*args, "csv"]))
+        assert response.status_code == 200, (name, response.status_code)
+        return response[HEADER], _csv(response)
+
+    # Nothing restricted: every row is there.
+    left, body = export("freshness:village_export", VILLAGE_A)
+    assert left == "0" and "Suparman" in body and "Joko" in body
+    left, body = export("dedup:export")
+    assert left == "0" and "Suparman" in body and "Joko" in body
+
+    _request(dinsos, head_person)  # the head: the household-level rows go too
+    left, body = export("freshness:village_export", VILLAGE_A)
+    assert left == "1" and "Suparman" not in body and "Joko" in body
+    left, body = export("submissions:export")
+    assert left == "1" and "Jl." in body
+    assert body.count("\n") == 2  # the header and Joko's report
+    left, body = export("dedup:export")
+    # Suparman's pair goes; Joko's pair with Rina stays (Rina is not restricted).
+    assert left == "1" and "Suparman" not in body and "Joko" in body
+    _request(dinsos, child)
+    left, body = export("dedup:export")
+    assert left == "2" and "Joko" not in body
+    # Overdue assessments: both households were assessed 400 days ago (before the
+    # restriction); Suparman's household is left out.
+    left, body = export("assessments:overdue_export")
+    assert left == "1" and body.count("\n") == 2

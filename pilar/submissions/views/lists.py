@@ -21,6 +21,7 @@ from pilar.accounts.scope import area_options
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.exports import logged_download
 from pilar.core.web import PAGE_SIZE, people_required
+from pilar.exports import restricted
 from pilar.submissions import exports as cols
 from pilar.submissions.actions import DECIDER_ROLES
 from pilar.submissions.choices import Kind, Status
@@ -95,8 +96,10 @@ def submission_list(request: AuthedRequest) -> HttpResponse:
 def submission_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     user = request.user
     flt, _ = _list_filter(request)
-    qs = submissions_for(user, flt)
-    return logged_download(
+    # Reports about a household whose head's processing is restricted stay out
+    # (decision 43).
+    qs, left_out = restricted.households(submissions_for(user, flt), "household_id")
+    response = logged_download(
         request,
         fmt,
         queryset=qs,
@@ -105,7 +108,9 @@ def submission_export(request: AuthedRequest, fmt: str) -> HttpResponse:
         rows=cols.submission_rows(qs),
         object_type="submissions",
         name="laporan",
+        extra={"restricted_left_out": left_out} if left_out else None,
     )
+    return restricted.tell(request, response, left_out)
 
 
 @login_required
