@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -121,6 +122,9 @@ def main() -> None:
     parser.add_argument("--visit", default="20,60", help="seconds between a PSM's reports")
     parser.add_argument("--label", default="")
     parser.add_argument("--users", type=int, default=0, help="fewer users (a trial run)")
+    parser.add_argument(
+        "--locust-processes", type=int, default=1, help="Locust worker processes (--processes)"
+    )
     args = parser.parse_args()
     home = Path(args.home).resolve()
     users = json.loads((home / "load-users.json").read_text())
@@ -149,6 +153,8 @@ def main() -> None:
         sampler = Sampler(server.pid, home)
         sampler.start()
         started = time.time()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        processes = ["--processes", str(args.locust_processes)] if args.locust_processes > 1 else []
         subprocess.run(
             [
                 str(ROOT / ".venv/bin/locust"),
@@ -168,15 +174,23 @@ def main() -> None:
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
+                *processes,
             ],
             env={
                 **env,
                 "LOAD_USERS": str(home / "load-users.json"),
                 "LOAD_VISIT_SECONDS": args.visit,
+                "LOAD_PROCESSES": str(args.locust_processes),
             },
             check=False,
         )
         seconds = time.time() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Locust's own CPU (it and its workers are this script's waited-for children;
+        # the server is still running, so it is not in this figure).
+        locust_cores = (
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        ) / max(seconds, 1)
         sampler.stop.set()
         sampler.join()
     finally:
@@ -231,7 +245,8 @@ def main() -> None:
         f"{args.visit} s apart, {seconds / 60:.1f} min. Machine load average during the run: "
         f"mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} (2 CPUs, shared with other "
         f"work); CPU used by the server process {sampler.server_cpu:.2f} cores, by PostgreSQL "
-        f"{sampler.pg_cpu:.2f} cores. Errors in total: {failures_total}."
+        f"{sampler.pg_cpu:.2f} cores, by Locust ({args.locust_processes} process(es)) "
+        f"{locust_cores:.2f} cores. Errors in total: {failures_total}."
     )
     text = table([tuple(r) for r in rows], tuple(header))
     print(f"Machine: {machine()}\n\n{facts}")

@@ -126,7 +126,22 @@ class Supervisor(threading.Thread):
                 child.kill()
 
 
-def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = True) -> None:
+# Open connections waitress keeps (its default is 100). Each phone of the field force
+# keeps its connection alive between requests; past the limit waitress stops
+# accepting, and a new phone's first request (its package) waited until an idle
+# connection timed out: minutes in the load test (benchmarks/RESULTS.md, runs 3-5).
+# With poll() instead of select() the number of sockets is not capped at 1,024.
+CONNECTION_LIMIT = 1000
+
+
+def run_server(
+    host: str,
+    port: int,
+    threads: int,
+    stdout=None,
+    worker: bool = True,
+    connection_limit: int = CONNECTION_LIMIT,
+) -> None:
     """Serve pilar.wsgi.application until Ctrl-C, with a task worker beside it unless
     ``worker`` is False. Static files are served by WhiteNoise from STATIC_ROOT,
     collected first when missing."""
@@ -151,7 +166,15 @@ def run_server(host: str, port: int, threads: int, stdout=None, worker: bool = T
         # (and warned "No directory at .../static/").
         from pilar.wsgi import application
 
-        serve(application, host=host, port=port, threads=threads, ident="pilar")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="pilar",
+            connection_limit=connection_limit,
+            asyncore_use_poll=True,
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -170,11 +193,24 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
+            "--connection-limit",
+            type=int,
+            default=CONNECTION_LIMIT,
+            help="koneksi terbuka paling banyak (ponsel petugas menjaga koneksinya)",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="tanpa pekerja tugas latar (jalankan `pilar db_worker` terpisah)",
         )
 
-    def handle(self, *args, host, port, threads, no_worker, **options):
-        run_server(host, port, threads, stdout=self.stdout, worker=not no_worker)
+    def handle(self, *args, host, port, threads, connection_limit, no_worker, **options):
+        run_server(
+            host,
+            port,
+            threads,
+            stdout=self.stdout,
+            worker=not no_worker,
+            connection_limit=max(1, connection_limit),
+        )
         self.stdout.write("Server dihentikan.")
