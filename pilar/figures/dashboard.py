@@ -31,8 +31,7 @@ from pilar.figures import read, snapshots
 from pilar.freshness.models import HouseholdFreshness
 from pilar.freshness.overdue import soon_limit
 from pilar.psks.appointments import appointed_q, ending_soon
-from pilar.psks.models import PsksWorker
-from pilar.psks.training import INVITABLE_TYPES, trained_q
+from pilar.psks.training import active_field_workers, trained_q
 from pilar.renovations.choices import OPEN_STATUSES
 from pilar.renovations.filters import OPEN as RENOVATION_OPEN
 from pilar.renovations.models import Renovation
@@ -161,19 +160,10 @@ def _measure_link(user: User, flt: read.Filters, measure: str, **area) -> str:
     return ""
 
 
-def _active_workers(user: User):
-    day = today()
-    return (
-        PsksWorker.objects.restrict(user, "view")
-        .filter(psks_type__number__in=list(INVITABLE_TYPES), active_from__lte=day)
-        .exclude(active_until__lt=day)
-    )
-
-
 def psks_note(user: User) -> str:
     """The field force behind the visits: trained and appointed TKSK/PSM (issue 17).
     A few hundred rows per city: counted directly, not kept in a summary table."""
-    workers = _active_workers(user)
+    workers = active_field_workers(user)
     total = workers.count()
     if not total:
         return "belum ada TKSK/PSM tercatat"
@@ -200,7 +190,7 @@ def psks_todo(user: User) -> list[Todo]:
     if user.role in (Role.ADMIN, Role.DINSOS):
         # Both worker counts in one query: the home page's query budget is fixed.
         day = today()
-        counts = _active_workers(user).aggregate(
+        counts = active_field_workers(user).aggregate(
             unappointed=Count("pk", filter=~appointed_q(day)),
             untrained=Count("pk", filter=~trained_q()),
         )

@@ -552,12 +552,16 @@ def trained_q() -> Q:
     )
 
 
-def untrained_workers(user: User, on: datetime.date | None = None) -> QuerySet[PsksWorker]:
-    """Active PSM and TKSK in `user`'s area without the basic training."""
+def active_field_workers(user: User, on: datetime.date | None = None) -> QuerySet[PsksWorker]:
+    """Active PSM and TKSK in `user`'s area on `on` (today)."""
     day = on or today()
     return (
         PsksWorker.objects.restrict(user, "view")
         .filter(psks_type__number__in=list(INVITABLE_TYPES), active_from__lte=day)
         .filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
-        .exclude(trained_q())
     )
+
+
+def untrained_workers(user: User, on: datetime.date | None = None) -> QuerySet[PsksWorker]:
+    """Active PSM and TKSK in `user`'s area without the basic training."""
+    return active_field_workers(user, on).exclude(trained_q())
