@@ -207,6 +207,10 @@ PILAR_REQUIRE_2FA_ROLES = env_list("PILAR_REQUIRE_2FA_ROLES", [])
 # overrides), and the field app's device tokens.
 PILAR_TOKEN_DAYS = env_int("PILAR_TOKEN_DAYS", 90)
 PILAR_FIELD_TOKEN_DAYS = env_int("PILAR_FIELD_TOKEN_DAYS", 30)
+# Field packages (pilar.fieldapp.package): built households kept per area and data
+# version under PILAR_CACHE_DIR; at most this many built at once per server process.
+PILAR_CACHE_DIR = Path(env_str("PILAR_CACHE_DIR", str(PILAR_HOME / "cache")))
+PILAR_FIELD_PACKAGE_BUILDS = env_int("PILAR_FIELD_PACKAGE_BUILDS", 2)
 
 # Always Indonesian: no LocaleMiddleware, one language, so dates, numbers ("1.234.567",
 # "12,5") and Django's own texts (admin, form errors) never follow the browser's

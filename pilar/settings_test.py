@@ -25,6 +25,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Tasks run inside the test that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Field packages cached during the suite go to a throw-away folder.
+PILAR_CACHE_DIR = Path(tempfile.mkdtemp(prefix="pilar-test-cache-"))
+
 # Uploaded import files go to a throw-away folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pilar-test-media-"))
 

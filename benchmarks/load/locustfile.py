@@ -26,8 +26,8 @@ import random
 import re
 import uuid
 
+import gevent
 from locust import HttpUser, between, task
-from locust.exception import StopUser
 from payloads import HOUSE, PHOTO
 
 USERS = json.loads(open(os.environ["LOAD_USERS"]).read())
@@ -75,9 +75,20 @@ class FieldWorker(HttpUser):
         self.headers = {"Authorization": f"Bearer {me['token']}"}
         self.household_ids: list[int] = []
         self.sent = 0
+        self.done = False
+
+    def finish(self):
+        """The morning is over: stay idle. (`StopUser` would let Locust start a new
+        user in its place, who would fetch another package and send three more
+        reports: run 7 did that, about three mornings per PSM.)"""
+        self.done = True
+        gevent.sleep(24 * 3600)
 
     @task
     def morning(self):
+        if self.done:
+            gevent.sleep(24 * 3600)
+            return
         if not self.household_ids:
             with self.client.get(
                 "/api/v1/field/package",
@@ -87,8 +98,10 @@ class FieldWorker(HttpUser):
             ) as r:
                 if r.status_code != 200:
                     r.failure(f"HTTP {r.status_code}")
-                    raise StopUser
-                self.household_ids = _household_ids(r.content) or [0]
+                else:
+                    self.household_ids = _household_ids(r.content) or [0]
+            if not self.household_ids:
+                self.finish()
             return  # the first visit starts after a wait
         if self.sent < 3:
             self.send_report()
@@ -99,7 +112,7 @@ class FieldWorker(HttpUser):
             headers=self.headers,
             name="PSM: sinkron daftar laporan",
         )
-        raise StopUser
+        self.finish()
 
     def send_report(self):
         photo_id = str(uuid.uuid4())

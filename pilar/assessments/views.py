@@ -243,7 +243,7 @@ def _export(
 ):
     # Rows naming a person whose processing is restricted stay out (decision 43).
     qs, left_out = leave_out(qs)
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -252,9 +252,8 @@ def _export(
         object_type=object_type,
         name=name,
         sheet_name=sheet,
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 @people_required

@@ -116,7 +116,7 @@ def case_export(request: AuthedRequest, fmt: str):
     flt = CaseFilter.from_params(request.GET)
     # Cases about a person whose processing is restricted stay out (decision 43).
     qs, left_out = restricted.cases(cases_for(request.user, flt))
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -125,9 +125,8 @@ def case_export(request: AuthedRequest, fmt: str):
         object_type="cases.case",
         name="penanganan",
         sheet_name="Penanganan",
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------

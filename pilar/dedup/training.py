@@ -38,6 +38,7 @@ is scored with the shipped model.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -178,6 +179,36 @@ def fit(
     return model
 
 
+@contextlib.contextmanager
+def _m_u_clamped():
+    """EM can drive a level's m towards 0 (a level its "match" class never reaches in
+    the pass's block): after some iterations it falls below 1e-300, Splink refuses to
+    store the value (ValueError) and the whole estimation was lost (evalset seed
+    31415: the registry fell back to the shipped model, F1 0.886 instead of 0.94).
+    During a pass, values below Splink's minimum are stored as the minimum; `_estimate`
+    floors m at M_FLOOR afterwards anyway. (Splink's own internals: checked by
+    test_training.py::test_em_survives_an_m_that_underflows.)"""
+    from splink.internals import expectation_maximisation as em
+    from splink.internals.comparison_level import M_U_CLAMP_MIN
+
+    original = em.populate_m_u_from_lookup
+
+    def clamped(fixed, level, column, lookup):
+        values = lookup.get(column, {}).get(level.comparison_vector_value)
+        if values:
+            for key in ("m_probability", "u_probability"):
+                value = values.get(key)
+                if isinstance(value, (int, float)) and value < M_U_CLAMP_MIN:
+                    values[key] = M_U_CLAMP_MIN
+        return original(fixed, level, column, lookup)
+
+    em.populate_m_u_from_lookup = clamped
+    try:
+        yield
+    finally:
+        em.populate_m_u_from_lookup = original
+
+
 def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     import duckdb  # heavy: loaded on first use
     from splink import DuckDBAPI, Linker, block_on
@@ -192,11 +223,18 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     try:
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(prepared[list(model_spec.MODEL_COLUMNS)])
-        settings = model_spec.settings("duckdb")
-        linker = Linker(table, settings, log_level=None)
-        for column in linkage.TF_REFERENCE_LEVEL:
-            tf = db_api.register(linkage.name_frequencies(prepared, fallback, column))
-            linker.table_management.register_term_frequency_lookup(tf, column)
+        frequencies = {
+            column: db_api.register(linkage.name_frequencies(prepared, fallback, column))
+            for column in linkage.TF_REFERENCE_LEVEL
+        }
+
+        def new_linker(settings: dict[str, Any]) -> Any:
+            linker = Linker(table, settings, log_level=None)
+            for column, tf in frequencies.items():
+                linker.table_management.register_term_frequency_lookup(tf, column)
+            return linker
+
+        linker = new_linker(model_spec.settings("duckdb"))
         timer.lap("")
         linker.training.estimate_probability_two_random_records_match(
             [block_on(*cols) for cols in PRIOR_RULES], recall=PRIOR_RULES_RECALL
@@ -212,9 +250,24 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
                 notes.append(f"putaran EM {'+'.join(cols)} dilewati: tidak ada pasangan")
                 continue
             timer.lap("")
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*cols), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-            )
+            before = linker.misc.save_model_to_json()
+            try:
+                with _m_u_clamped():
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        block_on(*cols),
+                        estimate_without_term_frequencies=True,
+                        max_pairs=EM_MAX_PAIRS,
+                    )
+            except ValueError as exc:
+                # Should a value still be refused (see _m_u_clamped), the failed
+                # session leaves the linker's comparisons half-changed: the linker is
+                # rebuilt from the parameters before the pass, the other passes count.
+                if "minimum allowed value" not in str(exc):
+                    raise
+                logger.warning("dedup EM pass %s skipped: %s", cols, exc)
+                linker = new_linker(before)
+                notes.append(f"putaran EM {'+'.join(cols)} dilewati: nilai m di bawah 1e-300")
+                continue
             timer.lap(f"EM {'+'.join(cols)}")
             passes += 1
         if passes < 2:

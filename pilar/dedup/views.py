@@ -121,7 +121,7 @@ def export(request: AuthedRequest, fmt: str):
     flt = PairFilter.from_params(request.GET)
     # A pair naming a person whose processing is restricted stays out (decision 43).
     qs, left_out = restricted.pairs(pairs_for(request.user, flt))
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -130,9 +130,8 @@ def export(request: AuthedRequest, fmt: str):
         object_type="dedup_pairs",
         name="calon-duplikat",
         sheet_name="Calon duplikat",
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 # Runs -----------------------------------------------------------------------

@@ -2,22 +2,14 @@
 decision 43): a person row of a restricted person; a household row, and a
 household-level PPKS row, when the household's head is restricted (the row names
 them). The number left out is logged with the export, sent as a header and shown to
-the user ("N individu dibatasi pemrosesannya tidak diekspor")."""
+the user by pilar.core.withheld ("N individu dibatasi pemrosesannya tidak
+diekspor")."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
 
-from pilar.core.formatting import format_int
 from pilar.registry.restriction import restricted_head_exists, unrestricted_persons_q
-
-HEADER = "X-Pilar-Dibatasi-Tidak-Diekspor"
-
-
-def message(n: int) -> str:
-    return f"{format_int(n)} individu dibatasi pemrosesannya tidak diekspor (UU 27/2022)."
 
 
 def persons(qs: QuerySet) -> tuple[QuerySet, int]:
@@ -79,12 +71,3 @@ def rows(items: list, *, flag: str = "restricted") -> tuple[list, int]:
     """Rows already read (each with a `restricted` flag set by the caller)."""
     kept = [r for r in items if not getattr(r, flag, False)]
     return kept, len(items) - len(kept)
-
-
-def tell(request: HttpRequest, response: HttpResponse, left_out: int) -> HttpResponse:
-    """Say how many were left out: a header on the download and a message on the
-    next page."""
-    response[HEADER] = str(left_out)
-    if left_out:
-        messages.warning(request, message(left_out))
-    return response

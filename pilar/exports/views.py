@@ -39,7 +39,7 @@ def _export(
         raise PermissionDenied
     # Persons whose processing is restricted stay out of every bulk export (decision 43).
     qs, left_out = leave_out(qs)
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -49,9 +49,8 @@ def _export(
         object_type=object_type,
         name=name,
         sheet_name=sheet_name,
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 @login_required

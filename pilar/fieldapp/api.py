@@ -1,18 +1,17 @@
 """API of the offline field app (`/lapangan/`): a device token, and the package of
 data the phone keeps for the user's area.
 
-The package is scoped exactly like the pages: households come from
-`Household.objects.restrict(user, "change")` (PSM: their kelurahan, TKSK: their
-kecamatan, Dinas Sosial/admin: one kelurahan they name), PPKS records of
-restricted health types only reach roles that may see them, and NIK / No. KK
-are always masked: the phone never holds a full number (a lost phone leaks no
+The package is scoped exactly like the pages: its households are those of the
+kelurahan in `villages_for(user, "change")` (PSM: their kelurahan, TKSK: their
+kecamatan or one kelurahan of it, Dinas Sosial/admin: one kelurahan they name), PPKS
+records of restricted health types only reach roles that may see them, and NIK /
+No. KK are always masked: the phone never holds a full number (a lost phone leaks no
 identity numbers). Submissions made on the phone go to `POST /reports`
 (pilar.submissions.api).
 
-The package is built in PostgreSQL as one JSON text (json_agg over three
-set-based queries), so a kelurahan of 5,000 households costs one round trip and
-no Python objects per row; it is gzipped here because the site has no
-GZipMiddleware (see benchmarks/RESULTS.md for the timing).
+The households are built in PostgreSQL as one JSON text and kept, gzip-ready, per
+area and data version (pilar.fieldapp.package): the ~8 PSM of a kelurahan share one
+build, and any change to the data makes the next package a fresh one.
 """
 
 from __future__ import annotations
@@ -21,10 +20,8 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.text import compress_string
 from ninja import Field, Query, Router, Schema, Status
 
 from pilar.accounts.choices import CITY_ROLES, Role, TokenApp
@@ -34,21 +31,19 @@ from pilar.accounts.types import ApiRequest
 from pilar.core.api import EDIT, ERRORS, SessionAuth, TokenAuth, auth_for
 from pilar.core.errors import InvalidInput
 from pilar.freshness.choices import DueReason
-from pilar.freshness.overdue import soon_limit
 from pilar.ppks.access import may_see_health_data
 from pilar.ppks.models import PpksType
 from pilar.regions.deployment import normalize_code
 from pilar.registry import choices as reg
 from pilar.registry.identity import province_codes
-from pilar.registry.models import Household
 from pilar.submissions import choices as sub
+
+from . import package as package_cache
 
 router = Router(auth=auth_for(EDIT))
 
 TOKEN_NAME = "Aplikasi lapangan"
 PACKAGE_VERSION = 1
-# Below this size gzip costs more than it saves.
-GZIP_MIN_BYTES = 1024
 
 
 # Schemas ----------------------------------------------------------------------------
@@ -258,106 +253,6 @@ def _area(user: User, kelurahan: str) -> tuple[dict, str | None]:
     return {"label": user.area_label, "kelurahan": rows, "selected": code or None}, code or None
 
 
-# NIK / No. KK masked in SQL exactly like pilar.core.identity.mask.
-def _mask_sql(column: str) -> str:
-    return (
-        f"CASE WHEN coalesce({column}, '') = '' THEN '' "
-        f"WHEN length({column}) <= 8 THEN repeat('*', length({column})) "
-        f"ELSE left({column}, 4) || repeat('*', length({column}) - 8) || right({column}, 4) END"
-    )
-
-
-def households_json(user: User, kelurahan: str | None) -> str:
-    """The scoped households with members and PPKS records, as one JSON array text."""
-    scoped = Household.objects.restrict(user, "change").filter(is_active=True)
-    if kelurahan:
-        scoped = scoped.filter(village_id=kelurahan)
-    ids_sql, ids_params = scoped.values("id").query.sql_with_params()
-    hide_restricted = "" if may_see_health_data(user) else "AND NOT t.is_restricted"
-    sql = f"""
-    WITH hh AS MATERIALIZED ({ids_sql}),
-    m AS (
-        SELECT p.household_id, json_agg(json_build_object(
-            'id', p.id,
-            'nik', {_mask_sql("p.nik")},
-            'nik_missing_reason', p.nik_missing_reason,
-            'name', p.name,
-            'sex', p.sex,
-            'birth_place', p.birth_place,
-            'birth_date', p.birth_date,
-            'relation', p.relation,
-            'marital_status', p.marital_status,
-            'education', p.education,
-            'occupation', p.occupation,
-            'disabilities', to_json(p.disabilities),
-            'chronic_illness', p.chronic_illness,
-            'life_status', p.life_status,
-            'life_status_date', p.life_status_date
-        ) ORDER BY p.relation <> 'kepala', p.life_status <> 'hidup', p.id) AS members
-        FROM registry_person p
-        WHERE p.household_id IN (SELECT id FROM hh) AND p.is_active
-        GROUP BY p.household_id
-    ),
-    r AS (
-        SELECT pr.household_id, json_agg(json_build_object(
-            'id', pr.id,
-            'ppks_type', t.number,
-            'person_id', pr.person_id,
-            'date_found', pr.date_found,
-            'disability_subtypes', to_json(pr.disability_subtypes),
-            'notes', pr.notes
-        ) ORDER BY t.number, pr.id) AS ppks
-        FROM ppks_ppksrecord pr JOIN ppks_ppkstype t ON t.id = pr.ppks_type_id
-        WHERE pr.household_id IN (SELECT id FROM hh) AND pr.status = 'aktif' {hide_restricted}
-        GROUP BY pr.household_id
-    )
-    SELECT coalesce(json_agg(json_build_object(
-        'id', h.id,
-        'no_kk', {_mask_sql("h.no_kk")},
-        'no_kk_missing_reason', h.no_kk_missing_reason,
-        'address', h.address,
-        'rt', h.rt,
-        'rw', h.rw,
-        'kelurahan', h.village_id,
-        'latitude', h.latitude,
-        'longitude', h.longitude,
-        'house_ownership', h.house_ownership,
-        'land_status', h.land_status,
-        'desil', h.desil,
-        'members', coalesce(m.members, '[]'::json),
-        'ppks', coalesce(r.ppks, '[]'::json),
-        'visit_due', f.due_on,
-        'visit_reason', coalesce(f.due_reason, ''),
-        'last_visited', f.last_visited_on,
-        'last_verified', f.last_verified_on
-    -- Visits due soon come first ("kunjungan jatuh tempo"), earliest first.
-    ) ORDER BY (f.due_on IS NOT NULL AND f.due_on <= %s) DESC,
-               CASE WHEN f.due_on <= %s THEN f.due_on END, h.village_id, h.address, h.id),
-    '[]'::json)::text
-    FROM registry_household h
-    LEFT JOIN m ON m.household_id = h.id
-    LEFT JOIN r ON r.household_id = h.id
-    LEFT JOIN freshness_householdfreshness f ON f.household_id = h.id
-    WHERE h.id IN (SELECT id FROM hh)
-    """
-    soon = soon_limit()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params, soon, soon])
-        return cursor.fetchone()[0]
-
-
-def json_response(request: HttpRequest, body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="application/json")
-    response["Cache-Control"] = "no-store"
-    response["Vary"] = "Accept-Encoding, Authorization, Cookie"
-    accepts = request.META.get("HTTP_ACCEPT_ENCODING", "")
-    if "gzip" in accepts.lower() and len(body) >= GZIP_MIN_BYTES:
-        response.content = compress_string(body)
-        response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(response.content))
-    return response
-
-
 # Endpoints ----------------------------------------------------------------------------
 
 
@@ -414,7 +309,10 @@ def package(request: ApiRequest, params: Query[PackageParams]) -> HttpResponse:
     Dinas Sosial dan admin wajib memilih satu kelurahan. Dikirim terkompresi gzip
     bila klien menerimanya."""
     user = request.auth
-    area, kelurahan = _area(user, params.kelurahan)
+    area, _ = _area(user, params.kelurahan)
+    health = may_see_health_data(user)
+    codes = [row["code"] for row in area["kelurahan"]]
+    part, _cached = package_cache.households(codes, health)
     head = {
         "version": PACKAGE_VERSION,
         "generated_at": timezone.now().isoformat(),
@@ -422,7 +320,16 @@ def package(request: ApiRequest, params: Query[PackageParams]) -> HttpResponse:
         "area": area,
         "reference": reference_lists(user),
     }
-    # The households array is spliced in as the JSON text PostgreSQL built.
-    prefix = json.dumps(head, ensure_ascii=False)[:-1] + ',"households":'
-    body = prefix.encode() + households_json(user, kelurahan).encode() + b"}"
-    return json_response(request, body)
+    # The households array (shared by everyone of the same area, cached) comes first;
+    # this user's part of the object is appended to it.
+    tail = b"," + json.dumps(head, ensure_ascii=False)[1:].encode()
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower():
+        body = package_cache.gzip_body(part, tail)
+        response = HttpResponse(body, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(part.text() + tail, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    response["Vary"] = "Accept-Encoding, Authorization, Cookie"
+    response["Content-Length"] = str(len(response.content))
+    return response

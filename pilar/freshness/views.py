@@ -125,7 +125,7 @@ def village_export(request: AuthedRequest, code: str, fmt: str):
     ]
     # A household whose head's processing is restricted stays out (decision 43).
     qs, left_out = restricted.households(qs, "household_id")
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -134,6 +134,5 @@ def village_export(request: AuthedRequest, code: str, fmt: str):
         object_type="freshness.householdfreshness",
         name=f"kunjungan-jatuh-tempo-{code}",
         sheet_name="Jatuh tempo",
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)

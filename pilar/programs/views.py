@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from pilar.accounts.types import AuthedRequest
 from pilar.audit.actions import log_access
 from pilar.audit.models import AccessAction
+from pilar.core import withheld
 from pilar.core.dates import today
 from pilar.core.errors import InvalidInput, NotAllowed
 from pilar.core.forms import apply_errors
@@ -440,13 +441,13 @@ def enrollment_export(request: AuthedRequest, pk: int, tab: str, fmt: str) -> Ht
             "belum_dibayar": request.GET.get("belum_dibayar", ""),
             "format": fmt,
             "count": len(rows),
-            **({"restricted_left_out": left_out} if left_out else {}),
+            **withheld.log_extra(left_out),
         },
     )
     response = download_response(
         fmt, _enrollment_columns(), rows, name=f"kepesertaan-{program.code}", sheet_name="Peserta"
     )
-    return restricted.tell(request, response, left_out)
+    return withheld.tell(request, response, left_out)
 
 
 @people_required

@@ -110,7 +110,7 @@ def renovation_export(request: AuthedRequest, fmt: str):
     qs = renovations_for(user, flt).select_related("before_assessment", "after_assessment")
     # A household whose head's processing is restricted stays out (decision 43).
     qs, left_out = restricted.households(qs, "household_id")
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -119,9 +119,8 @@ def renovation_export(request: AuthedRequest, fmt: str):
         object_type="renovations.renovation",
         name="bedah-rumah",
         sheet_name="Bedah Rumah",
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 @people_required
@@ -140,18 +139,18 @@ def ready_export(request: AuthedRequest, fmt: str):
     user = request.user
     flt = RenovationFilter.from_params(request.GET)
     qs, left_out = restricted.households(ready_for(user, flt), "household_id")
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
         filters=flt.as_dict(),
         columns=exports.ready_columns(),
         object_type="programs.enrollment",
-        extra={"list": "siap", **({"restricted_left_out": left_out} if left_out else {})},
+        extra={"list": "siap"},
+        left_out=left_out,
         name="bedah-rumah-siap",
         sheet_name="Siap dimulai",
     )
-    return restricted.tell(request, response, left_out)
 
 
 # Detail ------------------------------------------------------------------------------

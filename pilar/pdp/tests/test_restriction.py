@@ -18,7 +18,7 @@ from pilar.cases import actions as case_actions
 from pilar.cases.models import Case
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_nik
 from pilar.core.errors import InvalidInput
-from pilar.exports.restricted import HEADER
+from pilar.core.withheld import HEADER
 from pilar.pdp import actions
 from pilar.pdp.models import SubjectRequest
 from pilar.pdp.tests.helpers import client_for

@@ -99,7 +99,7 @@ def submission_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     # Reports about a household whose head's processing is restricted stay out
     # (decision 43).
     qs, left_out = restricted.households(submissions_for(user, flt), "household_id")
-    response = logged_download(
+    return logged_download(
         request,
         fmt,
         queryset=qs,
@@ -108,9 +108,8 @@ def submission_export(request: AuthedRequest, fmt: str) -> HttpResponse:
         rows=cols.submission_rows(qs),
         object_type="submissions",
         name="laporan",
-        extra={"restricted_left_out": left_out} if left_out else None,
+        left_out=left_out,
     )
-    return restricted.tell(request, response, left_out)
 
 
 @login_required
