@@ -59,6 +59,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--user", default="dinsos", help="a Dinas Sosial account")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     setup_django(args.home)
@@ -110,7 +111,7 @@ def main() -> None:
 
     setup_test_environment()
     client = Client()
-    client.force_login(User.objects.get(username="dinsos"))
+    client.force_login(User.objects.get(username=args.user))
     for _, _, _, typed, _ in queries[:5]:  # warm up: connection, templates, caches
         client.get("/api/v1/persons", {"search": typed})
         client.get("/keluarga/", {"q": typed})
