@@ -479,5 +479,5 @@ def _charts(user, flt, src, ppks, totals, programs, level) -> dict[str, Any]:
         "map": {"measures": map_measures, "default": "ppks"},
         "sourceKind": src.kind,
         "asOf": src.as_of.isoformat(),
-        "today": datetime.date.today().isoformat(),
+        "today": today().isoformat(),
     }

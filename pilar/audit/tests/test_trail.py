@@ -18,7 +18,12 @@ from pilar.audit.trail import retention_removal, trail_tables, unguarded_tables
 from pilar.conftest import make_household
 from pilar.registry.models import Household
 
-TOMORROW = timezone.now() + datetime.timedelta(days=1, hours=2)
+
+def tomorrow() -> datetime.datetime:
+    """Noon tomorrow, local time: a `now` at which today (and only today) is sealable.
+    (`now + 26 hours` sealed tomorrow too when the suite ran after 23:00 local time.)"""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _log(user, object_id="1"):
@@ -91,12 +96,12 @@ def test_flag_with_another_value_does_not_open_the_trail(dinsos):
 
 def test_seal_then_verify_is_clean(dinsos, household_a):
     _log(dinsos)
-    sealed = chain.seal(now=TOMORROW)
+    sealed = chain.seal(now=tomorrow())
     assert [s.day for s in sealed] == [timezone.localdate()]
     today = sealed[0]
     assert today.tables["audit_accesslog"]["count"] == 1
     assert today.tables["registry_householdevent"]["count"] >= 1
-    assert chain.seal(now=TOMORROW) == []  # nothing new
+    assert chain.seal(now=tomorrow()) == []  # nothing new
     result = chain.verify()
     assert result.ok, result.problems
     assert result.head == today.digest
@@ -111,7 +116,7 @@ def _tamper(sql):
 
 def test_verify_names_the_first_altered_day(dinsos):
     _log(dinsos)
-    chain.seal(now=TOMORROW)
+    chain.seal(now=tomorrow())
     _tamper("UPDATE audit_accesslog SET reason = 'diubah'")
     result = chain.verify()
     assert not result.ok
@@ -124,7 +129,7 @@ def test_verify_names_the_first_altered_day(dinsos):
 def test_verify_detects_a_removed_row_and_a_changed_seal(dinsos):
     _log(dinsos, "1")
     _log(dinsos, "2")
-    chain.seal(now=TOMORROW)
+    chain.seal(now=tomorrow())
     _tamper("DELETE FROM audit_accesslog WHERE object_id = '1'")
     messages = [p.message for p in chain.verify().problems]
     assert any("2 baris saat disegel, sekarang 1" in m for m in messages)
@@ -132,8 +137,8 @@ def test_verify_detects_a_removed_row_and_a_changed_seal(dinsos):
 
 def test_verify_detects_an_edited_seal_and_a_broken_link(dinsos):
     _log(dinsos)
-    chain.seal(now=TOMORROW)
-    chain.seal(now=TOMORROW + datetime.timedelta(days=2))  # two more (empty) days
+    chain.seal(now=tomorrow())
+    chain.seal(now=tomorrow() + datetime.timedelta(days=2))  # two more (empty) days
     seals = list(TrailSeal.objects.order_by("day"))
     assert len(seals) == 3
     _tamper(f"UPDATE audit_trailseal SET digest = repeat('0', 64) WHERE id = {seals[1].pk}")
@@ -144,7 +149,7 @@ def test_verify_detects_an_edited_seal_and_a_broken_link(dinsos):
 
 def test_seal_refuses_to_change_once_written(dinsos):
     _log(dinsos)
-    (seal,) = chain.seal(now=TOMORROW)
+    (seal,) = chain.seal(now=tomorrow())
     with pytest.raises(DatabaseError):
         with transaction.atomic():
             TrailSeal.objects.filter(pk=seal.pk).update(digest="x")
@@ -153,7 +158,7 @@ def test_seal_refuses_to_change_once_written(dinsos):
 def test_retention_reseals_and_records_the_amendment(dinsos):
     _log(dinsos, "1")
     _log(dinsos, "2")
-    chain.seal(now=TOMORROW)
+    chain.seal(now=tomorrow())
     with retention_removal("retensi: orang pindah 5 tahun"):
         AccessLog.objects.filter(object_id="1").delete()
     result = chain.verify()
@@ -165,7 +170,7 @@ def test_retention_reseals_and_records_the_amendment(dinsos):
 
 def test_retention_refuses_to_run_over_a_broken_chain(dinsos):
     _log(dinsos)
-    chain.seal(now=TOMORROW)
+    chain.seal(now=tomorrow())
     _tamper("UPDATE audit_accesslog SET reason = 'diubah'")
     with pytest.raises(chain.TrailBroken):
         with retention_removal():
@@ -177,7 +182,7 @@ def test_sealed_context_is_fixed(dinsos):
         make_household(dinsos)
     # Before its day is sealed, pghistory may still grow a context's metadata.
     _raw("UPDATE pghistory_context SET metadata = metadata || '{\"x\": 1}'::jsonb")
-    (seal,) = chain.seal(now=TOMORROW)
+    (seal,) = chain.seal(now=tomorrow())
     assert seal.tables["pghistory_context"]["count"] == 1
     with pytest.raises(DatabaseError):
         with transaction.atomic():
@@ -186,7 +191,7 @@ def test_sealed_context_is_fixed(dinsos):
 
 def test_seals_are_listed_read_only_in_the_admin(client, admin_user):
     _log(admin_user)
-    (seal,) = chain.seal(now=TOMORROW)
+    (seal,) = chain.seal(now=tomorrow())
     client.force_login(admin_user)
     page = client.get("/admin/audit/trailseal/").content.decode()
     assert seal.digest in page
@@ -197,7 +202,7 @@ def test_hashing_leaves_the_callers_session_settings_alone(dinsos):
     _log(dinsos)
     with transaction.atomic():
         _raw("SET LOCAL IntervalStyle = 'sql_standard'")
-        chain.seal(now=TOMORROW)
+        chain.seal(now=tomorrow())
         chain.verify()
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('IntervalStyle')")
