@@ -17,6 +17,7 @@ from pilar.cases.choices import (
 )
 from pilar.core.api import PageParams
 from pilar.core.dates import PlannedDate, RecordDate
+from pilar.registry.schemas import ProcessingOverrideIn
 
 
 class InterventionOut(Schema):
@@ -96,7 +97,7 @@ class CaseParams(PageParams):
     q: str = Field("", description="Nama, NIK atau No. KK.")
 
 
-class CaseOpenIn(Schema):
+class CaseOpenIn(ProcessingOverrideIn):
     model_config = ConfigDict(extra="forbid")
 
     record_id: int = Field(description="ID data PPKS yang masih aktif.")
@@ -105,33 +106,13 @@ class CaseOpenIn(Schema):
     intake_notes: str = ""
     assigned_to_id: int | None = None
     followup_days: int | None = Field(None, description="Bawaan: PILAR_CASE_FOLLOWUP_DAYS.")
-    override_basis: str = Field(
-        "",
-        description=(
-            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
-            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
-        ),
-    )
-    override_reason: str = Field(
-        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
-    )
 
 
-class AssignIn(Schema):
+class AssignIn(ProcessingOverrideIn):
     model_config = ConfigDict(extra="forbid")
 
     worker_id: int
     note: str = ""
-    override_basis: str = Field(
-        "",
-        description=(
-            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
-            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
-        ),
-    )
-    override_reason: str = Field(
-        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
-    )
 
 
 class AssessIn(Schema):

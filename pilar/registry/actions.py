@@ -217,6 +217,20 @@ def move_person(
 # Restriction of processing (UU 27/2022 art. 10-11; decision 43) -----------------------
 
 
+def _save_restriction(row: Person, *, acting_user: User, request_id: int) -> Person:
+    """Store the restriction fields; the row history names the pdp request."""
+    with pghistory.context(pdp_request=request_id, user=acting_user.pk):
+        row.save(
+            update_fields=[
+                "processing_restricted_since",
+                "processing_restriction_request",
+                "processing_restriction_kind",
+                "updated_at",
+            ]
+        )
+    return row
+
+
 @transaction.atomic
 def restrict_processing(
     person: Person,
@@ -242,16 +256,7 @@ def restrict_processing(
     row.processing_restricted_since = since
     row.processing_restriction_request = request_id
     row.processing_restriction_kind = kind
-    with pghistory.context(pdp_request=request_id, user=acting_user.pk):
-        row.save(
-            update_fields=[
-                "processing_restricted_since",
-                "processing_restriction_request",
-                "processing_restriction_kind",
-                "updated_at",
-            ]
-        )
-    return row
+    return _save_restriction(row, acting_user=acting_user, request_id=request_id)
 
 
 @transaction.atomic
@@ -266,13 +271,4 @@ def lift_processing_restriction(person: Person, *, acting_user: User, request_id
     row.processing_restricted_since = None
     row.processing_restriction_request = None
     row.processing_restriction_kind = ""
-    with pghistory.context(pdp_request=request_id, user=acting_user.pk):
-        row.save(
-            update_fields=[
-                "processing_restricted_since",
-                "processing_restriction_request",
-                "processing_restriction_kind",
-                "updated_at",
-            ]
-        )
-    return row
+    return _save_restriction(row, acting_user=acting_user, request_id=request_id)

@@ -17,6 +17,7 @@ from ninja import Field, Schema
 
 from pilar.core.api import PageParams
 from pilar.core.dates import PlannedDate
+from pilar.registry.schemas import ProcessingOverrideIn
 
 # Programs, the rule field registry, preview --------------------------------------------
 
@@ -360,19 +361,9 @@ class CandidateParams(PageParams):
     q: str = Field("", description="Cari nama, alamat, atau awal NIK/No. KK.")
 
 
-class CandidateManualIn(Schema):
+class CandidateManualIn(ProcessingOverrideIn):
     household_id: int | None = Field(None, description="Keluarga (program sasaran keluarga).")
     person_id: int | None = Field(None, description="Individu (program sasaran individu).")
-    override_basis: str = Field(
-        "",
-        description=(
-            "Hanya bila pemrosesan individu ini dibatasi (UU 27/2022): dasar pemrosesan "
-            "tetap (kewajiban_hukum, kepentingan_vital, tugas_publik)."
-        ),
-    )
-    override_reason: str = Field(
-        "", description="Alasan pemrosesan meski dibatasi (dicatat). Tanpa ini: 422."
-    )
 
 
 class EnrollmentOut(CandidateOut):
