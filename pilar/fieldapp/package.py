@@ -29,6 +29,7 @@ minutes. The households part is therefore kept, compressed, in a file per area:
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import hashlib
 import os
@@ -208,10 +209,9 @@ def _fingerprint(codes: Sequence[str]) -> str:
     return f"{count}:{total}"
 
 
-def _build(codes: Sequence[str], health: bool) -> bytes:
-    soon = soon_limit()
+def _build(codes: Sequence[str], sql: str, soon: datetime.date) -> bytes:
     with connection.cursor() as cursor:
-        cursor.execute(_households_sql(health), [list(codes), soon, soon])
+        cursor.execute(sql, [list(codes), soon, soon])
         return cursor.fetchone()[0].encode()
 
 
@@ -240,8 +240,11 @@ def households(codes: Sequence[str], health: bool) -> tuple[Part, bool]:
     area = hashlib.sha256(f"{CACHE_FORMAT}|{int(health)}|{','.join(codes)}".encode()).hexdigest()[
         :24
     ]
+    # One "due soon" date for the key and the build (they must not straddle midnight).
+    soon = soon_limit()
+    sql = _households_sql(health)
     version = hashlib.sha256(
-        f"{_fingerprint(codes)}|{soon_limit().isoformat()}|{_households_sql(health)}".encode()
+        f"{_fingerprint(codes)}|{soon.isoformat()}|{sql}".encode()
     ).hexdigest()[:24]
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -257,7 +260,7 @@ def households(codes: Sequence[str], health: bool) -> tuple[Part, bool]:
             if part is not None:
                 return part, True
             with _build_slots():
-                part = _part(PREFIX + _build(codes, health))
+                part = _part(PREFIX + _build(codes, sql, soon))
             _write(path, part)
             for old in folder.glob(f"{area}-*.pkg"):
                 if old != path:

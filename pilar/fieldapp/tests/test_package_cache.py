@@ -30,9 +30,9 @@ def builds(monkeypatch):
     calls: list[tuple] = []
     real = cache._build
 
-    def counting(codes, health):
-        calls.append((tuple(codes), health))
-        return real(codes, health)
+    def counting(codes, sql, soon):
+        calls.append((tuple(codes), sql))
+        return real(codes, sql, soon)
 
     monkeypatch.setattr(cache, "_build", counting)
     return calls
@@ -186,7 +186,7 @@ def test_one_build_per_area_at_a_time(monkeypatch, settings, tmp_path):
     settings.PILAR_CACHE_DIR = tmp_path
     built = []
 
-    def slow_build(codes, health):
+    def slow_build(codes, sql, soon):
         built.append(codes)
         time.sleep(0.3)
         return b"[]"
