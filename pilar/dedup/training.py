@@ -223,18 +223,11 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
     try:
         db_api = DuckDBAPI(connection=con)
         table = db_api.register(prepared[list(model_spec.MODEL_COLUMNS)])
-        frequencies = {
-            column: db_api.register(linkage.name_frequencies(prepared, fallback, column))
-            for column in linkage.TF_REFERENCE_LEVEL
-        }
-
-        def new_linker(settings: dict[str, Any]) -> Any:
-            linker = Linker(table, settings, log_level=None)
-            for column, tf in frequencies.items():
-                linker.table_management.register_term_frequency_lookup(tf, column)
-            return linker
-
-        linker = new_linker(model_spec.settings("duckdb"))
+        settings = model_spec.settings("duckdb")
+        linker = Linker(table, settings, log_level=None)
+        for column in linkage.TF_REFERENCE_LEVEL:
+            tf = db_api.register(linkage.name_frequencies(prepared, fallback, column))
+            linker.table_management.register_term_frequency_lookup(tf, column)
         timer.lap("")
         linker.training.estimate_probability_two_random_records_match(
             [block_on(*cols) for cols in PRIOR_RULES], recall=PRIOR_RULES_RECALL
@@ -250,24 +243,12 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
                 notes.append(f"putaran EM {'+'.join(cols)} dilewati: tidak ada pasangan")
                 continue
             timer.lap("")
-            before = linker.misc.save_model_to_json()
-            try:
-                with _m_u_clamped():
-                    linker.training.estimate_parameters_using_expectation_maximisation(
-                        block_on(*cols),
-                        estimate_without_term_frequencies=True,
-                        max_pairs=EM_MAX_PAIRS,
-                    )
-            except ValueError as exc:
-                # Should a value still be refused (see _m_u_clamped), the failed
-                # session leaves the linker's comparisons half-changed: the linker is
-                # rebuilt from the parameters before the pass, the other passes count.
-                if "minimum allowed value" not in str(exc):
-                    raise
-                logger.warning("dedup EM pass %s skipped: %s", cols, exc)
-                linker = new_linker(before)
-                notes.append(f"putaran EM {'+'.join(cols)} dilewati: nilai m di bawah 1e-300")
-                continue
+            with _m_u_clamped():
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*cols),
+                    estimate_without_term_frequencies=True,
+                    max_pairs=EM_MAX_PAIRS,
+                )
             timer.lap(f"EM {'+'.join(cols)}")
             passes += 1
         if passes < 2:
