@@ -78,11 +78,10 @@ class FieldWorker(HttpUser):
         self.done = False
 
     def finish(self):
-        """The morning is over: stay idle. (`StopUser` would let Locust start a new
-        user in its place, who would fetch another package and send three more
-        reports: run 7 did that, about three mornings per PSM.)"""
+        """The morning is over: from the next task on, stay idle. (`StopUser` would let
+        Locust start a new user in its place, who would fetch another package and send
+        three more reports: run 7 did that, about three mornings per PSM.)"""
         self.done = True
-        gevent.sleep(24 * 3600)
 
     @task
     def morning(self):
