@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, transaction
 
+from pilar.core.gin import pending_list_during
 from pilar.core.numbers import format_number
 from pilar.demo.generator import Generator, PpksTypeRule, _esc
 from pilar.figures.refresh import rebuild as rebuild_figures
@@ -217,7 +218,12 @@ def seed_households(
     while done < households:
         n = min(chunk_size, households - done)
         chunk = gen.chunk(n)
-        with transaction.atomic(using=using), conn.cursor() as cursor:
+        with (
+            transaction.atomic(using=using),
+            conn.cursor() as cursor,
+            # Name and address indexes filled in sorted batches (pilar.core.gin).
+            pending_list_during(cursor, [h_table, p_table]),
+        ):
             if superuser:
                 cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute("SET LOCAL synchronous_commit = off")

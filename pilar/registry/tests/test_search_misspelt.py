@@ -12,7 +12,7 @@ from django.db import connection
 from pilar.conftest import VILLAGE_A, VILLAGE_B, make_household, make_nik
 from pilar.registry import search
 from pilar.registry.filters import PersonFilter, persons_for
-from pilar.registry.models import Person
+from pilar.registry.models import Household, Person
 from pilar.registry.names import query_words, word_forms
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,47 @@ def test_the_planner_settings_are_given_back(dinsos, registry):
         )
         assert cursor.fetchone() == ("on", "off")
         cursor.execute("RESET enable_indexscan")
+
+
+def test_household_scores_come_from_the_matching_members(dinsos, registry, monkeypatch):
+    # Few matches: every candidate and its score are fetched once; the list is read by
+    # primary key in the score's order, the closest member's household first.
+    qs = search.search_households(Household.objects.all(), "Amlia Rahmawati")
+    assert "::jsonb ->>" in str(qs.query)
+    scores = {h.pk: h.relevance for h in qs}
+    exact = registry["Amelia Rahmawati"].household_id
+    longer = registry["Amelia Rahmawati Putri"].household_id
+    assert set(scores) == {exact, longer}
+    assert scores[exact] > scores[longer] > 0
+    # The same order and scores when the matches are too many to fetch (the path kept
+    # for a common word alone, scoring in SQL).
+    monkeypatch.setattr(search, "MAX_MATCHES", 1)
+    qs = search.search_households(Household.objects.all(), "Amlia Rahmawati")
+    assert "::jsonb ->>" not in str(qs.query)
+    assert {h.pk: h.relevance for h in qs} == pytest.approx(scores)
+
+
+def test_household_scores_of_an_address_search(dinsos, registry):
+    # No name matches: the addresses are searched, ranked by how close they are.
+    qs = search.search_households(Household.objects.all(), "Jl. Kenari No. 4")
+    ranked_ids = [h.pk for h in qs.order_by("-relevance", "-id")]
+    assert ranked_ids[0] == registry[NAMES[3]].household_id
+    # A name search by trigrams (two errors in a word) is scored too.
+    qs = search.search_households(Household.objects.all(), "Amelia Rahmawtii")
+    first = qs.order_by("-relevance", "-id").first()
+    assert first.pk == registry["Amelia Rahmawati"].household_id
+    assert first.relevance > 0
+
+
+def test_name_and_address_indexes_have_no_pending_list():
+    # A GIN index with fastupdate keeps new rows in a pending list every search reads
+    # whole (decision 46): none of the project's GIN indexes may use it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, coalesce(c.reloptions, '{}') FROM pg_class c "
+            "JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE am.amname = 'gin' AND n.nspname = current_schema()"
+        )
+        found = dict(cursor.fetchall())
+    assert {"person_name_words", "person_name_trgm", "household_address_trgm"} <= set(found)
+    assert {name for name, options in found.items() if "fastupdate=off" not in options} == set()
