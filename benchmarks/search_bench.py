@@ -215,7 +215,8 @@ def main() -> None:
             f"{facts}. {len(queries)} persons with a name of two words or more, sampled "
             f"(seed {args.seed}), each misspelt once by benchmarks/misspellings.py, the "
             f"kinds in turn; words index {index_size}. Server time through Django's test "
-            f"Client, logged in as dinsos.\n\n{found_table}\n\n{timing}\n\nExamples:\n\n"
+            f"Client, logged in as {args.user} (Dinas Sosial).\n\n"
+            f"{found_table}\n\n{timing}\n\nExamples:\n\n"
             f"{examples}",
         )
 
