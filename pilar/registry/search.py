@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
@@ -130,25 +130,17 @@ class _Matches:
         if self.condition is None:
             return
         qs = Person.objects.filter(self.condition, is_active=True)
+        fields = ["id", "household_id"]
         if scored:
             qs = qs.annotate(relevance=relevance(q))
-            rows = _without_plain_scans(
-                lambda: list(qs.values_list("id", "household_id", "relevance")[: MAX_MATCHES + 1])
-            )
-        else:
-            rows = _without_plain_scans(
-                lambda: [
-                    (pk, household, 0.0)
-                    for pk, household in qs.values_list("id", "household_id")[: MAX_MATCHES + 1]
-                ]
-            )
+            fields.append("relevance")
+        rows = _without_plain_scans(lambda: list(qs.values_list(*fields)[: MAX_MATCHES + 1]))
         if len(rows) > MAX_MATCHES:
             self.many = True
             return
-        for pk, household, score in rows:
-            self.persons[pk] = household
-            if score >= self.best.get(household, -1.0):
-                self.best[household] = score
+        self.persons = {row[0]: row[1] for row in rows}
+        if scored:
+            _merge_best(self.best, ((household, score) for _, household, score in rows))
 
     @property
     def found(self) -> bool:
@@ -233,18 +225,12 @@ def search_households(qs: QuerySet, q: str) -> QuerySet:
         return qs.filter(pk__in=list(scores)).annotate(relevance=_ScoreOf(scores))
     # Too many candidates to fetch (a common word alone): the conditions stay in the
     # queryset and each candidate household is scored by its closest active member.
-    if matches.found:
-        households = Q(
-            pk__in=Person.objects.filter(_persons_q(q, matches, "name"), is_active=True).values(
-                "household_id"
-            )
+    # By words, else (nothing matched them) by trigram word similarity: _persons_q.
+    households = Q(
+        pk__in=Person.objects.filter(_persons_q(q, matches, "name"), is_active=True).values(
+            "household_id"
         )
-    else:
-        households = Q(
-            pk__in=Person.objects.filter(name__trigram_word_similar=q, is_active=True).values(
-                "household_id"
-            )
-        )
+    )
     if address:
         # `id IN (subquery)`: the address look-up runs once, through its own index
         # (household_address_trgm); the condition itself in an OR made PostgreSQL test
@@ -292,15 +278,20 @@ def _household_scores(q: str, matches: _Matches, address: bool) -> dict[int, flo
 
 
 def _keep_best(scores: dict[int, float], rows: QuerySet) -> bool:
-    """Adds (household, score) rows to `scores`, keeping each household's best; False
-    (and `scores` unusable) when there are more than ``MAX_MATCHES`` rows."""
+    """Adds the (household, score) rows to `scores` (``_merge_best``); False (and
+    `scores` unusable) when there are more than ``MAX_MATCHES`` rows."""
     fetched = _without_plain_scans(lambda: list(rows[: MAX_MATCHES + 1]))
     if len(fetched) > MAX_MATCHES:
         return False
-    for household, score in fetched:
+    _merge_best(scores, fetched)
+    return True
+
+
+def _merge_best(scores: dict[int, float], pairs: Iterable[tuple[int, float]]) -> None:
+    """Adds (household, score) pairs to `scores`, keeping each household's best."""
+    for household, score in pairs:
         if score > scores.get(household, -1.0):
             scores[household] = score
-    return True
 
 
 class _ScoreOf(Func):
