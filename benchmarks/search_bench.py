@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--user", default="dinsos", help="a Dinas Sosial account")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--show-slowest", type=int, default=0, help="print the N slowest queries")
     args = parser.parse_args()
     setup_django(args.home)
 
@@ -145,6 +146,14 @@ def main() -> None:
             found[key]["person_or_same"] += person_id in ids or same_name
         if person_id not in ids:
             misses.append((typed, name, kind, holders[name], len(ids)))
+
+    if args.show_slowest:
+        timed = sorted(
+            zip(api_ms, page_ms, (q[3] for q in queries), (q[4] for q in queries), strict=True),
+            key=lambda t: -max(t[0], t[1]),
+        )
+        for api, html, typed, kind in timed[: args.show_slowest]:
+            print(f"{api:7.1f} ms API {html:7.1f} ms page  {kind:9} {typed}")
 
     def rate(key: str, what: str) -> str:
         n = found[key]["n"]

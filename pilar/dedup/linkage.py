@@ -24,6 +24,7 @@ import io
 import json
 import logging
 import math
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -118,6 +119,9 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -126,7 +130,8 @@ def _date_text(value: Any) -> str | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = _text(value)
-    if not text or text in ("NaT", "nan"):
+    if not text or not _ISO_DATE.match(text):
+        # Only an ISO date is compared: the date levels do arithmetic on its parts.
         return None
     return text[:10]
 
@@ -183,6 +188,9 @@ def prepare_record(record: PersonRecord) -> dict[str, Any]:
         "birth_place": normalise_place(record.birth_place) or None,
         "birth_date": birth,
         "birth_year": birth[:4] if birth else None,
+        "birth_md": birth[5:10] if birth and len(birth) == 10 else None,
+        "birth_ym": birth[:7] if birth and len(birth) == 10 else None,
+        "name_initial": given[:1] if given else None,
         "village_id": village,
         "district_id": _district(village),
         "no_kk": _clean_kk(record.no_kk),
@@ -233,6 +241,9 @@ def prepare(records: Sequence[PersonRecord] | pd.DataFrame) -> pd.DataFrame:
     out["birth_place"] = mapped("birth_place", lambda v: normalise_place(_text(v)) or None)
     out["birth_date"] = mapped("birth_date", _date_text)
     out["birth_year"] = out["birth_date"].map(lambda d: d[:4] if d else None)
+    out["birth_md"] = out["birth_date"].map(lambda d: d[5:10] if d and len(d) == 10 else None)
+    out["birth_ym"] = out["birth_date"].map(lambda d: d[:7] if d and len(d) == 10 else None)
+    out["name_initial"] = out["name_given"].map(lambda g: g[:1] if g else None)
     out["nik_date_ok"] = [
         nik_date_ok(n, b, x)
         for n, b, x in zip(out["nik"], out["birth_date"], out["sex"], strict=True)

@@ -27,6 +27,9 @@ MODEL_COLUMNS = (
     "birth_place",
     "birth_date",
     "birth_year",
+    "birth_md",
+    "birth_ym",
+    "name_initial",
     "village_id",
     "district_id",
     "no_kk",
@@ -183,6 +186,20 @@ FIELDS: tuple[Field, ...] = (
         (
             _null("birth_date"),
             Level("birth_date_l = birth_date_r", "sama persis"),
+            # One day or one year apart: a date given from memory or worked out from an
+            # age ("umurnya 45") slips by a year, a day is miscounted. Arithmetic on the
+            # parts, not on dates, so the month or decade boundary counts ("1979" and
+            # "1980" differ in two digits and would otherwise be "berbeda"), and the SQL
+            # stays the same in DuckDB and Spark.
+            Level(
+                "(substr(birth_date_l, 6, 5) = substr(birth_date_r, 6, 5)"
+                " AND abs(CAST(substr(birth_date_l, 1, 4) AS INT)"
+                " - CAST(substr(birth_date_r, 1, 4) AS INT)) = 1)"
+                " OR (substr(birth_date_l, 1, 7) = substr(birth_date_r, 1, 7)"
+                " AND abs(CAST(substr(birth_date_l, 9, 2) AS INT)"
+                " - CAST(substr(birth_date_r, 9, 2) AS INT)) = 1)",
+                "selisih 1 hari, atau 1 tahun dengan hari dan bulan sama",
+            ),
             Level(
                 "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)"
                 " AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2)"
@@ -256,6 +273,13 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("village_id", "birth_year", "name_last"),
     ("nik_head", "name_given"),
     ("nik_tail", "name_given"),
+    # A person recorded twice without a NIK, the birth date a year or a day off and the
+    # name misspelt (issue 14): nothing above holds for such a pair when the misspelt
+    # word is the one a rule needs. Same kelurahan, the same day and month (any year)
+    # or the same month of the same year, and the same first letter of the given name
+    # (typing errors rarely hit the first letter; the old spellings are folded before).
+    ("village_id", "birth_md", "name_initial"),
+    ("village_id", "birth_ym", "name_initial"),
 )
 
 JW_FUNCTION = {"duckdb": "jaro_winkler_similarity", "spark": "jaro_winkler"}

@@ -91,6 +91,15 @@ FLOOR = 1e-6
 # sometimes (a sex entered wrongly, a kelurahan code slipped). EM happily estimates
 # m = 0 for what it did not see; 1 in 1,000 caps the weight against at about -10 bits.
 M_FLOOR = 1e-3
+# People move, and a record made before the move stays: of the records of one person,
+# some lie in another kelurahan (a judgement, not fitted to any set: urban Indonesia's
+# moves within and between cities over the years a registry spans). EM cannot see this
+# share: the NIK pass holds few movers when the registry's movers lost or mistyped their
+# NIK, and the name + birth-date pass may class every pair from another kelurahan as
+# namesakes (decision 47). Without a floor the "moved" duplicates score -10 bits on
+# the kelurahan alone.
+PLACE_CHANGE_M_FLOOR = 0.02
+PLACE_CHANGE_LEVELS = ("kelurahan lain, kecamatan sama", "berbeda")
 # Weight of the EM estimate of m, in labelled pairs, when reviewers' labels refine it.
 LABEL_PSEUDO_PAIRS = 200
 # NIK levels whose u is re-estimated among pairs that agree on name and birth date.
@@ -273,7 +282,10 @@ def _estimate(prepared: pd.DataFrame, *, seed: int) -> Model:
                 fm, fu = fallback[f.key][i]
                 m = fm if m is None or (isinstance(m, float) and math.isnan(m)) else m
                 u = fu if u is None else u
-            levels.append((max(float(m), M_FLOOR), max(float(u), FLOOR)))
+            floor = M_FLOOR
+            if f.key == "village" and f.levels[i].words in PLACE_CHANGE_LEVELS:
+                floor = PLACE_CHANGE_M_FLOOR
+            levels.append((max(float(m), floor), max(float(u), FLOOR)))
         params[f.key] = _renormalise(levels)
     if kept:
         notes.append("level tanpa data, nilai bawaan dipakai: " + ", ".join(kept))

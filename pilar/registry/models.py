@@ -20,7 +20,7 @@ from pilar.audit.trackers import history_trackers
 from pilar.core.dates import age_on, today
 from pilar.core.identity import mask
 from pilar.registry import choices
-from pilar.registry.names import NameWords
+from pilar.registry.names import NameKeys
 from pilar.registry.querysets import (
     HouseholdQuerySet,
     HousingSurveyQuerySet,
@@ -222,11 +222,12 @@ class Person(models.Model):
                 opclasses=["gin_trgm_ops"],
                 fastupdate=False,
             ),
-            # Name search by words and their misspellings (registry/names.py). Without
-            # fastupdate: new rows go into the index itself, not into a pending list
-            # that every search reads whole (a full 4 MB list made one name search
-            # 4.4 s instead of 30 ms at 2 million persons; decision 46).
-            GinIndex(NameWords("name"), name="person_name_words", fastupdate=False),
+            # Name search by words and their misspellings, Muhammad names tagged
+            # (registry/names.py NameKeys; decision 48). Without fastupdate: new rows go
+            # into the index itself, not into a pending list that every search reads
+            # whole (a full 4 MB list made one name search 4.4 s instead of 30 ms at 2
+            # million persons; decision 46).
+            GinIndex(NameKeys("name"), name="person_name_keys", fastupdate=False),
             # Age is the commonest program criterion: a birth-date range read from the
             # index alone, with what the person rules filter on next.
             models.Index(

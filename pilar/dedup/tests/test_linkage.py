@@ -212,3 +212,36 @@ def test_score_registry_reads_active_persons_and_drops_excluded(dinsos):
     d.is_active = False
     d.save(update_fields=["is_active"])
     assert cd not in {(p.id_a, p.id_b) for p in linkage.score_registry()}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # no NIK, the year one off across a decade, the family name misspelt
+        (("Dadang Nasution", D(1979, 3, 14)), ("Dadang Nasutin", D(1980, 3, 14))),
+        # no NIK, the day one off, the family name misspelt
+        (("Eko Hamdani", D(1976, 7, 14)), ("Eko Hamani", D(1976, 7, 15))),
+    ],
+)
+def test_a_date_a_day_or_a_year_off_without_nik_reaches_the_reviewers(a, b):
+    # Issue 14: such pairs shared no blocking rule (the misspelt word was the one each
+    # rule needed) and their dates compared as "berbeda".
+    records = [
+        rec(1, a[0], a[1], nik=None),
+        rec(2, b[0], b[1], nik=None),
+    ]
+    found = {
+        (p.id_a, p.id_b): p
+        for p in linkage.find_pairs([*records, *CROWD], threshold=linkage.REVIEW_THRESHOLD)
+    }
+    assert (1, 2) in found
+    levels = {e.field: e.level for e in found[(1, 2)].evidence}
+    assert levels["birth_date"] == "selisih 1 hari, atau 1 tahun dengan hari dan bulan sama"
+
+
+def test_a_date_not_written_as_an_iso_date_counts_as_missing():
+    # The date levels do arithmetic on the parts of "YYYY-MM-DD".
+    frame = linkage.prepare([rec(1, "Agus", None), rec(2, "Agus", D(1980, 1, 2))])
+    assert list(frame["birth_md"]) == [None, "01-02"]
+    assert linkage._date_text("14/03/1979") is None
+    assert linkage._date_text("1979-03-14T00:00:00") == "1979-03-14"

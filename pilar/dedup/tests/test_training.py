@@ -236,3 +236,28 @@ def test_em_survives_an_m_that_underflows():
     model = training.fit(prepared)
     assert model.source == "registry", model.notes
     assert not any("dilewati" in note for note in model.notes), model.notes
+
+
+def test_a_registry_where_em_sees_no_mover_still_allows_a_move(registry, monkeypatch):
+    # EM may class every pair from another kelurahan as namesakes (m = 0 for "moved"):
+    # one evaluation seed then lost two thirds of its movers at 0.9 (decision 47).
+    _, prepared, _ = registry
+    real = model_spec.parameters
+    village = next(f for f in model_spec.FIELDS if f.key == "village")
+    moved = training.PLACE_CHANGE_LEVELS
+
+    def no_movers(model):
+        params = real(model)
+        params["village"] = [
+            None if mu is None else (0.0 if lv.words in moved else mu[0], mu[1])
+            for mu, lv in zip(params["village"], village.levels, strict=True)
+        ]
+        return params
+
+    monkeypatch.setattr(model_spec, "parameters", no_movers)
+    model = training.fit(prepared)
+    assert model.source == "registry"
+    for words in training.PLACE_CHANGE_LEVELS:
+        m, _ = model.params["village"][_level("village", words)]
+        # floored, then renormalised with the other levels (the floors add at most 0.04)
+        assert m >= training.PLACE_CHANGE_M_FLOOR / 1.05, words

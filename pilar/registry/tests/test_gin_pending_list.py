@@ -25,11 +25,11 @@ def test_a_load_fills_the_index_proper_before_it_commits(dinsos):
     with connection.cursor() as cursor, transaction.atomic():
         with pending_list_during(cursor, ["registry_person", "registry_household"]) as switched:
             assert set(switched) == {
-                "person_name_words",
+                "person_name_keys",
                 "person_name_trgm",
                 "household_address_trgm",
             }
-            assert "fastupdate=on" in _options("person_name_words")
+            assert "fastupdate=on" in _options("person_name_keys")
             for i in range(40):
                 make_household(
                     dinsos,
@@ -45,7 +45,7 @@ def test_a_load_fills_the_index_proper_before_it_commits(dinsos):
                     ],
                 )
         # Off again, and nothing left waiting: merging now moves no page.
-        assert "fastupdate=off" in _options("person_name_words")
+        assert "fastupdate=off" in _options("person_name_keys")
         for index in switched:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             assert cursor.fetchone()[0] == 0
@@ -56,9 +56,9 @@ def test_a_load_fills_the_index_proper_before_it_commits(dinsos):
 def test_an_error_rolls_the_switch_back(dinsos):
     with pytest.raises(ZeroDivisionError), transaction.atomic(), connection.cursor() as cursor:
         with pending_list_during(cursor, ["registry_person"]):
-            assert "fastupdate=on" in _options("person_name_words")
+            assert "fastupdate=on" in _options("person_name_keys")
             1 / 0  # noqa: B018
-    assert "fastupdate=off" in _options("person_name_words")
+    assert "fastupdate=off" in _options("person_name_keys")
 
 
 def test_it_needs_a_transaction(transactional_db):

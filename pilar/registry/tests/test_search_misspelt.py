@@ -226,5 +226,56 @@ def test_name_and_address_indexes_have_no_pending_list():
             "WHERE am.amname = 'gin' AND n.nspname = current_schema()"
         )
         found = dict(cursor.fetchall())
-    assert {"person_name_words", "person_name_trgm", "household_address_trgm"} <= set(found)
+    assert {"person_name_keys", "person_name_trgm", "household_address_trgm"} <= set(found)
     assert {name for name, options in found.items() if "fastupdate=off" not in options} == set()
+
+
+MUHAMMAD_NAMES = [
+    "Muhammad Fikri",
+    "Moh. Fikri Hidayat",
+    "M. Fikry",
+    "Fikri Muhamad",
+    "Muhamamd Fikri",  # Muhammad itself misspelt in the registry
+    "Muhammadi Fikri",  # not a spelling of Muhammad: another word
+    "Fikri Hidayat",
+    "Mohammad Arya",
+]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Muhammad Fikri", "Moh. Fikri", "M. Fikri", "Muhamad Fikry", "Mohammad Hidayat", "Muh Arya"],
+)
+def test_a_muhammad_query_matches_as_every_word_would(dinsos, typed):
+    # Decision 48: the tagged keys and the misspelt-Muhammad branch find exactly the
+    # persons that every typed word's forms find among the plain words.
+    for i, name in enumerate(MUHAMMAD_NAMES):
+        make_household(dinsos, VILLAGE_A, members=[member(name, birth=f"1980-01-{i + 1:02d}")])
+    plain = search._all_words("name", dict.fromkeys(query_words(typed)))
+    expected = set(Person.objects.filter(plain).values_list("name", flat=True))
+    found = set(Person.objects.filter(search.words_q(typed)).values_list("name", flat=True))
+    assert found == expected
+    assert found  # every query above names someone here
+
+
+def test_muhammad_names_carry_tagged_keys(dinsos):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pilar_name_keys('Moh. Fikri'), pilar_name_keys('Fikri Hidayat'), "
+            "pilar_name_keys('Muhammadi Fikri')"
+        )
+        tagged, plain, other = cursor.fetchone()
+    assert tagged == ["moh.", "fikri", "~moh.", "~fikri"]
+    assert plain == ["fikri", "hidayat"]
+    assert other == ["muhammadi", "fikri"]
+
+
+def test_the_index_function_is_the_one_the_search_expects():
+    # A spelling added to names.MUHAMMAD needs a migration that replaces the function
+    # and rebuilds the index; until then the search would miss its names.
+    from importlib import import_module
+
+    from pilar.registry.names import name_keys_function_sql
+
+    migration = import_module("pilar.registry.migrations.0013_person_name_keys")
+    assert migration.FUNCTION == name_keys_function_sql()
