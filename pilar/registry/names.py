@@ -1,7 +1,8 @@
 """The words of a person's name, for finding a misspelt name among millions.
 
-A name is indexed by its words (``NameWords``: lower case, split on spaces; GIN index
-``person_name_words``). A query word is turned into the set of words it may stand for
+A name is indexed by its words (lower case, split on spaces; GIN index
+``person_name_keys``), and a Muhammad name also by its words tagged "~" (``NameKeys``,
+decision 48). A query word is turned into the set of words it may stand for
 (``word_forms``): itself; its other spellings (the Muhammad family; the spellings from
 before 1972 and back: oe/u, dj/j, tj/c, j/y, ch/kh, sj/sy, nj/ny); every word one edit
 away (a letter dropped, added, replaced, or two neighbours swapped: the typing errors);
