@@ -217,7 +217,7 @@ def main() -> None:
     print(facts)
     if not args.no_record:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_size_pretty(pg_relation_size('person_name_words'))")
+            cursor.execute("SELECT pg_size_pretty(pg_relation_size('person_name_keys'))")
             index_size = cursor.fetchone()[0]
         append_results(
             "Name search with misspellings (benchmarks/search_bench.py)",
