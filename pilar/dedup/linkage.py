@@ -188,8 +188,8 @@ def prepare_record(record: PersonRecord) -> dict[str, Any]:
         "birth_place": normalise_place(record.birth_place) or None,
         "birth_date": birth,
         "birth_year": birth[:4] if birth else None,
-        "birth_md": birth[5:10] if birth and len(birth) == 10 else None,
-        "birth_ym": birth[:7] if birth and len(birth) == 10 else None,
+        "birth_md": birth[5:10] if birth else None,
+        "birth_ym": birth[:7] if birth else None,
         "name_initial": given[:1] if given else None,
         "village_id": village,
         "district_id": _district(village),
@@ -241,8 +241,8 @@ def prepare(records: Sequence[PersonRecord] | pd.DataFrame) -> pd.DataFrame:
     out["birth_place"] = mapped("birth_place", lambda v: normalise_place(_text(v)) or None)
     out["birth_date"] = mapped("birth_date", _date_text)
     out["birth_year"] = out["birth_date"].map(lambda d: d[:4] if d else None)
-    out["birth_md"] = out["birth_date"].map(lambda d: d[5:10] if d and len(d) == 10 else None)
-    out["birth_ym"] = out["birth_date"].map(lambda d: d[:7] if d and len(d) == 10 else None)
+    out["birth_md"] = out["birth_date"].map(lambda d: d[5:10] if d else None)
+    out["birth_ym"] = out["birth_date"].map(lambda d: d[:7] if d else None)
     out["name_initial"] = out["name_given"].map(lambda g: g[:1] if g else None)
     out["nik_date_ok"] = [
         nik_date_ok(n, b, x)

@@ -232,17 +232,10 @@ def search_persons(qs: QuerySet, q: str) -> QuerySet:
     if matches.persons:
         # Scored in the look-up: the page reads its order from the map, where
         # computing the similarity again for every match cost ~20 ms per 1,000.
-        scores = _ScoreOf(matches.scores)
-        return (
-            qs.filter(_id_in("pk", matches.persons))
-            .annotate(relevance=scores)
-            .order_by("-relevance", "id")
-        )
-    return (
-        qs.filter(_persons_q(q, matches, "name"))
-        .annotate(relevance=relevance(q))
-        .order_by("-relevance", "id")
-    )
+        qs = qs.filter(_id_in("pk", matches.persons)).annotate(relevance=_ScoreOf(matches.scores))
+    else:
+        qs = qs.filter(_persons_q(q, matches, "name")).annotate(relevance=relevance(q))
+    return qs.order_by("-relevance", "id")
 
 
 def looks_like_address(q: str) -> bool:
@@ -360,9 +353,9 @@ def _id_in(path: str, ids: Iterable[int]) -> Q:
 class _ScoreOf(Func):
     """A row's score (a household's or a person's) from a map of them by id, passed
     to PostgreSQL as one JSON object (``'{"12": 0.8, ...}'::jsonb ->> id::text``): the
-    constant is parsed once per query
-    and each row's look-up is a binary search among the object's keys, where a CASE
-    or a join to a list of pairs would compare every row with every pair."""
+    constant is parsed once per query and each row's look-up is a binary search among
+    the object's keys, where a CASE or a join to a list of pairs would compare every
+    row with every pair."""
 
     arg_joiner = "::jsonb ->> "
     template = "(%(expressions)s)::float8"
