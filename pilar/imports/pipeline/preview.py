@@ -33,8 +33,10 @@ def summary(cursor: CursorWrapper, batch_id: int) -> dict[str, Any]:
         ),
         "households_created": _scalar(
             cursor,
-            f"SELECT count(DISTINCT group_key) FROM {STAGED} "
-            "WHERE batch_id=%s AND household_id IS NULL",
+            # DISTINCT in a sub-select may hash; count(DISTINCT) always sorts (0.9 s
+            # for a million rows, in the text collation).
+            f"SELECT count(*) FROM (SELECT DISTINCT group_key FROM {STAGED} "
+            "WHERE batch_id=%s AND household_id IS NULL) g",
             p,
         ),
         "households_updated": _scalar(
@@ -71,8 +73,8 @@ def summary(cursor: CursorWrapper, batch_id: int) -> dict[str, Any]:
     counts["households_unchanged"] = (
         _scalar(
             cursor,
-            f"SELECT count(DISTINCT household_id) FROM {STAGED} "
-            "WHERE batch_id=%s AND household_id IS NOT NULL",
+            f"SELECT count(*) FROM (SELECT DISTINCT household_id FROM {STAGED} "
+            "WHERE batch_id=%s AND household_id IS NOT NULL) g",
             p,
         )
         - counts["households_updated"]

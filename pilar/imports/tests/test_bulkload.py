@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from pilar.conftest import VILLAGE_A, make_household
 from pilar.imports import bulkload
 from pilar.imports.models import BatchStatus
 from pilar.imports.tests.test_pipeline import run_import
@@ -105,6 +106,31 @@ def test_bulk_load_checks_foreign_keys_when_restoring(dinsos, bulk):
             "life_status, is_active, source_id, created_at, updated_at) VALUES (NULL, "
             "'tidak_diketahui', '', '', 'X', 'L', '', 999999, 'kepala', '', '', '', '{}', '', "
             "'hidup', true, '', now(), now())"
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            bulkload.restore(cursor, relaxed)
+
+
+@pytest.mark.django_db
+def test_bulk_load_checks_unique_indexes_when_restoring(dinsos, bulk):
+    """The partial unique indexes are dropped too (decision 49) and built again over the
+    whole table: a second active person with a NIK, written by a race the import's
+    checks could not see, fails the load as the row would have."""
+    household = make_household(dinsos, VILLAGE_A)
+    person = Person.objects.get(household=household)
+    with transaction.atomic(), connection.cursor() as cursor:
+        relaxed = bulkload.relax(cursor, ["registry_person"])
+        dropped = " ".join(relaxed.indexes)
+        assert "person_unique_active_nik" in dropped and "UNIQUE" in dropped
+        assert "registry_person_pkey" not in dropped  # a constraint's index stays
+        cursor.execute(
+            "INSERT INTO registry_person (nik, nik_missing_reason, nik_missing_note, "
+            "nik_mismatch_reason, name, sex, birth_place, household_id, relation, "
+            "marital_status, education, occupation, disabilities, chronic_illness, "
+            "life_status, is_active, source_id, created_at, updated_at) VALUES (%s, "
+            "'', '', '', 'X', 'L', '', %s, 'anak', '', '', '', '{}', '', "
+            "'hidup', true, '', now(), now())",
+            [person.nik, household.pk],
         )
         with pytest.raises(IntegrityError), transaction.atomic():
             bulkload.restore(cursor, relaxed)
