@@ -65,9 +65,10 @@ class NameWords(models.Func):
 
 class NameKeys(models.Func):
     """The keys a name is indexed by (GIN index ``person_name_keys``, SQL function
-    ``pilar_name_keys``, migrations registry 0013 and 0014): its words as ``NameWords`` gives them
-    and, when one of them spells Muhammad (``MUHAMMAD``, with or without a dot or comma
-    after it), every word once more with ``MUHAMMAD_TAG`` before it ("~rizki").
+    ``pilar_name_keys``, migrations registry 0013 and 0014): its words as ``NameWords``
+    gives them and, when one of them spells Muhammad (``MUHAMMAD``, with or without a
+    dot or comma after it), every word once more with ``MUHAMMAD_TAG`` before it
+    ("~rizki").
 
     A query with a Muhammad word then looks up "~" + the forms of its other words: the
     short posting lists of the Muhammad names that have those words, where intersecting
