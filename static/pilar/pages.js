@@ -107,8 +107,18 @@
       };
       input.addEventListener("change", show);
       show();
+      if (input.disabled) button.classList.add("disabled");
     });
   }
+  // A form reset empties its file inputs without a "change": say so beside them too.
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    setTimeout(function () {
+      form.querySelectorAll("input[data-file-ui]").forEach(function (input) {
+        input.dispatchEvent(new Event("change"));
+      });
+    }, 0);
+  });
   document.addEventListener("DOMContentLoaded", function () { enhanceFileInputs(document); });
   // Content htmx swaps in (a row's delivery form, say).
   document.addEventListener("htmx:load", function (event) { enhanceFileInputs(event.target); });

@@ -51,6 +51,8 @@ def test_file_input_and_browser_checks_are_indonesian(live_server, tmp_path):
             page.set_input_files("#id_file", str(upload))
             expect(chooser.locator(".pilar-file-name")).to_have_text("data-keluarga.csv")
             assert page.eval_on_selector("#id_file", "e => e.validationMessage") == ""
+            page.eval_on_selector("#id_file", "e => e.form.reset()")
+            expect(chooser.locator(".pilar-file-name")).to_have_text("Belum ada berkas dipilih")
             # The control fits the phone's width.
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             context.close()
