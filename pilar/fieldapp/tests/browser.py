@@ -61,9 +61,11 @@ def launch(playwright):
     )
 
 
-def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/akun/masuk/?next=/lapangan/")
+def login(
+    page, base_url: str, username: str, password: str = PASSWORD, next_url: str = "/lapangan/"
+) -> None:
+    page.goto(f"{base_url}/akun/masuk/?next={next_url}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/lapangan/**")
+    page.wait_for_url(f"**{next_url}**")

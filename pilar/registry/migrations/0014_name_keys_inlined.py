@@ -8,29 +8,20 @@ compares the two), so the index is not rebuilt. The text is frozen here as
 ``names.name_keys_function_sql()`` wrote it; a test checks they still agree.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
-# The spellings of pilar.registry.names.MUHAMMAD when this migration was written.
-SPELLINGS = """
-    m mhd mhmd moch mochamad mochammad moh mohamad mohamed mohammad mohammed mohd mokh
-    mokhamad mokhammad muchamad muchammad muh muhamad muhamed muhammad muhammed mukhamad
-    mukhammad
-""".split()
-ARRAY = ", ".join(f"'{w}{end}'" for w in SPELLINGS for end in ("", ",", "."))
+# 0013's function, kept to go back to; its spellings (frozen there) are this one's too.
+PREVIOUS = import_module("pilar.registry.migrations.0013_person_name_keys")
 WORDS = "string_to_array(lower(name), ' ')"
 FUNCTION = (
     "CREATE OR REPLACE FUNCTION pilar_name_keys(name text) RETURNS text[] "
     "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
-    f"SELECT CASE WHEN {WORDS} && ARRAY[{ARRAY}]::text[] "
+    f"SELECT CASE WHEN {WORDS} && ARRAY[{PREVIOUS.ARRAY}]::text[] "
     "THEN string_to_array(lower(name) || ' ~' || replace(lower(name), ' ', ' ~'), ' ') "
     f"ELSE {WORDS} END $$"
 )
-
-
-def _previous_function() -> str:
-    from importlib import import_module
-
-    return import_module("pilar.registry.migrations.0013_person_name_keys").FUNCTION
 
 
 class Migration(migrations.Migration):
@@ -39,5 +30,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(FUNCTION, reverse_sql=_previous_function()),
+        migrations.RunSQL(FUNCTION, reverse_sql=PREVIOUS.FUNCTION),
     ]

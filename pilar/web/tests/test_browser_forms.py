@@ -10,15 +10,13 @@ import os
 import pytest
 
 from pilar.conftest import make_user
-from pilar.fieldapp.tests.browser import launch, require_chromium
+from pilar.fieldapp.tests.browser import launch, login, require_chromium
 
 require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "rahasia-123"
 
 
 def test_file_input_and_browser_checks_are_indonesian(live_server, tmp_path):
@@ -33,11 +31,7 @@ def test_file_input_and_browser_checks_are_indonesian(live_server, tmp_path):
                 viewport={"width": width, "height": height}, locale="en-US"
             )
             page = context.new_page()
-            page.goto(f"{live_server.url}/akun/masuk/?next=/impor/")
-            page.fill("input[name=username]", "dinsos-forms")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/impor/")
+            login(page, live_server.url, "dinsos-forms", next_url="/impor/")
 
             chooser = page.locator(".pilar-file")
             expect(chooser.locator("label.btn")).to_have_text("Pilih berkas")
